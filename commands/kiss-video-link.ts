@@ -1,0 +1,77 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { coupleName } from '../src/catalogue/catalogue.js';
+import type { Command } from '../src/command.js';
+import { coupleOption, resolveCouple, respondWithCouples } from '../src/couple-option.js';
+import { UserError } from '../src/errors.js';
+import { languageOf, localizations, t } from '../src/i18n/index.js';
+import { requireManageGuild } from '../src/permissions.js';
+import { checkVideoUrl, MAX_VIDEO_URL_LENGTH } from '../src/videos.js';
+
+const sub = (key: 'pin' | 'remove') => ({
+  name: t('en', `video.linkCommand.${key}Name`),
+  name_localizations: localizations(`video.linkCommand.${key}Name`),
+  description: t('en', `video.linkCommand.${key}Description`),
+  description_localizations: localizations(`video.linkCommand.${key}Description`),
+});
+
+const data = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'kiss-video-link',
+  description: t('en', 'video.linkCommand.description'),
+  description_localizations: localizations('video.linkCommand.description'),
+  // Changes the server's state: servers only, moderators only (checked again in the handler).
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      ...sub('pin'),
+      options: [
+        coupleOption('video', true),
+        {
+          type: ApplicationCommandOptionType.String,
+          name: t('en', 'video.linkCommand.urlName'),
+          name_localizations: localizations('video.linkCommand.urlName'),
+          description: t('en', 'video.linkCommand.urlDescription'),
+          description_localizations: localizations('video.linkCommand.urlDescription'),
+          required: true,
+          max_length: MAX_VIDEO_URL_LENGTH,
+        },
+      ],
+    },
+    { type: ApplicationCommandOptionType.Subcommand, ...sub('remove'), options: [coupleOption('video', true)] },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export default {
+  data,
+
+  async execute(interaction, ctx) {
+    const guildId = requireManageGuild(interaction);
+    const lang = languageOf(interaction.locale);
+    const couple = resolveCouple(ctx.search, interaction.options.getString('couple', true), interaction.locale);
+    const name = coupleName(couple, lang);
+
+    if (interaction.options.getSubcommand() === 'pin') {
+      const check = checkVideoUrl(interaction.options.getString('url', true));
+      if (!check.ok) throw new UserError(`video.refused.${check.reason}`, { max: MAX_VIDEO_URL_LENGTH });
+      await ctx.store.videos.pin(guildId, couple.id, { url: check.url, pinnedBy: interaction.user.id, pinnedAt: ctx.clock.now() });
+      ctx.logger.info({ guildId, userId: interaction.user.id, couple: couple.id }, 'video link pinned');
+      await interaction.reply({ content: t(lang, 'video.pinned', { couple: name, site: check.site }), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const removed = await ctx.store.videos.unpin(guildId, couple.id);
+    await interaction.reply({ content: t(lang, removed ? 'video.removed' : 'video.nothingPinned', { couple: name }), flags: MessageFlags.Ephemeral });
+  },
+
+  autocomplete: respondWithCouples,
+} satisfies Command;

@@ -1,0 +1,109 @@
+import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
+import { loadCatalogue, type Catalogue } from './catalogue/catalogue.js';
+import type { Random } from './catalogue/random.js';
+import { CoupleSearch } from './catalogue/search.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { handleInteraction } from './interactions.js';
+import { loadCommands, type CommandRegistry } from './loader.js';
+import { createLogger, type Logger } from './logger.js';
+import { createStore, openKeyv, type Store } from './store/index.js';
+
+export interface AppOptions {
+  config: Config;
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  catalogue?: Catalogue;
+  /** Keyv store to use instead of opening `config.storeUrl` (tests). */
+  store?: Store;
+}
+
+export interface App {
+  readonly client: Client;
+  readonly ctx: AppContext;
+  readonly registry: CommandRegistry;
+  /** Logs in and resolves when the client is ready and the background services run. */
+  start(): Promise<void>;
+  /** Stops the services, closes the gateway and the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the bot: the same wiring for `npm start`, the end-to-end tests and the playground.
+ * Only the Guilds intent (no privileged intent): the bot works from interactions, and needs the
+ * guild and channel cache for permission checks. Caches it never reads are turned off.
+ */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
+  const catalogue = options.catalogue ?? loadCatalogue();
+  const store = options.store ?? createStore(openKeyv(config.storeUrl));
+  const registry = await loadCommands();
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    partials: [Partials.Channel],
+    rest: { api: config.apiUrl, version: '10' },
+    ...(config.shards ? { shards: config.shards.ids, shardCount: config.shards.count } : {}),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      PresenceManager: 0,
+      VoiceStateManager: 0,
+      ThreadMemberManager: 0,
+      GuildStickerManager: 0,
+      GuildEmojiManager: 0,
+      StageInstanceManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      AutoModerationRuleManager: 0,
+      // Keep only the bot's own member: permission checks need it.
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+    }),
+  });
+
+  const ctx: AppContext = Object.freeze({
+    config,
+    logger,
+    store,
+    catalogue,
+    search: new CoupleSearch(catalogue),
+    clock,
+    random: options.random ?? Math.random,
+  });
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    void handleInteraction(interaction, ctx, registry);
+  });
+  client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'shard disconnected'));
+  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'shard resumed'));
+
+  let stopped = false;
+  return {
+    client,
+    ctx,
+    registry,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.token);
+      await ready;
+      logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await client.destroy();
+      await store.close();
+      logger.info('bot stopped');
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { catalogueFileSchema, coupleSchema, type Couple, type Source } from './schema.js';
+
+export type { Couple, Source } from './schema.js';
+
+/** The couples, in catalogue order, with their sources. Immutable once loaded. */
+export interface Catalogue {
+  readonly couples: readonly Couple[];
+  readonly sources: Readonly<Record<string, Source>>;
+  get(id: string): Couple | undefined;
+  sourceOf(couple: Couple): Source;
+}
+
+/** A catalogue file that cannot be used. The message names the file, the entry and the reason. */
+export class CatalogueError extends Error {
+  constructor(
+    readonly file: string,
+    readonly entry: string,
+    readonly reason: string,
+  ) {
+    super(`Catalogue error in ${file}, ${entry}: ${reason}`);
+    this.name = 'CatalogueError';
+  }
+}
+
+export const DEFAULT_CATALOGUE = new URL('../../data/couples.json', import.meta.url);
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}
+
+/** Validates already-parsed catalogue data. `file` only names the origin in errors. */
+export function buildCatalogue(data: unknown, file = 'catalogue'): Catalogue {
+  const top = catalogueFileSchema.safeParse(data);
+  if (!top.success) throw new CatalogueError(file, 'top level', describe(top.error));
+
+  const couples: Couple[] = [];
+  const seen = new Set<string>();
+  top.data.couples.forEach((raw, index) => {
+    const label = typeof (raw as { id?: unknown })?.id === 'string' ? `couple #${index + 1} "${(raw as { id: string }).id}"` : `couple #${index + 1}`;
+    const parsed = coupleSchema.safeParse(raw);
+    if (!parsed.success) throw new CatalogueError(file, label, describe(parsed.error));
+    const couple = parsed.data;
+    if (seen.has(couple.id)) throw new CatalogueError(file, label, `duplicate id "${couple.id}"`);
+    if (!top.data.sources[couple.source]) {
+      throw new CatalogueError(file, label, `source: "${couple.source}" is not listed under "sources"`);
+    }
+    seen.add(couple.id);
+    couples.push(deepFreeze(couple));
+  });
+
+  const byId = new Map(couples.map((c) => [c.id, c]));
+  const sources = deepFreeze({ ...top.data.sources });
+  return Object.freeze({
+    couples: Object.freeze(couples),
+    sources,
+    get: (id: string) => byId.get(id),
+    sourceOf: (couple: Couple) => sources[couple.source] as Source,
+  });
+}
+
+/** Reads and validates a catalogue file (default `data/couples.json`). */
+export function loadCatalogue(url: URL | string = DEFAULT_CATALOGUE): Catalogue {
+  const path = typeof url === 'string' ? url : fileURLToPath(url);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CatalogueError(path, 'file', error instanceof Error ? error.message : String(error));
+  }
+  return buildCatalogue(data, path);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** "Park Bo Gum & Kim Yoo Jung" */
+export function coupleName(couple: Couple, lang: 'en' | 'ko' = 'en'): string {
+  return couple.actors.map((a) => (lang === 'ko' ? a.hangul : a.name)).join(' & ');
+}

@@ -1,0 +1,93 @@
+/**
+ * Time as a dependency. Everything that waits (poll deadlines, the daily scheduler, the simulator's
+ * interaction deadlines) takes a Clock, so tests and the playground can move time forward instead of
+ * waiting for it.
+ */
+export interface TimerHandle {
+  /** Stops the timer; calling it twice is harmless. */
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Runs `fn` once, `ms` milliseconds from now (by this clock). */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+}
+
+/** The real clock. Timers are unref'd so a pending timer never keeps the process alive on its own. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const timer = setTimeout(fn, Math.max(0, ms));
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
+interface PendingTimer {
+  id: number;
+  at: number;
+  fn: () => void;
+}
+
+/**
+ * A clock that only moves when told to. `advance` fires every timer that falls due, in order of due
+ * time, and lets promises settle between them so code that awaits inside a timer callback sees the
+ * time it expects.
+ */
+export class ManualClock implements Clock {
+  #now: number;
+  #timers: PendingTimer[] = [];
+  #nextId = 1;
+
+  constructor(start: number | Date = Date.now()) {
+    this.#now = typeof start === 'number' ? start : start.getTime();
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const timer: PendingTimer = { id: this.#nextId++, at: this.#now + Math.max(0, ms), fn };
+    this.#timers.push(timer);
+    return {
+      cancel: () => {
+        this.#timers = this.#timers.filter((t) => t.id !== timer.id);
+      },
+    };
+  }
+
+  /** Number of timers still waiting. */
+  get pending(): number {
+    return this.#timers.length;
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order. */
+  async advance(ms: number): Promise<void> {
+    await this.advanceTo(this.#now + ms);
+  }
+
+  /** Moves time forward to `target` (epoch ms), firing due timers in order. */
+  async advanceTo(target: number | Date): Promise<void> {
+    const end = typeof target === 'number' ? target : target.getTime();
+    for (;;) {
+      const due = this.#timers
+        .filter((t) => t.at <= end)
+        .sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.#timers = this.#timers.filter((t) => t.id !== due.id);
+      this.#now = Math.max(this.#now, due.at);
+      due.fn();
+      await settle();
+    }
+    this.#now = Math.max(this.#now, end);
+    await settle();
+  }
+}
+
+/** Lets pending promise callbacks and I/O callbacks run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}

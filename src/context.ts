@@ -1,0 +1,21 @@
+import type { Catalogue } from './catalogue/catalogue.js';
+import type { Random } from './catalogue/random.js';
+import type { CoupleSearch } from './catalogue/search.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/index.js';
+
+/**
+ * Everything a handler may use, built once at start-up and passed to every handler explicitly.
+ * Nothing is hung on the discord.js client or kept in module globals.
+ */
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly catalogue: Catalogue;
+  readonly search: CoupleSearch;
+  readonly clock: Clock;
+  readonly random: Random;
+}

@@ -1,0 +1,61 @@
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandOptionChoice,
+  type AutocompleteInteraction,
+  escapeMarkdown,
+} from 'discord.js';
+import { coupleName, type Couple } from './catalogue/catalogue.js';
+import type { CoupleSearch } from './catalogue/search.js';
+import type { AppContext } from './context.js';
+import { UserError } from './errors.js';
+import { languageOf, localizations, t, type Language } from './i18n/index.js';
+
+/** Longest value we search for; Discord allows 6000 characters in a string option. */
+export const MAX_QUERY_LENGTH = 100;
+
+/** The `couple` option shared by the story and video commands: autocomplete over the catalogue. */
+export function coupleOption(feature: 'scene' | 'video', required: boolean): APIApplicationCommandBasicOption {
+  return {
+    type: ApplicationCommandOptionType.String,
+    name: t('en', `${feature}.command.coupleName`),
+    name_localizations: localizations(`${feature}.command.coupleName`),
+    description: t('en', `${feature}.command.coupleDescription`),
+    description_localizations: localizations(`${feature}.command.coupleDescription`),
+    required,
+    autocomplete: true,
+    max_length: MAX_QUERY_LENGTH,
+  };
+}
+
+/** "Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)", cut to Discord's 100 characters. */
+export function choiceLabel(couple: Couple, lang: Language): string {
+  const label = t(lang, 'scene.autocompleteLabel', {
+    couple: coupleName(couple, lang),
+    drama: lang === 'ko' ? couple.drama.korean : couple.drama.title,
+    year: couple.drama.year,
+  });
+  return label.length > 100 ? `${label.slice(0, 99)}…` : label;
+}
+
+/** Autocomplete choices for what the member has typed so far: best match first, at most 25. */
+export function coupleChoices(search: CoupleSearch, typed: string, locale: string): APIApplicationCommandOptionChoice<string>[] {
+  const lang = languageOf(locale);
+  return search.search(typed.slice(0, MAX_QUERY_LENGTH), 25).map(({ couple }) => ({ name: choiceLabel(couple, lang), value: couple.id }));
+}
+
+export async function respondWithCouples(interaction: AutocompleteInteraction, ctx: AppContext): Promise<void> {
+  await interaction.respond(coupleChoices(ctx.search, String(interaction.options.getFocused()), interaction.locale));
+}
+
+/**
+ * The couple a submitted value names (an id picked from autocomplete, or free text). A value that
+ * matches nothing is a user mistake answered with the closest names.
+ */
+export function resolveCouple(search: CoupleSearch, value: string, locale: string): Couple {
+  const found = search.resolve(value);
+  if (found) return found;
+  const lang = languageOf(locale);
+  const suggestions = search.suggest(value, 3).map((c) => `**${coupleName(c, lang)}**`).join(', ');
+  throw new UserError('scene.noMatch', { query: escapeMarkdown(value.slice(0, MAX_QUERY_LENGTH)), suggestions });
+}

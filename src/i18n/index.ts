@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import i18next, { type i18n } from 'i18next';
+
+/**
+ * Translations. Each feature keeps its strings in `src/i18n/<lang>/<feature>.json`; a key is
+ * `<feature>.<path>` (for example `scene.anotherStory`). Replies follow the member's Discord locale:
+ * Korean for `ko`, English for everything else.
+ */
+export const LANGUAGES = ['en', 'ko'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export type TranslationKey = string;
+export type TranslationVars = Record<string, string | number>;
+export type Translate = (key: TranslationKey, vars?: TranslationVars) => string;
+
+type Tree = { [key: string]: string | Tree };
+
+function loadLanguage(lang: Language): Tree {
+  const dir = new URL(`./${lang}/`, import.meta.url);
+  const tree: Tree = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    tree[basename(file, '.json')] = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Tree;
+  }
+  return tree;
+}
+
+/** The raw resources, for tests that compare the languages. */
+export const resources: Readonly<Record<Language, Tree>> = Object.freeze({
+  en: loadLanguage('en'),
+  ko: loadLanguage('ko'),
+});
+
+const instance: i18n = i18next.createInstance();
+void instance.init({
+  resources: { en: { translation: resources.en }, ko: { translation: resources.ko } },
+  lng: 'en',
+  fallbackLng: 'en',
+  supportedLngs: [...LANGUAGES],
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+  showSupportNotice: false,
+});
+
+/** Maps a Discord locale (`en-US`, `ko`, …) to one of our languages. */
+export function languageOf(locale: string | null | undefined): Language {
+  return locale?.toLowerCase().startsWith('ko') ? 'ko' : 'en';
+}
+
+/** Translates `key` for a Discord locale. A missing key is a bug: it throws rather than show a raw key. */
+export function t(locale: string | null | undefined, key: TranslationKey, vars?: TranslationVars): string {
+  const lng = languageOf(locale);
+  if (!instance.exists(key, { lng })) throw new Error(`Missing translation: ${key} (${lng})`);
+  return instance.t(key, { lng, ...vars });
+}
+
+/** A translator bound to one locale. */
+export function translator(locale: string | null | undefined): Translate {
+  return (key, vars) => t(locale, key, vars);
+}
+
+/** Discord `*_localizations` map for a key: every language but English (the default text). */
+export function localizations(key: TranslationKey, vars?: TranslationVars): Partial<Record<'ko', string>> {
+  return { ko: t('ko', key, vars) };
+}
+
+/** Flattens a resource tree to `a.b.c` keys, for tests and tooling. */
+export function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}

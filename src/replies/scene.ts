@@ -1,0 +1,83 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+} from 'discord-api-types/v10';
+import { customId } from '../command.js';
+import { coupleName, type Couple, type Source } from '../catalogue/catalogue.js';
+import { t, type Language } from '../i18n/index.js';
+import type { PinnedLink } from '../store/index.js';
+import { searchLinks } from '../videos.js';
+
+export const SCENE_COLOUR = 0xf25c8a;
+/** custom_id prefix of the scene buttons. */
+export const SCENE_PREFIX = 'scene';
+
+export interface SceneView {
+  couple: Couple;
+  source: Source;
+  lang: Language;
+  /** A link the server's moderators pinned; otherwise the button opens a labelled search. */
+  pinned?: PinnedLink | undefined;
+  /** Replaces the title line, e.g. "Story of the day". */
+  heading?: string | undefined;
+}
+
+export interface MessagePayload {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+}
+
+/** The drama line: "Love in the Moonlight (구르미 그린 달빛) · KBS2, 2016 · episode 7". */
+export function dramaLine(couple: Couple, lang: Language): string {
+  const { drama } = couple;
+  const parts = [
+    lang === 'ko' ? `${drama.korean} (${drama.title})` : `${drama.title} (${drama.korean})`,
+    `${drama.network}, ${drama.year}`,
+  ];
+  if (couple.episode !== undefined) parts.push(t(lang, 'scene.episode', { episode: couple.episode }));
+  return parts.join(' · ');
+}
+
+/** The embed and buttons of one couple's behind-the-scenes story. Pure: same input, same output. */
+export function sceneMessage(view: SceneView): MessagePayload {
+  const { couple, source, lang } = view;
+  const fields: NonNullable<APIEmbed['fields']> = [{ name: t(lang, 'scene.drama'), value: dramaLine(couple, lang) }];
+  if (couple.characters?.length) {
+    fields.push({ name: t(lang, 'scene.characters'), value: couple.characters.map((c) => `${c.name} (${c.actor})`).join(' & ') });
+  }
+  if (couple.quotes.length) {
+    const lines = couple.quotes.map((q) => {
+      const original = `> “${q.text}” — ${q.speaker}`;
+      return lang === 'ko' && q.ko ? `${original}\n> *${q.ko}*` : original;
+    });
+    fields.push({ name: t(lang, 'scene.quotes'), value: lines.join('\n').slice(0, 1024) });
+  }
+  const credit = `[${source.publisher}, “${source.title}”](${source.url}) (${source.published})`;
+  fields.push({ name: t(lang, 'scene.source'), value: source.note ? `${credit}\n${source.note[lang]}` : credit });
+
+  const embed: APIEmbed = {
+    color: SCENE_COLOUR,
+    author: view.heading ? { name: view.heading } : { name: t(lang, 'scene.author') },
+    title: `💋 ${coupleName(couple, lang)}`,
+    description: couple.story[lang],
+    fields,
+    footer: { text: t(lang, 'scene.footer', { id: couple.id }) },
+  };
+
+  const search = searchLinks(couple).find((l) => l.lang === lang) ?? searchLinks(couple)[0];
+  const video: APIButtonComponent = view.pinned
+    ? { type: ComponentType.Button, style: ButtonStyle.Link, label: t(lang, 'scene.watchVideo'), url: view.pinned.url, emoji: { name: '🎬' } }
+    : { type: ComponentType.Button, style: ButtonStyle.Link, label: t(lang, 'scene.searchVideo'), url: search!.url, emoji: { name: '🔎' } };
+  const another: APIButtonComponent = {
+    type: ComponentType.Button,
+    style: ButtonStyle.Primary,
+    label: t(lang, 'scene.another'),
+    custom_id: customId(SCENE_PREFIX, 'another', couple.id),
+    emoji: { name: '🎲' },
+  };
+  return { embeds: [embed], components: [{ type: ComponentType.ActionRow, components: [video, another] }] };
+}

@@ -1,0 +1,36 @@
+import { ButtonStyle, ComponentType, type APIButtonComponent } from 'discord-api-types/v10';
+import { coupleName, type Couple } from '../catalogue/catalogue.js';
+import { t, type Language } from '../i18n/index.js';
+import type { PinnedLink } from '../store/index.js';
+import { checkVideoUrl, searchLinks } from '../videos.js';
+import { SCENE_COLOUR, type MessagePayload } from './scene.js';
+
+/** `/kiss-video`: link buttons to the filming clips, the server's pinned link first. */
+export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink | undefined): MessagePayload {
+  const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
+  const buttons: APIButtonComponent[] = [];
+  if (pinned) {
+    const check = checkVideoUrl(pinned.url);
+    const site = check.ok ? check.site : 'video';
+    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url: pinned.url, label: t(lang, 'video.pinnedLabel', { site }), emoji: { name: '📌' } });
+  }
+  for (const link of searchLinks(couple)) {
+    buttons.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Link,
+      url: link.url,
+      label: t(lang, link.lang === 'ko' ? 'video.searchKorean' : 'video.searchEnglish'),
+      emoji: { name: '🔎' },
+    });
+  }
+  return {
+    embeds: [
+      {
+        color: SCENE_COLOUR,
+        title: t(lang, 'video.title', { couple: coupleName(couple, lang) }),
+        description: t(lang, pinned ? 'video.introPinned' : 'video.intro', { drama }),
+      },
+    ],
+    components: [{ type: ComponentType.ActionRow, components: buttons }],
+  };
+}

@@ -1,0 +1,64 @@
+import type { Couple } from './catalogue/catalogue.js';
+import type { Language } from './i18n/index.js';
+
+/**
+ * Video sites a server's moderators may pin a filming-video link to. Only these hosts, only https,
+ * so the bot never posts an arbitrary link in the server's name.
+ */
+export const VIDEO_HOSTS: Readonly<Record<string, string>> = Object.freeze({
+  'youtube.com': 'YouTube',
+  'www.youtube.com': 'YouTube',
+  'm.youtube.com': 'YouTube',
+  'youtu.be': 'YouTube',
+  'tv.naver.com': 'Naver TV',
+  'm.tv.naver.com': 'Naver TV',
+  'www.viki.com': 'Viki',
+  'viki.com': 'Viki',
+  'tv.kakao.com': 'Kakao TV',
+  'vimeo.com': 'Vimeo',
+  'www.vimeo.com': 'Vimeo',
+  'player.vimeo.com': 'Vimeo',
+});
+
+export const MAX_VIDEO_URL_LENGTH = 512;
+
+export type VideoUrlCheck =
+  | { ok: true; url: string; site: string }
+  | { ok: false; reason: 'too-long' | 'not-a-url' | 'not-https' | 'credentials' | 'not-a-video-site' | 'no-video-path' };
+
+/** Decides whether `input` may be pinned as a filming-video link, and normalises it. */
+export function checkVideoUrl(input: string): VideoUrlCheck {
+  const raw = input.trim();
+  if (raw.length > MAX_VIDEO_URL_LENGTH) return { ok: false, reason: 'too-long' };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: 'not-a-url' };
+  }
+  if (url.protocol !== 'https:') return { ok: false, reason: 'not-https' };
+  if (url.username || url.password) return { ok: false, reason: 'credentials' };
+  const host = url.hostname.toLowerCase();
+  const site = VIDEO_HOSTS[host];
+  if (!site || url.port !== '') return { ok: false, reason: 'not-a-video-site' };
+  if (url.pathname === '/' || url.pathname === '') return { ok: false, reason: 'no-video-path' };
+  url.hash = '';
+  return { ok: true, url: url.toString(), site };
+}
+
+export interface SearchLink {
+  lang: Language;
+  url: string;
+}
+
+/**
+ * No filming clip's address is verified, so the default links are labelled searches for the
+ * couple's making-of clip: one with English terms, one with Korean terms.
+ */
+export function searchLinks(couple: Couple): SearchLink[] {
+  const youtube = (terms: string) => `https://www.youtube.com/results?search_query=${encodeURIComponent(terms)}`;
+  return [
+    { lang: 'en', url: youtube(couple.video.search.en) },
+    { lang: 'ko', url: youtube(couple.video.search.ko) },
+  ];
+}

@@ -1,0 +1,94 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, STORE_URL_DEFAULT } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+
+const TOKEN = 'test-token-not-real-0123456789';
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('reads defaults and freezes the result', () => {
+    const config = loadConfig({ DISCORD_TOKEN: TOKEN });
+    expect(config).toMatchObject({ storeUrl: STORE_URL_DEFAULT, apiUrl: DISCORD_API_DEFAULT, logLevel: 'info', guildId: undefined, shards: undefined });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, STORE_URL: '', DISCORD_GUILD_ID: '  ' }).storeUrl).toBe(STORE_URL_DEFAULT);
+  });
+
+  it('names the missing token in one line that points to .env.example', () => {
+    const message = errorOf({});
+    expect(message).toBe('Config error: DISCORD_TOKEN is missing: it is required to connect to Discord (see .env.example).');
+  });
+
+  it.each([
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL is invalid: it must be one of/],
+    ['DISCORD_GUILD_ID', '123', /DISCORD_GUILD_ID is invalid: it must be a Discord id/],
+    ['DISCORD_APPLICATION_ID', 'abc', /DISCORD_APPLICATION_ID is invalid/],
+    ['STORE_URL', 'mysql://db', /STORE_URL is invalid: it must start with sqlite:\/\//],
+    ['DISCORD_API_URL', 'not a url', /DISCORD_API_URL is invalid: it must be a URL/],
+    ['SHARD_COUNT', 'two', /SHARD_COUNT is invalid/],
+  ])('refuses a malformed %s', (variable, value, pattern) => {
+    const message = errorOf({ DISCORD_TOKEN: TOKEN, [variable]: value, ...(variable === 'SHARD_COUNT' ? { SHARD_IDS: '0' } : {}) });
+    expect(message).toMatch(pattern);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain(TOKEN);
+  });
+
+  it('never echoes the token, even when the token itself is malformed', () => {
+    const message = errorOf({ DISCORD_TOKEN: 'two words-secret-value' });
+    expect(message).toMatch(/^Config error: DISCORD_TOKEN is invalid/);
+    expect(message).not.toContain('secret-value');
+  });
+
+  it('takes shards as a pair that must agree', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '0,1', SHARD_COUNT: '4' }).shards).toEqual({ ids: [0, 1], count: 4 });
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2' })).toMatch(/SHARD_IDS is missing/);
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '2', SHARD_COUNT: '2' })).toMatch(/below SHARD_COUNT/);
+  });
+
+  it('strips a trailing slash from the API address', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'http://127.0.0.1:9999/api/' }).apiUrl).toBe('http://127.0.0.1:9999/api');
+  });
+
+  it('lets the dry-run go without a token', () => {
+    expect(loadConfig({}, { requireToken: false }).token).toBe('unused');
+  });
+
+  it('reads the application id from a token', () => {
+    const id = '123456789012345678';
+    expect(applicationIdFromToken(`${Buffer.from(id).toString('base64')}.abc.def`)).toBe(id);
+    expect(applicationIdFromToken('garbage')).toBeUndefined();
+  });
+});
+
+describe('logs', () => {
+  it('never contain the token, in messages, fields or errors', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', secrets: [TOKEN], destination });
+    logger.info({ token: TOKEN, headers: { authorization: `Bot ${TOKEN}` } }, `connecting with ${TOKEN}`);
+    logger.error({ err: new Error(`401 for ${TOKEN}`), detail: `x${TOKEN}y` }, 'failed');
+    await new Promise((r) => setImmediate(r));
+    const text = lines.join('');
+    expect(lines).toHaveLength(2);
+    expect(text).not.toContain(TOKEN);
+    expect(text).toContain('[redacted]');
+    expect(text).toContain('connecting with [redacted]');
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { sceneMessage } from '../../src/replies/scene.js';
+import { videoMessage } from '../../src/replies/video.js';
+import type { APIEmbed } from 'discord-api-types/v10';
+
+const catalogue = loadCatalogue();
+
+/** Discord's 6000-character budget counts these parts of every embed in a message. */
+function embedSize(e: APIEmbed): number {
+  return (
+    (e.title?.length ?? 0) +
+    (e.description?.length ?? 0) +
+    (e.footer?.text.length ?? 0) +
+    (e.author?.name.length ?? 0) +
+    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
+}
+
+describe('the story embed', () => {
+  for (const lang of ['en', 'ko'] as const) {
+    it(`fits Discord’s embed limits for every couple (${lang})`, () => {
+      for (const couple of catalogue.couples) {
+        const { embeds, components } = sceneMessage({ couple, source: catalogue.sourceOf(couple), lang });
+        const embed = embeds[0]!;
+        expect(embedSize(embed), couple.id).toBeLessThanOrEqual(6000);
+        expect(embed.title!.length).toBeLessThanOrEqual(256);
+        expect(embed.description!.length).toBeLessThanOrEqual(4096);
+        for (const field of embed.fields ?? []) {
+          expect(field.name.length).toBeLessThanOrEqual(256);
+          expect(field.value.length, `${couple.id} ${field.name}`).toBeLessThanOrEqual(1024);
+        }
+        expect(components[0]!.components.length).toBeLessThanOrEqual(5);
+      }
+    });
+  }
+
+  it('shows the couple, the drama with network and year, the story, the quotes and the source', () => {
+    const couple = catalogue.get('lee-dong-wook-jung-ryeo-won')!;
+    const embed = sceneMessage({ couple, source: catalogue.sourceOf(couple), lang: 'en' }).embeds[0]!;
+    expect(embed.title).toBe('💋 Lee Dong Wook & Jung Ryeo Won');
+    expect(embed.description).toBe(couple.story.en);
+    const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
+    expect(fields.Drama).toBe('Bubblegum (풍선껌) · tvN, 2015');
+    expect(fields['What they said']).toContain('“Why didn\'t you give me the bubble gum?” — Lee Dong Wook');
+    expect(fields.Source).toContain('DramaFever');
+  });
+
+  it('speaks Korean to Korean members, keeping the spoken lines as said', () => {
+    const couple = catalogue.get('park-bo-gum-kim-yoo-jung')!;
+    const embed = sceneMessage({ couple, source: catalogue.sourceOf(couple), lang: 'ko' }).embeds[0]!;
+    expect(embed.title).toBe('💋 박보검 & 김유정');
+    expect(embed.description).toBe(couple.story.ko);
+    expect(embed.fields?.find((f) => f.name === '그들이 한 말')?.value).toContain("I'm not a good kisser!");
+    expect(embed.fields?.find((f) => f.name === '드라마')?.value).toContain('7회');
+  });
+
+  it('links the pinned video when the server has one, else a labelled search; and offers another story', () => {
+    const couple = catalogue.get('eric-seo-hyun-jin')!;
+    const source = catalogue.sourceOf(couple);
+    const plain = sceneMessage({ couple, source, lang: 'en' }).components[0]!.components;
+    expect(plain[0]).toMatchObject({ style: 5, label: 'Search the filming video' });
+    expect(plain[1]).toMatchObject({ style: 1, custom_id: 'scene:another:eric-seo-hyun-jin', label: 'Another story' });
+    const pinned = sceneMessage({ couple, source, lang: 'en', pinned: { url: 'https://youtu.be/x1', pinnedBy: '1', pinnedAt: 0 } });
+    expect(pinned.components[0]!.components[0]).toMatchObject({ style: 5, url: 'https://youtu.be/x1', label: 'Watch the filming video' });
+  });
+});
+
+describe('the video reply', () => {
+  it('puts the pinned link first, then the English and Korean searches', () => {
+    const couple = catalogue.get('krystal-kang-min-hyuk')!;
+    const buttons = videoMessage(couple, 'en', { url: 'https://tv.naver.com/v/1', pinnedBy: '1', pinnedAt: 0 }).components[0]!.components;
+    expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Watch on Naver TV (pinned)', 'Search YouTube (English)', 'Search YouTube (Korean)']);
+    expect(buttons.every((b) => b.style === 5 && 'url' in b)).toBe(true);
+  });
+
+  it('says plainly that the default links are searches', () => {
+    const couple = catalogue.get('krystal-kang-min-hyuk')!;
+    const message = videoMessage(couple, 'ko', undefined);
+    expect(message.components[0]!.components).toHaveLength(2);
+    expect(message.embeds[0]!.description).toContain('검색');
+  });
+});
