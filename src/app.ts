@@ -8,6 +8,8 @@ import type { AppContext } from './context.js';
 import { handleInteraction } from './interactions.js';
 import { loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
+import { createDiscordPublisher } from './polls/discord-publisher.js';
+import { createPollService } from './polls/service.js';
 import { createStore, openKeyv, type Store } from './store/index.js';
 
 export interface AppOptions {
@@ -18,6 +20,8 @@ export interface AppOptions {
   catalogue?: Catalogue;
   /** Keyv store to use instead of opening `config.storeUrl` (tests). */
   store?: Store;
+  /** Least time between two live edits of one poll message (default 2 s). */
+  pollEditIntervalMs?: number;
 }
 
 export interface App {
@@ -69,6 +73,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
   });
 
+  const random = options.random ?? Math.random;
+  const polls = createPollService({
+    store: store.polls,
+    catalogue,
+    clock,
+    logger,
+    random,
+    publisher: createDiscordPublisher(client.rest),
+    ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
+  });
+
   const ctx: AppContext = Object.freeze({
     config,
     logger,
@@ -76,12 +91,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     catalogue,
     search: new CoupleSearch(catalogue),
     clock,
-    random: options.random ?? Math.random,
+    random,
+    polls,
   });
 
   client.on(Events.InteractionCreate, (interaction) => {
     void handleInteraction(interaction, ctx, registry);
   });
+  // Servers this process serves: restore their polls' timers (and close what fell due while down).
+  client.on(Events.GuildCreate, (guild) => void polls.start([guild.id]));
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'shard disconnected'));
@@ -96,11 +114,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
+      await polls.start(client.guilds.cache.keys());
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await polls.stop();
       await client.destroy();
       await store.close();
       logger.info('bot stopped');

@@ -91,3 +91,63 @@ export class ManualClock implements Clock {
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Real time that can also jump forward: the playground's clock. Time flows like the system clock,
+ * and `advance(ms)` moves it ahead at once, firing every timer that falls due on the way, in order.
+ */
+export class JumpClock implements Clock {
+  #offset = 0;
+  #timers = new Map<number, { at: number; fn: () => void; real: NodeJS.Timeout }>();
+  #nextId = 1;
+
+  now(): number {
+    return Date.now() + this.#offset;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = this.#nextId++;
+    const at = this.now() + Math.max(0, ms);
+    this.#arm(id, at, fn);
+    return { cancel: () => this.#drop(id) };
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order of due time. */
+  async advance(ms: number): Promise<void> {
+    const end = this.now() + Math.max(0, ms);
+    for (;;) {
+      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      if (!due) break;
+      const [id, timer] = due;
+      this.#drop(id);
+      this.#offset = Math.max(this.#offset, timer.at - Date.now());
+      timer.fn();
+      await settle();
+    }
+    this.#offset = Math.max(this.#offset, end - Date.now());
+    // Re-arm the remaining timers against the new offset.
+    for (const [id, timer] of [...this.#timers.entries()]) {
+      clearTimeout(timer.real);
+      this.#arm(id, timer.at, timer.fn);
+    }
+    await settle();
+  }
+
+  #arm(id: number, at: number, fn: () => void): void {
+    // Node's timers overflow past 2^31-1 ms; re-arm long waits in steps.
+    const wait = Math.min(Math.max(0, at - this.now()), 2 ** 31 - 1);
+    const real = setTimeout(() => {
+      if (this.now() + 1 < at) return this.#arm(id, at, fn);
+      this.#timers.delete(id);
+      fn();
+    }, wait);
+    real.unref();
+    this.#timers.set(id, { at, fn, real });
+  }
+
+  #drop(id: number): void {
+    const timer = this.#timers.get(id);
+    if (timer) clearTimeout(timer.real);
+    this.#timers.delete(id);
+  }
+}

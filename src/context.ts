@@ -4,6 +4,7 @@ import type { CoupleSearch } from './catalogue/search.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { PollService } from './polls/service.js';
 import type { Store } from './store/index.js';
 
 /**
@@ -18,4 +19,5 @@ export interface AppContext {
   readonly search: CoupleSearch;
   readonly clock: Clock;
   readonly random: Random;
+  readonly polls: PollService;
 }

@@ -4,10 +4,9 @@
  * The list comes from the same loader the bot uses.
  */
 import 'dotenv/config';
-import { REST } from '@discordjs/rest';
-import { Routes } from 'discord-api-types/v10';
 import { applicationIdFromToken, ConfigError, loadConfig } from './config.js';
 import { commandPayload, loadCommands } from './loader.js';
+import { registerCommands } from './registration.js';
 
 const dryRun = process.argv.includes('--dry-run');
 
@@ -20,12 +19,10 @@ try {
   }
   const applicationId = config.applicationId ?? applicationIdFromToken(config.token);
   if (!applicationId) throw new ConfigError('DISCORD_APPLICATION_ID', 'is missing: it could not be read from the token either');
-  const rest = new REST({ version: '10', api: config.apiUrl }).setToken(config.token);
-  const route = config.guildId
-    ? Routes.applicationGuildCommands(applicationId, config.guildId)
-    : Routes.applicationCommands(applicationId);
-  const stored = (await rest.put(route, { body })) as unknown[];
-  console.log(`Registered ${stored.length} commands ${config.guildId ? `to server ${config.guildId}` : 'globally (may take up to an hour to appear)'}.`);
+  const stored = await registerCommands({ apiUrl: config.apiUrl, token: config.token, applicationId, guildId: config.guildId }, body);
+  console.log(
+    `Registered ${stored.length} commands ${config.guildId ? `to server ${config.guildId}` : 'globally (they can take a while to appear in every server)'}.`,
+  );
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

@@ -1,4 +1,5 @@
 import type Keyv from 'keyv';
+import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
 
@@ -13,6 +14,7 @@ export type { PinnedLink } from './videos.js';
 export interface Store {
   readonly scenes: SceneStore;
   readonly videos: VideoStore;
+  readonly polls: PollStore;
   /** Closes the underlying connection (SQLite file or Redis). */
   close(): Promise<void>;
 }
@@ -21,6 +23,7 @@ export function createStore(keyv: Keyv): Store {
   return {
     scenes: createSceneStore(keyv),
     videos: createVideoStore(keyv),
+    polls: createPollStore(keyv),
     close: () => keyv.disconnect(),
   };
 }

@@ -1,0 +1,217 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  escapeMarkdown,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Command, ComponentInteraction } from '../src/command.js';
+import type { AppContext } from '../src/context.js';
+import { UserError } from '../src/errors.js';
+import { languageOf, localizations, t, type Language } from '../src/i18n/index.js';
+import { canManageGuild } from '../src/permissions.js';
+import { coupleListChoices, MAX_COUPLE_LIST_LENGTH, parseCoupleList } from '../src/polls/couple-list.js';
+import { parsePollCustomId, POLL_PREFIX } from '../src/polls/custom-ids.js';
+import { DEFAULT_DURATION_MS, MAX_DURATION_INPUT, parseDuration } from '../src/polls/duration.js';
+import { isPollId } from '../src/polls/ids.js';
+import { clip, leaderboardMessage, messageLink, previewMessage, questionText, voteReply, withdrawReply } from '../src/polls/messages.js';
+import { MAX_QUESTION_LENGTH } from '../src/polls/model.js';
+import type { CloseReceipt } from '../src/polls/service.js';
+import { discordTime, durationText } from '../src/polls/text.js';
+
+type Key = 'start' | 'close' | 'results' | 'leaderboard' | 'question' | 'couples' | 'duration' | 'hideCounts' | 'poll';
+const text = (key: Key) => ({
+  name: t('en', `poll.command.${key}.name`),
+  name_localizations: localizations(`poll.command.${key}.name`),
+  description: t('en', `poll.command.${key}.description`),
+  description_localizations: localizations(`poll.command.${key}.description`),
+});
+
+const pollOption = { type: ApplicationCommandOptionType.String, ...text('poll'), autocomplete: true, max_length: 32 } as const;
+
+const data = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'kiss-poll',
+  description: t('en', 'poll.command.description'),
+  description_localizations: localizations('poll.command.description'),
+  // Polls are server state: servers only. Any member who may talk in a channel may start one and
+  // vote (servers can narrow this in their integration settings); closing early is for the starter
+  // or Manage Server, checked in the handler.
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: String(PermissionFlagsBits.SendMessages),
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      ...text('start'),
+      options: [
+        { type: ApplicationCommandOptionType.String, ...text('question'), max_length: MAX_QUESTION_LENGTH },
+        { type: ApplicationCommandOptionType.String, ...text('couples'), autocomplete: true, max_length: MAX_COUPLE_LIST_LENGTH },
+        { type: ApplicationCommandOptionType.String, ...text('duration'), max_length: MAX_DURATION_INPUT },
+        { type: ApplicationCommandOptionType.Boolean, ...text('hideCounts') },
+      ],
+    },
+    { type: ApplicationCommandOptionType.Subcommand, ...text('close'), options: [pollOption] },
+    { type: ApplicationCommandOptionType.Subcommand, ...text('results'), options: [pollOption] },
+    { type: ApplicationCommandOptionType.Subcommand, ...text('leaderboard') },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+function requireGuild(interaction: { guildId: string | null }): string {
+  if (!interaction.guildId) throw new UserError('common.guildOnly');
+  return interaction.guildId;
+}
+
+/** A poll id typed in the `poll` option: anything not shaped like one names no poll. */
+function pollIdOption(interaction: ChatInputCommandInteraction): string | undefined {
+  const value = interaction.options.getString('poll')?.trim();
+  if (!value) return undefined;
+  if (!isPollId(value)) throw new UserError('poll.errors.unknownPoll');
+  return value;
+}
+
+/** The bot must be able to post the poll (and later its chart) where the command was used. */
+function requireBotCanPost(interaction: ChatInputCommandInteraction): void {
+  const perms = interaction.appPermissions;
+  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  const needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | send;
+  if (!perms.has(needed)) throw new UserError('poll.errors.cannotPost');
+}
+
+async function start(interaction: ChatInputCommandInteraction, ctx: AppContext, guildId: string, lang: Language): Promise<void> {
+  const question = interaction.options.getString('question')?.trim() || undefined;
+  if (question && question.length > MAX_QUESTION_LENGTH) throw new UserError('poll.errors.questionTooLong', { max: MAX_QUESTION_LENGTH });
+  const durationInput = interaction.options.getString('duration')?.trim();
+  let durationMs = DEFAULT_DURATION_MS;
+  if (durationInput) {
+    const parsed = parseDuration(durationInput);
+    if (!parsed.ok) throw new UserError(`poll.errors.duration.${parsed.reason}`, { input: escapeMarkdown(clip(durationInput, MAX_DURATION_INPUT)) });
+    durationMs = parsed.ms;
+  }
+  const couplesInput = interaction.options.getString('couples')?.trim();
+  const coupleIds = couplesInput ? parseCoupleList(couplesInput, ctx.search, ctx.catalogue, lang) : undefined;
+  const hideCounts = interaction.options.getBoolean('hide_counts') ?? false;
+  requireBotCanPost(interaction);
+
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const poll = await ctx.polls.create({
+    guildId,
+    channelId: interaction.channelId,
+    starterId: interaction.user.id,
+    question,
+    coupleIds,
+    durationMs,
+    hideCounts,
+    lang: languageOf(interaction.guildLocale),
+  });
+  const link = poll.messageId ? messageLink(guildId, poll.channelId, poll.messageId) : '';
+  await interaction.editReply({
+    content: t(lang, 'poll.reply.started', { link, closes: discordTime(poll.closesAt), duration: durationText(lang, durationMs) }),
+  });
+}
+
+function closeReply(receipt: CloseReceipt, guildId: string, lang: Language): string {
+  if (receipt.outcome === 'already-closed') return t(lang, 'poll.reply.alreadyClosed');
+  if (!receipt.resultsMessageId) return t(lang, 'poll.reply.closedNoMessage');
+  return t(lang, 'poll.reply.closed', { link: messageLink(guildId, receipt.poll.channelId, receipt.resultsMessageId) });
+}
+
+async function close(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {
+  const lang = languageOf(interaction.locale);
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const receipt = await ctx.polls.close({ guildId, pollId, userId: interaction.user.id, canManageGuild: canManageGuild(interaction) });
+  await interaction.editReply({ content: closeReply(receipt, guildId, lang) });
+}
+
+async function results(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {
+  const view = await ctx.polls.results({ guildId, pollId, userId: interaction.user.id });
+  const reply = previewMessage(view.poll, view.tally, ctx.catalogue, languageOf(interaction.locale), view.myVote);
+  await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+async function autocompletePoll(interaction: AutocompleteInteraction, ctx: AppContext, typed: string): Promise<void> {
+  if (!interaction.guildId) return interaction.respond([]);
+  const lang = languageOf(interaction.locale);
+  const needle = typed.trim().toLowerCase().slice(0, 100);
+  const polls = await ctx.polls.openPolls(interaction.guildId);
+  const choices = polls
+    .map((poll) => ({ name: clip(t(lang, 'poll.command.pollChoice', { question: questionText(poll, lang), id: poll.id }), 100), value: poll.id }))
+    .filter((c) => !needle || c.name.toLowerCase().includes(needle))
+    .slice(0, 25);
+  await interaction.respond(choices);
+}
+
+export default {
+  data,
+
+  async execute(interaction, ctx) {
+    const guildId = requireGuild(interaction);
+    const lang = languageOf(interaction.locale);
+    const polls = ctx.polls;
+    switch (interaction.options.getSubcommand()) {
+      case 'start':
+        return start(interaction, ctx, guildId, lang);
+      case 'close':
+        return close(interaction, ctx, guildId, pollIdOption(interaction));
+      case 'results':
+        return results(interaction, ctx, guildId, pollIdOption(interaction));
+      case 'leaderboard': {
+        // A shared message: in the server's language, like the polls themselves.
+        const board = await polls.leaderboard(guildId);
+        await interaction.reply({ ...leaderboardMessage(board, ctx.catalogue, languageOf(interaction.guildLocale)), allowedMentions: { parse: [] } });
+        return;
+      }
+      default:
+        throw new UserError('common.unknownCommand');
+    }
+  },
+
+  async autocomplete(interaction, ctx) {
+    const focused = interaction.options.getFocused(true);
+    const typed = String(focused.value);
+    if (focused.name === 'couples') {
+      await interaction.respond(coupleListChoices(typed, ctx.search, ctx.catalogue, languageOf(interaction.locale)));
+    } else if (focused.name === 'poll') {
+      await autocompletePoll(interaction, ctx, typed);
+    } else {
+      await interaction.respond([]);
+    }
+  },
+
+  components: {
+    /**
+     * The poll message's buttons. The custom_id carries only the poll id (and a candidate's
+     * position), always looked up in the clicking member's server; every answer is private.
+     */
+    async [POLL_PREFIX](interaction: ComponentInteraction, ctx: AppContext, args: string[]) {
+      const action = parsePollCustomId(args);
+      if (!action || !interaction.isButton()) throw new UserError('common.staleButton');
+      const guildId = requireGuild(interaction);
+      const lang = languageOf(interaction.locale);
+      const userId = interaction.user.id;
+      const polls = ctx.polls;
+      switch (action.action) {
+        case 'vote': {
+          const receipt = await polls.vote({ guildId, pollId: action.pollId, userId, index: action.index });
+          await interaction.reply({ content: voteReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          return;
+        }
+        case 'withdraw': {
+          const receipt = await polls.withdraw({ guildId, pollId: action.pollId, userId });
+          await interaction.reply({ content: withdrawReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          return;
+        }
+        case 'results':
+          return results(interaction, ctx, guildId, action.pollId);
+        case 'close':
+          return close(interaction, ctx, guildId, action.pollId);
+      }
+    },
+  },
+} satisfies Command;

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url);
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+function deploy(extra: Record<string, string>, ...args: string[]) {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra };
+  return run('npm', ['run', '--silent', 'deploy', '--', ...args], { cwd: root, env });
+}
+
+describe('npm run deploy against the simulator', () => {
+  it('stores exactly the dry-run payload, globally and to one server', async () => {
+    const dry = JSON.parse((await deploy({}, '--dry-run')).stdout) as Array<{ name: string }>;
+    const env = { DISCORD_TOKEN: sim.token, DISCORD_API_URL: sim.apiUrl, DISCORD_APPLICATION_ID: sim.applicationId };
+
+    const { stdout } = await deploy(env);
+    expect(stdout).toContain(`Registered ${dry.length} commands globally`);
+    const put = sim.requests.filter((r) => r.method === 'PUT' && r.route === `/applications/${sim.applicationId}/commands`);
+    expect(put).toHaveLength(1);
+    expect(put[0]!.body).toEqual(dry);
+    expect(sim.commands().map((c) => (c as { name: string }).name)).toEqual(dry.map((c) => c.name));
+
+    const guild = sim.createGuild({ name: 'Dev server' });
+    const guildRun = await deploy({ ...env, DISCORD_GUILD_ID: guild.id });
+    expect(guildRun.stdout).toContain(`to server ${guild.id}`);
+    const guildPut = sim.requests.filter((r) => r.method === 'PUT' && r.route === `/applications/${sim.applicationId}/guilds/${guild.id}/commands`);
+    expect(guildPut[0]!.body).toEqual(dry);
+    expect(sim.commands(guild.id)).toHaveLength(dry.length);
+  });
+
+  it('fails with one line and no token when the token is refused', async () => {
+    const error = await deploy({ DISCORD_TOKEN: 'wrong-token-value-123456', DISCORD_API_URL: sim.apiUrl, DISCORD_APPLICATION_ID: sim.applicationId }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(error).toMatchObject({ code: 1 });
+    const stderr = (error as { stderr: string }).stderr.trim();
+    expect(stderr.split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^Deploy failed: /);
+    expect(stderr).not.toContain('wrong-token-value-123456');
+  });
+});

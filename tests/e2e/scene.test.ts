@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startWorld, type World } from './harness.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const member = (locale = 'en-US') => world.sim.createMember(world.guild.id, { username: `fan-${Math.random().toString(36).slice(2, 7)}`, locale }).user;
+
+describe('/kiss-scene through the real discord.js client', () => {
+  it('shows the chosen couple’s story as a public embed with a video link and "Another story"', async () => {
+    const res = await world.sim.command({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'lee-joon-ki-iu' } });
+    expect(res.outcome).toBe('replied');
+    expect(res.ephemeral).toBe(false);
+    const embed = res.message!.embeds[0]!;
+    expect(embed.title).toBe('💋 Lee Joon Ki & IU');
+    expect(embed.fields?.find((f) => f.name === 'Drama')?.value).toBe('Moon Lovers: Scarlet Heart Ryeo (달의 연인 – 보보경심 려) · SBS, 2016 · episode 9');
+    expect(embed.fields?.find((f) => f.name === 'Source')?.value).toContain('DramaFever');
+    const buttons = res.message!.components[0]!.components!;
+    expect(buttons[0]).toMatchObject({ style: 5, label: 'Search the filming video' });
+    expect(buttons[1]).toMatchObject({ custom_id: 'scene:another:lee-joon-ki-iu' });
+    expect(world.sim.messages(world.channelId).some((m) => m.id === res.message!.id)).toBe(true);
+  });
+
+  it('accepts a typed name, not only an autocomplete pick', async () => {
+    const res = await world.sim.command({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'answer me 1997' } });
+    expect(res.message!.embeds[0]!.title).toBe('💋 Seo In Guk & Jung Eun Ji');
+  });
+
+  it('never shows the same random couple twice in a row in a channel', async () => {
+    const channelId = world.guild.channels.filter((c) => c.type === 0)[1]!.id;
+    let previous = '';
+    for (let i = 0; i < 12; i++) {
+      const res = await world.sim.command({ user: member(), guildId: world.guild.id, channelId, name: 'kiss-scene' });
+      const title = res.message!.embeds[0]!.title!;
+      expect(title).not.toBe(previous);
+      previous = title;
+    }
+  });
+
+  it('autocompletes Hangul names, drama titles and typos, best match first', async () => {
+    const ask = (typed: string) =>
+      world.sim.autocomplete({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: typed }, focused: 'couple' });
+    expect((await ask('박보검'))[0]).toEqual({ name: 'Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)', value: 'park-bo-gum-kim-yoo-jung' });
+    expect((await ask('Cheese in the Trap'))[0]?.value).toBe('park-hae-jin-kim-go-eun');
+    expect((await ask('Krystl'))[0]?.value).toBe('krystal-kang-min-hyuk');
+    const all = await ask('');
+    expect(all).toHaveLength(10);
+  });
+
+  it('labels autocomplete choices in Korean for a Korean member', async () => {
+    const choices = await world.sim.autocomplete({ user: member('ko'), guildId: world.guild.id, name: 'kiss-scene', options: { couple: '아이유' }, focused: 'couple', locale: 'ko' });
+    expect(choices[0]).toEqual({ name: '이준기 & 아이유 — 달의 연인 – 보보경심 려 (2016)', value: 'lee-joon-ki-iu' });
+  });
+
+  it('tells a Korean member the story in Korean', async () => {
+    const res = await world.sim.command({ user: member('ko'), guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'eric-seo-hyun-jin' }, locale: 'ko' });
+    const embed = res.message!.embeds[0]!;
+    expect(embed.title).toBe('💋 에릭 & 서현진');
+    expect(embed.description).toMatch(/\p{Script=Hangul}/u);
+    expect(res.message!.components[0]!.components![1]).toMatchObject({ label: '다른 이야기' });
+  });
+
+  it('answers an unknown couple privately with the closest names, and posts nothing', async () => {
+    const before = world.sim.messages(world.channelId).length;
+    const res = await world.sim.command({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'Zzyzx Qwerty' } });
+    expect(res.outcome).toBe('replied');
+    expect(res.ephemeral).toBe(true);
+    expect(res.message!.content).toMatch(/^No couple matches \*\*Zzyzx Qwerty\*\*\. Did you mean: \*\*.+\*\*, \*\*.+\*\*, \*\*.+\*\*\?$/);
+    expect(world.sim.messages(world.channelId)).toHaveLength(before);
+  });
+
+  it('"Another story" shows the clicker a different couple, privately', async () => {
+    const shown = await world.sim.command({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'krystal-kang-min-hyuk' } });
+    const clicker = member();
+    const res = await world.sim.click({ user: clicker, message: shown.message!, customId: 'scene:another:krystal-kang-min-hyuk' });
+    expect(res.outcome).toBe('replied');
+    expect(res.ephemeral).toBe(true);
+    expect(res.message!.recipientId).toBe(clicker.id);
+    expect(res.message!.embeds[0]!.title).not.toBe('💋 Krystal & Kang Min Hyuk');
+    // On the private story, the button replaces it in place (messages are live: keep the old title).
+    const firstTitle = res.message!.embeds[0]!.title;
+    const again = await world.sim.click({ user: clicker, message: res.message!, customId: res.message!.components[0]!.components![1]!.custom_id! });
+    expect(again.outcome).toBe('updated');
+    expect(again.message!.id).toBe(res.message!.id);
+    expect(again.message!.embeds[0]!.title).not.toBe(firstTitle);
+  });
+
+  it('answers a forged button id clearly and changes nothing', async () => {
+    const shown = await world.sim.command({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'eric-seo-hyun-jin' } });
+    const res = await world.sim.click({ user: member(), message: shown.message!, customId: 'scene:explode:eric-seo-hyun-jin', forge: true });
+    expect(res.ephemeral).toBe(true);
+    expect(res.message!.content).toBe('This button is no longer valid. Please run the command again.');
+    const unknown = await world.sim.click({ user: member(), message: shown.message!, customId: 'nope:1', forge: true });
+    expect(unknown.message!.content).toBe('This button is no longer valid. Please run the command again.');
+  });
+
+  it('works for a user-installed app in a DM and a group DM', async () => {
+    const user = world.sim.createUser({ username: 'traveller' });
+    const dm = await world.sim.command({ user, channelType: 1, name: 'kiss-scene', options: { couple: 'iu' } });
+    expect(dm.outcome).toBe('replied');
+    expect(dm.message!.embeds[0]!.title).toBe('💋 Lee Joon Ki & IU');
+    const group = await world.sim.command({ user, channelType: 3, name: 'kiss-scene' });
+    expect(group.outcome).toBe('replied');
+    expect(group.message!.embeds[0]!.title).toMatch(/^💋 /);
+  });
+
+  it('logs each interaction with its command, server and user, and never the token', async () => {
+    const user = member();
+    await world.sim.command({ user, guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'eric' } });
+    const line = await vi.waitFor(() => {
+      const found = world.bot.logs.find((l) => l.msg === 'interaction handled' && l.userId === user.id);
+      if (!found) throw new Error('not logged yet');
+      return found;
+    });
+    expect(line).toMatchObject({ command: 'kiss-scene', guildId: world.guild.id, kind: 'command' });
+    expect(world.bot.rawLogs.join('')).not.toContain(world.sim.token);
+  });
+});

@@ -1,0 +1,241 @@
+import { MessageFlags, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import command from '../../commands/kiss-poll.js';
+import { CoupleSearch } from '../../src/catalogue/search.js';
+import type { AppContext } from '../../src/context.js';
+import { UserError } from '../../src/errors.js';
+import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, silent, STARTER } from './helpers.js';
+
+const search = new CoupleSearch(catalogue);
+const CAN_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles;
+
+function context() {
+  const h = harness();
+  const ctx = { catalogue, search, logger: silent, clock: h.clock, random: Math.random, polls: h.service } as unknown as AppContext;
+  return { ...h, ctx };
+}
+
+interface Who {
+  userId?: string;
+  locale?: string;
+  guildLocale?: string;
+  guildId?: string | null;
+  manage?: boolean;
+  appPermissions?: bigint;
+}
+
+function base(who: Who) {
+  const calls: Array<[string, Record<string, unknown>]> = [];
+  return {
+    calls,
+    interaction: {
+      guildId: who.guildId === undefined ? GUILD : who.guildId,
+      channelId: CHANNEL,
+      locale: who.locale ?? 'en-US',
+      guildLocale: who.guildLocale ?? 'en-US',
+      user: { id: who.userId ?? STARTER },
+      channel: { isThread: () => false },
+      appPermissions: new PermissionsBitField(who.appPermissions ?? CAN_POST),
+      memberPermissions: new PermissionsBitField(who.manage ? PermissionFlagsBits.ManageGuild : 0n),
+      async deferReply(o: Record<string, unknown>) {
+        calls.push(['deferReply', o]);
+      },
+      async editReply(o: Record<string, unknown>) {
+        calls.push(['editReply', o]);
+      },
+      async reply(o: Record<string, unknown>) {
+        calls.push(['reply', o]);
+      },
+    },
+  };
+}
+
+function slash(sub: string, options: Record<string, string | boolean> = {}, who: Who = {}) {
+  const { calls, interaction } = base(who);
+  const full = {
+    ...interaction,
+    options: {
+      getSubcommand: () => sub,
+      getString: (name: string) => (typeof options[name] === 'string' ? options[name] : null),
+      getBoolean: (name: string) => (typeof options[name] === 'boolean' ? options[name] : null),
+    },
+  };
+  return { calls, run: (ctx: AppContext) => command.execute(full as never, ctx) };
+}
+
+function button(customId: string, who: Who = {}) {
+  const { calls, interaction } = base(who);
+  const full = { ...interaction, customId, isButton: () => true };
+  return { calls, run: (ctx: AppContext) => command.components.poll(full as never, ctx, customId.split(':').slice(1)) };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UserError) return error.key;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('/kiss-poll start', () => {
+  it('posts the poll in the server’s language and answers the starter privately in theirs', async () => {
+    const { ctx, publisher, service } = context();
+    const { calls, run } = slash('start', { couples: 'Park Bo Gum, Reply 1997, IU', duration: '2h', hide_counts: true }, { guildLocale: 'ko', locale: 'en-GB' });
+    await run(ctx);
+    const [poll] = await service.openPolls(GUILD);
+    expect(poll).toMatchObject({ lang: 'ko', hideCounts: true, coupleIds: ['park-bo-gum-kim-yoo-jung', 'seo-in-guk-jung-eun-ji', 'lee-joon-ki-iu'], starterId: STARTER });
+    expect(poll!.closesAt - poll!.createdAt).toBe(2 * 3_600_000);
+    expect(publisher.posts[0]?.payload.embeds[0]?.title).toBe('💋 가장 좋아하는 키스신 비하인드는?');
+    expect(calls[0]).toEqual(['deferReply', { flags: MessageFlags.Ephemeral }]);
+    expect(calls[1]?.[1].content).toBe(
+      `Your poll is up: https://discord.com/channels/${GUILD}/${CHANNEL}/${poll!.messageId}. It closes <t:${Math.floor(poll!.closesAt / 1000)}:R> (2 hours).`,
+    );
+  });
+
+  it('uses every couple and 24 hours by default', async () => {
+    const { ctx, service } = context();
+    await slash('start').run(ctx);
+    const [poll] = await service.openPolls(GUILD);
+    expect(poll?.coupleIds).toHaveLength(catalogue.couples.length);
+    expect(poll!.closesAt - poll!.createdAt).toBe(24 * 3_600_000);
+  });
+
+  it.each([
+    ['0m', 'poll.errors.duration.too-short'],
+    ['15d', 'poll.errors.duration.too-long'],
+    ['abc', 'poll.errors.duration.format'],
+  ])('answers a duration of %s clearly and changes nothing', async (duration, key) => {
+    const { ctx, publisher, service } = context();
+    const { calls, run } = slash('start', { duration });
+    expect(await refusal(run(ctx))).toBe(key);
+    expect(calls).toEqual([]);
+    expect(publisher.posts).toEqual([]);
+    expect(await service.openPolls(GUILD)).toEqual([]);
+  });
+
+  it('answers an unknown couple clearly and changes nothing', async () => {
+    const { ctx, publisher } = context();
+    expect(await refusal(slash('start', { couples: 'Park Bo Gum, Nobody Atall' }).run(ctx))).toBe('poll.errors.unknownCouple');
+    expect(publisher.posts).toEqual([]);
+  });
+
+  it('refuses when the bot could not post its chart in this channel', async () => {
+    const { ctx, publisher } = context();
+    const noFiles = CAN_POST & ~PermissionFlagsBits.AttachFiles;
+    expect(await refusal(slash('start', {}, { appPermissions: noFiles }).run(ctx))).toBe('poll.errors.cannotPost');
+    expect(publisher.posts).toEqual([]);
+  });
+
+  it('works only in a server', async () => {
+    const { ctx } = context();
+    expect(await refusal(slash('start', {}, { guildId: null }).run(ctx))).toBe('common.guildOnly');
+  });
+});
+
+describe('poll buttons', () => {
+  async function withPoll() {
+    const h = context();
+    await slash('start', { couples: 'Park Bo Gum, Reply 1997' }).run(h.ctx);
+    const [poll] = await h.service.openPolls(GUILD);
+    return { ...h, poll: poll! };
+  }
+
+  it('answer each vote privately, in the member’s language', async () => {
+    const { ctx, poll, store } = await withPoll();
+    const first = button(`poll:vote:${poll.id}:0`, { userId: MEMBER(1), locale: 'ko' });
+    await first.run(ctx);
+    expect(first.calls).toEqual([['reply', { content: '**박보검 & 김유정**에 투표했어요.', flags: MessageFlags.Ephemeral }]]);
+    const change = button(`poll:vote:${poll.id}:1`, { userId: MEMBER(1) });
+    await change.run(ctx);
+    expect(change.calls[0]?.[1].content).toBe('You changed your vote from **Park Bo Gum & Kim Yoo Jung** to **Seo In Guk & Jung Eun Ji**.');
+    const withdraw = button(`poll:withdraw:${poll.id}`, { userId: MEMBER(1) });
+    await withdraw.run(ctx);
+    expect(withdraw.calls[0]?.[1].content).toBe('Your vote for **Seo In Guk & Jung Eun Ji** was withdrawn.');
+    expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({});
+  });
+
+  it.each([
+    ['a forged action', (id: string) => `poll:delete:${id}`, 'common.staleButton'],
+    ['a malformed poll id', () => 'poll:vote:../../x:0', 'common.staleButton'],
+    ['an unknown poll', () => 'poll:vote:Zzzzzzzzzz:0', 'poll.errors.unknownPoll'],
+    ['a position past the candidates', (id: string) => `poll:vote:${id}:7`, 'poll.errors.badChoice'],
+  ])('answer %s clearly and change nothing', async (_, make, key) => {
+    const { ctx, poll, store } = await withPoll();
+    const before = await store.getPoll(GUILD, poll.id);
+    expect(await refusal(button(make(poll.id), { userId: MEMBER(1) }).run(ctx))).toBe(key);
+    expect(await store.getPoll(GUILD, poll.id)).toEqual(before);
+  });
+
+  it('treat a poll of another server as unknown', async () => {
+    const { ctx, poll } = await withPoll();
+    expect(await refusal(button(`poll:vote:${poll.id}:0`, { guildId: OTHER_GUILD }).run(ctx))).toBe('poll.errors.unknownPoll');
+  });
+
+  it('close: refused to others, done once for the starter, then answered as already closed', async () => {
+    const { ctx, poll, publisher } = await withPoll();
+    expect(await refusal(button(`poll:close:${poll.id}`, { userId: MEMBER(3) }).run(ctx))).toBe('poll.errors.notAllowed');
+    const first = button(`poll:close:${poll.id}`);
+    await first.run(ctx);
+    expect(first.calls[1]?.[1].content).toBe(`The poll is closed and its results are posted: https://discord.com/channels/${GUILD}/${CHANNEL}/${poll.messageId}`);
+    const again = button(`poll:close:${poll.id}`, { userId: MEMBER(3), manage: true });
+    await again.run(ctx);
+    expect(again.calls[1]?.[1].content).toBe('This poll was already closed.');
+    expect(publisher.edits.filter((e) => e.payload.files?.length)).toHaveLength(1);
+    expect(await refusal(button(`poll:vote:${poll.id}:0`).run(ctx))).toBe('poll.errors.closed');
+  });
+
+  it('"My vote & counts" answers privately', async () => {
+    const { ctx, poll } = await withPoll();
+    await button(`poll:vote:${poll.id}:1`, { userId: MEMBER(1) }).run(ctx);
+    const view = button(`poll:results:${poll.id}`, { userId: MEMBER(1) });
+    await view.run(ctx);
+    expect(view.calls[0]?.[1].flags).toBe(MessageFlags.Ephemeral);
+    expect(JSON.stringify(view.calls[0]?.[1].embeds)).toContain('Your vote: **Seo In Guk & Jung Eun Ji**');
+  });
+});
+
+describe('/kiss-poll close, results and leaderboard', () => {
+  it('close without a poll picks the only open one; a malformed poll id is unknown', async () => {
+    const { ctx, service } = context();
+    await slash('start').run(ctx);
+    expect(await refusal(slash('close', { poll: 'bad id!' }).run(ctx))).toBe('poll.errors.unknownPoll');
+    await slash('close').run(ctx);
+    expect(await service.openPolls(GUILD)).toEqual([]);
+  });
+
+  it('results show the counts privately; the leaderboard is shared in the server’s language', async () => {
+    const { ctx, service } = context();
+    await slash('start', { couples: 'IU, Eric' }).run(ctx);
+    const [poll] = await service.openPolls(GUILD);
+    await button(`poll:vote:${poll!.id}:0`, { userId: MEMBER(1) }).run(ctx);
+    const results = slash('results', { poll: poll!.id }, { locale: 'ko' });
+    await results.run(ctx);
+    expect(results.calls[0]?.[1].flags).toBe(MessageFlags.Ephemeral);
+    expect(JSON.stringify(results.calls[0]?.[1].embeds)).toContain('1표 · 100%');
+    await slash('close').run(ctx);
+    const board = slash('leaderboard', {}, { guildLocale: 'ko' });
+    await board.run(ctx);
+    expect(board.calls[0]?.[1].flags).toBeUndefined();
+    expect(JSON.stringify(board.calls[0]?.[1].embeds)).toContain('이준기 & 아이유');
+  });
+});
+
+describe('autocomplete', () => {
+  it('lists this server’s open polls for the poll option', async () => {
+    const { ctx, service } = context();
+    await slash('start', { question: 'Sweetest rehearsal?' }).run(ctx);
+    const [poll] = await service.openPolls(GUILD);
+    const responses: unknown[] = [];
+    const make = (guildId: string) => ({
+      guildId,
+      locale: 'en-US',
+      options: { getFocused: () => ({ name: 'poll', value: 'sweet' }) },
+      respond: async (choices: unknown) => void responses.push(choices),
+    });
+    await command.autocomplete(make(GUILD) as never, ctx);
+    await command.autocomplete(make(OTHER_GUILD) as never, ctx);
+    expect(responses).toEqual([[{ name: `Sweetest rehearsal? · ${poll!.id}`, value: poll!.id }], []]);
+  });
+});

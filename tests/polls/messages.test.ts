@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { ButtonStyle, ComponentType, type APIButtonComponentWithCustomId } from 'discord-api-types/v10';
+import { addPollResult, EMPTY_LEADERBOARD } from '../../src/polls/leaderboard.js';
+import {
+  clip,
+  leaderboardMessage,
+  pollMessage,
+  previewMessage,
+  resultsMessage,
+  voteReply,
+  withdrawReply,
+} from '../../src/polls/messages.js';
+import { closePoll, newPoll, type Poll } from '../../src/polls/model.js';
+import { tallyPoll } from '../../src/polls/tally.js';
+import { catalogue } from './helpers.js';
+
+const allIds = catalogue.couples.map((c) => c.id);
+const CLOSES = Date.UTC(2025, 0, 2, 12, 0, 0);
+
+function poll(overrides: Partial<Poll> = {}, coupleIds: readonly string[] = allIds.slice(0, 4)): Poll {
+  const built = newPoll({ id: 'AbCdEfGh12', guildId: '1', channelId: '2', starterId: '42', coupleIds, hideCounts: false, lang: 'en', createdAt: CLOSES - 86_400_000, durationMs: 86_400_000 });
+  if (!built.ok) throw new Error(built.reason);
+  return { ...built.poll, ...overrides };
+}
+
+/** 20 candidates: the catalogue's ten, and ten ids that left the catalogue since. */
+const twenty = [...allIds, ...Array.from({ length: 20 - allIds.length }, (_, i) => `retired-couple-${i}`)];
+
+describe('the poll message', () => {
+  it('fits 20 couples, Withdraw, My vote and Close in Discord’s 5 rows of 5 buttons', () => {
+    const message = pollMessage(poll({}, twenty), tallyPoll(poll({}, twenty)), catalogue);
+    expect(message.components).toHaveLength(5);
+    for (const row of message.components) {
+      expect(row.type).toBe(ComponentType.ActionRow);
+      expect(row.components.length).toBeLessThanOrEqual(5);
+    }
+    const buttons = message.components.flatMap((r) => r.components) as APIButtonComponentWithCustomId[];
+    expect(buttons).toHaveLength(23);
+    const ids = buttons.map((b) => b.custom_id);
+    expect(new Set(ids).size).toBe(23);
+    expect(ids.slice(0, 20)).toEqual(twenty.map((_, i) => `poll:vote:AbCdEfGh12:${i}`));
+    expect(ids.slice(20)).toEqual(['poll:withdraw:AbCdEfGh12', 'poll:results:AbCdEfGh12', 'poll:close:AbCdEfGh12']);
+    expect(buttons.at(-1)?.style).toBe(ButtonStyle.Danger);
+    for (const b of buttons) {
+      expect(b.label?.length ?? 0).toBeGreaterThan(0);
+      expect(b.label?.length ?? 0).toBeLessThanOrEqual(80);
+      expect(b.custom_id.length).toBeLessThanOrEqual(100);
+    }
+    expect(buttons[0]?.label).toBe('1. Park Bo Gum & Kim Yoo Jung');
+  });
+
+  it('lists the candidates with their dramas, the live counts, the deadline and the starter', () => {
+    const p = poll({ votes: { a: allIds[1]!, b: allIds[1]!, c: allIds[0]! } });
+    const embed = pollMessage(p, tallyPoll(p), catalogue).embeds[0]!;
+    expect(embed.title).toBe('💋 Which behind-the-scenes kiss is your favourite?');
+    expect(embed.description).toContain('**Park Bo Gum & Kim Yoo Jung** — *Love in the Moonlight*');
+    expect(embed.description).toContain('**Eric & Seo Hyun Jin** — *Another Oh Hae Young*');
+    expect(embed.description).toContain('2 votes · 66.7%');
+    expect(embed.description).toContain('1 vote · 33.3%');
+    expect(embed.description).toContain('3 members have voted');
+    expect(embed.description).toContain(`<t:${CLOSES / 1000}:R>`);
+    expect(embed.description).toContain('<@42>');
+    expect(embed.timestamp).toBe(new Date(CLOSES).toISOString());
+  });
+
+  it('hides the counts when the poll was started that way', () => {
+    const p = poll({ hideCounts: true, votes: { a: allIds[1]! } });
+    const description = pollMessage(p, tallyPoll(p), catalogue).embeds[0]!.description!;
+    expect(description).not.toMatch(/\d+ votes?|%|has voted/);
+    expect(description).toContain('hidden until the poll closes');
+  });
+
+  it('is written in the poll’s language (the server’s), Korean included', () => {
+    const p = poll({ lang: 'ko', votes: { a: allIds[0]! } });
+    const message = pollMessage(p, tallyPoll(p), catalogue);
+    expect(message.embeds[0]!.title).toBe('💋 가장 좋아하는 키스신 비하인드는?');
+    expect(message.embeds[0]!.description).toContain('**박보검 & 김유정** — *구르미 그린 달빛*');
+    expect(message.embeds[0]!.description).toContain('1표 · 100%');
+    const labels = message.components.flatMap((r) => r.components).map((b) => ('label' in b ? b.label : ''));
+    expect(labels).toContain('내 투표 취소');
+    expect(labels).toContain('1. 박보검 & 김유정');
+  });
+
+  it('shows the member’s own question', () => {
+    const p = poll({ question: 'Sweetest rehearsal?' });
+    expect(pollMessage(p, tallyPoll(p), catalogue).embeds[0]!.title).toBe('💋 Sweetest rehearsal?');
+  });
+});
+
+describe('the results message', () => {
+  const closed = (votes: Record<string, string>, by?: string) => closePoll(poll({ votes }), CLOSES - 1000, by ? 'manual' : 'deadline', by).poll;
+
+  it('names the winner with votes and share, ranks every couple, counts voters and shows the chart', () => {
+    const p = closed({ a: allIds[2]!, b: allIds[2]!, c: allIds[0]!, d: allIds[2]! }, '42');
+    const chart = { name: 'poll-AbCdEfGh12.png', data: Buffer.from('png') };
+    const message = resultsMessage(p, tallyPoll(p), catalogue, chart);
+    const embed = message.embeds[0]!;
+    expect(embed.description).toMatch(/^🏆 The favourite: \*\*Eric & Seo Hyun Jin\*\* with 3 votes \(75%\)/);
+    const lines = embed.description!.split('\n').slice(2);
+    expect(lines[0]).toMatch(/^\*\*1\.\*\* \*\*Eric & Seo Hyun Jin\*\*.*3 votes · 75%$/);
+    expect(lines[1]).toMatch(/^\*\*2\.\*\* \*\*Park Bo Gum & Kim Yoo Jung\*\*.*1 vote · 25%$/);
+    expect(lines[2]).toMatch(/^\*\*3\.\*\* .*0 votes · 0%$/);
+    expect(lines[3]).toMatch(/^\*\*3\.\*\* .*0 votes · 0%$/);
+    expect(embed.fields).toEqual([
+      { name: 'Voters', value: '4', inline: true },
+      { name: 'Closed', value: `by <@42>, <t:${(CLOSES - 1000) / 1000}:f>`, inline: true },
+    ]);
+    expect(embed.image).toEqual({ url: 'attachment://poll-AbCdEfGh12.png' });
+    expect(message.files).toEqual([chart]);
+    expect(message.components).toEqual([]);
+  });
+
+  it('handles a tie, and a poll nobody voted in', () => {
+    const tie = closed({ a: allIds[0]!, b: allIds[3]! });
+    expect(resultsMessage(tie, tallyPoll(tie), catalogue).embeds[0]!.description).toMatch(
+      /^🏆 A tie between \*\*Park Bo Gum & Kim Yoo Jung\*\*, \*\*Seo In Guk & Jung Eun Ji\*\*, with 1 vote each \(50%\)/,
+    );
+    const none = closed({});
+    const embed = resultsMessage(none, tallyPoll(none), catalogue).embeds[0]!;
+    expect(embed.description).toMatch(/^Nobody voted in this poll\./);
+    expect(embed.fields?.[1]?.value).toMatch(/^at the deadline/);
+    expect(embed.image).toBeUndefined();
+  });
+
+  it('reveals the counts of a poll that hid them', () => {
+    const p = closePoll(poll({ hideCounts: true, votes: { a: allIds[1]! } }), CLOSES, 'deadline').poll;
+    expect(resultsMessage(p, tallyPoll(p), catalogue).embeds[0]!.description).toContain('1 vote · 100%');
+  });
+});
+
+describe('a member’s private view', () => {
+  it('shows the counts and their own vote', () => {
+    const p = poll({ votes: { me: allIds[1]!, other: allIds[1]! } });
+    const description = previewMessage(p, tallyPoll(p), catalogue, 'en', allIds[1]).embeds[0]!.description!;
+    expect(description).toContain('2 votes · 100%');
+    expect(description).toContain('Your vote: **Lee Dong Wook & Jung Ryeo Won**');
+  });
+
+  it('respects hidden counts until the close, but still shows the member’s own vote', () => {
+    const p = poll({ hideCounts: true, votes: { me: allIds[1]!, other: allIds[0]! } });
+    const description = previewMessage(p, tallyPoll(p), catalogue, 'ko', allIds[1]).embeds[0]!.description!;
+    expect(description).not.toMatch(/\d+표|%|명이 투표/);
+    expect(description).toContain('내 투표: **이동욱 & 정려원**');
+  });
+
+  it('never shows who voted for what', () => {
+    const p = poll({ votes: { '777777777777777777': allIds[1]! } });
+    const text = JSON.stringify(previewMessage(p, tallyPoll(p), catalogue, 'en', undefined)) + JSON.stringify(pollMessage(p, tallyPoll(p), catalogue));
+    expect(text).not.toContain('777777777777777777');
+  });
+});
+
+describe('private confirmations', () => {
+  it('say what happened, in the member’s language', () => {
+    expect(voteReply({ outcome: 'new', coupleId: allIds[0]! }, catalogue, 'en')).toBe('You voted for **Park Bo Gum & Kim Yoo Jung**.');
+    expect(voteReply({ outcome: 'new', coupleId: allIds[0]! }, catalogue, 'ko')).toBe('**박보검 & 김유정**에 투표했어요.');
+    expect(voteReply({ outcome: 'changed', coupleId: allIds[1]!, previous: allIds[0]! }, catalogue, 'en')).toBe(
+      'You changed your vote from **Park Bo Gum & Kim Yoo Jung** to **Lee Dong Wook & Jung Ryeo Won**.',
+    );
+    expect(voteReply({ outcome: 'same', coupleId: allIds[0]! }, catalogue, 'en')).toContain('already counted');
+    expect(withdrawReply({ outcome: 'withdrawn', previous: allIds[0]! }, catalogue, 'ko')).toBe('**박보검 & 김유정**에 한 투표를 취소했어요.');
+    expect(withdrawReply({ outcome: 'none' }, catalogue, 'en')).toBe('You have no vote to withdraw in this poll.');
+  });
+});
+
+describe('the leaderboard', () => {
+  it('ranks the server’s favourites with wins, votes and polls', () => {
+    let board = EMPTY_LEADERBOARD;
+    board = addPollResult(board, 'p1', tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]!, b: allIds[2]!, c: allIds[0]! } })).board;
+    board = addPollResult(board, 'p2', tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]! } })).board;
+    const embed = leaderboardMessage(board, catalogue, 'en').embeds[0]!;
+    const lines = embed.description!.split('\n');
+    expect(lines[0]).toBe('**1.** **Eric & Seo Hyun Jin** — *Another Oh Hae Young*');
+    expect(lines[1]).toBe('2 wins · 3 votes · in 2 polls');
+    expect(lines[2]).toMatch(/^\*\*2\.\*\* \*\*Park Bo Gum/);
+    expect(embed.description).not.toContain('Lee Dong Wook');
+    expect(embed.footer?.text).toBe('2 polls closed · 4 votes in all');
+    expect(leaderboardMessage(board, catalogue, 'ko').embeds[0]!.description).toContain('2회 우승 · 3표 · 투표 2회 참여');
+  });
+
+  it('says so when no poll has closed yet', () => {
+    expect(leaderboardMessage(EMPTY_LEADERBOARD, catalogue, 'en').embeds[0]!.description).toMatch(/No poll has closed/);
+  });
+});
+
+describe('clip', () => {
+  it('cuts long text with an ellipsis and keeps short text', () => {
+    expect(clip('abcdef', 4)).toBe('abc…');
+    expect(clip('abc', 4)).toBe('abc');
+    expect([...clip('가'.repeat(300), 256)]).toHaveLength(256);
+  });
+});

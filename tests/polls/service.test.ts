@@ -1,0 +1,503 @@
+import { describe, expect, it, vi } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { tallyPoll } from '../../src/polls/tally.js';
+import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, STARTER, startPoll } from './helpers.js';
+
+/** The translation key of the UserError a promise rejects with. */
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UserError) return error.key;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
+
+describe('starting a poll', () => {
+  it('posts one message with a button per candidate, stores the poll with that message and schedules its deadline', async () => {
+    const { service, publisher, store, clock } = harness();
+    const poll = await startPoll(service);
+    expect(publisher.posts).toHaveLength(1);
+    expect(poll.messageId).toBe(publisher.posts[0]?.messageId);
+    const stored = await store.getPoll(GUILD, poll.id);
+    expect(stored).toMatchObject({ status: 'open', messageId: poll.messageId, coupleIds: ids, starterId: STARTER });
+    expect(await store.listOpenPolls(GUILD)).toEqual([{ pollId: poll.id, closesAt: poll.closesAt }]);
+    const buttons = publisher.posts[0]?.payload.components.flatMap((r) => r.components) ?? [];
+    expect(buttons.filter((b) => 'custom_id' in b && b.custom_id.startsWith(`poll:vote:${poll.id}:`))).toHaveLength(4);
+    expect(clock.pending).toBe(1);
+  });
+
+  it('offers every couple of the catalogue by default', async () => {
+    const { service } = harness();
+    const poll = await startPoll(service, { coupleIds: undefined });
+    expect(poll.coupleIds).toEqual(catalogue.couples.map((c) => c.id));
+  });
+
+  it('refuses past the open-poll limit of the server, and allows a new one after a close', async () => {
+    const { service, store } = harness({ maxOpenPerGuild: 2 });
+    const first = await startPoll(service);
+    await startPoll(service);
+    expect(await refusal(startPoll(service))).toBe('poll.errors.tooManyOpen');
+    expect(await store.listOpenPolls(GUILD)).toHaveLength(2);
+    // Another server has its own limit.
+    await startPoll(service, { guildId: OTHER_GUILD });
+    await service.close({ guildId: GUILD, pollId: first.id, userId: STARTER, canManageGuild: false });
+    await expect(startPoll(service)).resolves.toMatchObject({ status: 'open' });
+  });
+
+  it('holds the limit when many starts race', async () => {
+    const { service, store } = harness({ maxOpenPerGuild: 5 });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => startPoll(service)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(await store.listOpenPolls(GUILD)).toHaveLength(5);
+  });
+
+  it('stores nothing when the bot cannot post in the channel', async () => {
+    const { service, publisher, store } = harness();
+    publisher.goneChannels.add(CHANNEL);
+    expect(await refusal(startPoll(service))).toBe('poll.errors.cannotPost');
+    expect(await store.listOpenPolls(GUILD)).toEqual([]);
+    expect(await service.openPolls(GUILD)).toEqual([]);
+  });
+
+  it('refuses a question that is too long', async () => {
+    const { service, publisher } = harness();
+    expect(await refusal(startPoll(service, { question: 'x'.repeat(201) }))).toBe('poll.errors.questionTooLong');
+    expect(publisher.posts).toHaveLength(0);
+  });
+});
+
+describe('voting', () => {
+  it('two members vote, one changes and one withdraws: the counts are exact', async () => {
+    const { service, store, publisher, clock } = harness();
+    const poll = await startPoll(service);
+    const [a, b] = [MEMBER(1), MEMBER(2)];
+    expect(await service.vote({ guildId: GUILD, pollId: poll.id, userId: a, index: 0 })).toEqual({ outcome: 'new', coupleId: ids[0] });
+    expect(await service.vote({ guildId: GUILD, pollId: poll.id, userId: b, index: 1 })).toEqual({ outcome: 'new', coupleId: ids[1] });
+    expect(await service.vote({ guildId: GUILD, pollId: poll.id, userId: a, index: 2 })).toEqual({ outcome: 'changed', coupleId: ids[2], previous: ids[0] });
+    expect(await service.vote({ guildId: GUILD, pollId: poll.id, userId: a, index: 2 })).toEqual({ outcome: 'same', coupleId: ids[2] });
+    expect(await service.withdraw({ guildId: GUILD, pollId: poll.id, userId: b })).toEqual({ outcome: 'withdrawn', previous: ids[1] });
+    expect(await service.withdraw({ guildId: GUILD, pollId: poll.id, userId: b })).toEqual({ outcome: 'none' });
+
+    const stored = await store.getPoll(GUILD, poll.id);
+    expect(stored?.votes).toEqual({ [a]: ids[2] });
+    expect(tallyPoll(stored!).rows.map((r) => r.votes)).toEqual([0, 0, 1, 0]);
+
+    await clock.advance(2_000);
+    await service.idle();
+    expect(publisher.text(poll.messageId)).toMatch(/1 member has voted/);
+  });
+
+  it('a vote is stored before it is acknowledged', async () => {
+    const { service, keyv } = harness();
+    const poll = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 3 });
+    const { createPollStore } = await import('../../src/store/polls.js');
+    expect((await createPollStore(keyv).getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[3] });
+  });
+
+  it('300 members voting at once are each counted exactly once, with far fewer message edits than votes', async () => {
+    const { service, store, publisher, clock } = harness();
+    const poll = await startPoll(service);
+    const receipts = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(i), index: i % 4 })),
+    );
+    expect(receipts.every((r) => r.outcome === 'new')).toBe(true);
+    const stored = await store.getPoll(GUILD, poll.id);
+    expect(Object.keys(stored!.votes)).toHaveLength(300);
+    expect(tallyPoll(stored!).rows.map((r) => r.votes)).toEqual([75, 75, 75, 75]);
+
+    await clock.advance(10_000);
+    await service.idle();
+    expect(publisher.edits.length).toBeGreaterThan(0);
+    expect(publisher.edits.length).toBeLessThanOrEqual(5);
+    expect(publisher.text(poll.messageId)).toMatch(/300 members have voted/);
+  });
+
+  it('stores a burst of votes in a handful of writes rather than one per vote', async () => {
+    const { service, keyv } = harness();
+    const poll = await startPoll(service);
+    const writes = vi.spyOn(keyv, 'set');
+    await Promise.all(Array.from({ length: 300 }, (_, i) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(i), index: i % 4 })));
+    const pollWrites = writes.mock.calls.filter(([key]) => String(key).includes(`:poll:${poll.id}`)).length;
+    expect(pollWrites).toBeGreaterThan(0);
+    expect(pollWrites).toBeLessThanOrEqual(3);
+  });
+
+  it('concurrent changes by the same member end on their last click', async () => {
+    const { service, store } = harness();
+    const poll = await startPoll(service);
+    await Promise.all([0, 1, 2, 3, 1].map((index) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index })));
+    expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[1] });
+  });
+
+  it('edits the live message at most once per interval and always ends on the exact final state', async () => {
+    const { service, publisher, clock } = harness({ editIntervalMs: 2_000 });
+    const poll = await startPoll(service);
+    const vote = (n: number, index: number) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(n), index });
+
+    await vote(1, 0);
+    await clock.advance(0);
+    expect(publisher.edits).toHaveLength(1);
+    expect(publisher.text(poll.messageId)).toMatch(/1 member has voted/);
+
+    await vote(2, 1);
+    await vote(3, 1);
+    await clock.advance(1_000);
+    expect(publisher.edits).toHaveLength(1);
+    await clock.advance(1_000);
+    expect(publisher.edits).toHaveLength(2);
+    expect(publisher.text(poll.messageId)).toMatch(/3 members have voted/);
+
+    // Quiet for a while, then one vote: shown straight away, since the last edit is long past.
+    await clock.advance(60_000);
+    expect(publisher.edits).toHaveLength(2);
+    await vote(4, 2);
+    await clock.advance(0);
+    expect(publisher.edits).toHaveLength(3);
+    expect(publisher.text(poll.messageId)).toMatch(/4 members have voted/);
+  });
+
+  it('does not edit the message of a poll that hides its counts, and never shows them before the close', async () => {
+    const { service, publisher, clock } = harness();
+    const poll = await startPoll(service, { hideCounts: true });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+    await clock.advance(10_000);
+    expect(publisher.edits).toHaveLength(0);
+    expect(publisher.text(poll.messageId)).not.toMatch(/\d+ votes?|have voted|has voted/);
+    await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    expect(publisher.text(poll.messageId)).toMatch(/1 vote/);
+  });
+
+  describe('forged or stale ids change nothing', () => {
+    it.each([
+      ['an unknown poll', { guildId: GUILD, pollId: 'Zzzzzzzzzz', index: 0 }, 'poll.errors.unknownPoll'],
+      ['another server’s poll', { guildId: OTHER_GUILD, index: 0 }, 'poll.errors.unknownPoll'],
+      ['a position past the candidates', { guildId: GUILD, index: 4 }, 'poll.errors.badChoice'],
+      ['a negative position', { guildId: GUILD, index: -1 }, 'poll.errors.badChoice'],
+      ['a fractional position', { guildId: GUILD, index: 1.5 }, 'poll.errors.badChoice'],
+    ])('%s', async (_, forged, key) => {
+      const { service, store } = harness();
+      const poll = await startPoll(service);
+      await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(9), index: 0 });
+      const before = await store.getPoll(GUILD, poll.id);
+      expect(await refusal(service.vote({ pollId: poll.id, userId: MEMBER(1), ...forged }))).toBe(key);
+      expect(await store.getPoll(GUILD, poll.id)).toEqual(before);
+      expect(await store.getPoll(OTHER_GUILD, poll.id)).toBeUndefined();
+    });
+
+    it('a closed poll’s buttons are answered and change nothing', async () => {
+      const { service, store } = harness();
+      const poll = await startPoll(service);
+      await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+      await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+      const before = await store.getPoll(GUILD, poll.id);
+      expect(await refusal(service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2), index: 1 }))).toBe('poll.errors.closed');
+      expect(await refusal(service.withdraw({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1) }))).toBe('poll.errors.closed');
+      expect(await store.getPoll(GUILD, poll.id)).toEqual(before);
+    });
+
+    it('withdrawing from an unknown poll or another server’s poll', async () => {
+      const { service, store } = harness();
+      const poll = await startPoll(service);
+      await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+      expect(await refusal(service.withdraw({ guildId: OTHER_GUILD, pollId: poll.id, userId: MEMBER(1) }))).toBe('poll.errors.unknownPoll');
+      expect(await refusal(service.withdraw({ guildId: GUILD, pollId: 'Zzzzzzzzzz', userId: MEMBER(1) }))).toBe('poll.errors.unknownPoll');
+      expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[0] });
+    });
+
+    it('a vote after the deadline is refused even before the deadline timer has run', async () => {
+      const { service, restart, clock, store } = harness();
+      const poll = await startPoll(service, { durationMs: HOUR });
+      await service.stop();
+      await clock.advance(2 * HOUR);
+      // A click that arrives after a restart, before start-up has closed the overdue poll.
+      const after = restart();
+      expect(await refusal(after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 }))).toBe('poll.errors.closed');
+      expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({});
+    });
+  });
+});
+
+describe('closing', () => {
+  it('is refused to a member who neither started the poll nor may manage the server', async () => {
+    const { service, store, publisher } = harness();
+    const poll = await startPoll(service);
+    expect(await refusal(service.close({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), canManageGuild: false }))).toBe('poll.errors.notAllowed');
+    expect((await store.getPoll(GUILD, poll.id))?.status).toBe('open');
+    expect(publisher.edits).toHaveLength(0);
+  });
+
+  it('by the starter: replaces the poll message with the results and the chart, and counts the poll in the leaderboard', async () => {
+    const charts: string[][] = [];
+    const { service, store, publisher } = harness({
+      renderChart: (_tally, labels) => {
+        charts.push([...labels]);
+        return Buffer.from('png!');
+      },
+    });
+    const poll = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 1 });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2), index: 1 });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(3), index: 0 });
+    const receipt = await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    expect(receipt).toMatchObject({ outcome: 'closed', resultsMessageId: poll.messageId });
+
+    const shown = publisher.messages.get(poll.messageId!)?.payload;
+    expect(shown?.components).toEqual([]);
+    expect(shown?.files?.[0]).toMatchObject({ name: `poll-${poll.id}.png` });
+    expect(shown?.embeds[0]?.image?.url).toBe(`attachment://poll-${poll.id}.png`);
+    expect(shown?.embeds[0]?.description).toMatch(/The favourite: \*\*Lee Dong Wook & Jung Ryeo Won\*\* with 2 votes \(66\.7%\)/);
+    expect(charts).toEqual([catalogue.couples.slice(0, 4).map((c) => c.actors.map((a) => a.name).join(' & '))]);
+
+    const board = await service.leaderboard(GUILD);
+    expect(board).toMatchObject({ polls: 1, votes: 3 });
+    expect(board.couples[ids[1]!]).toEqual({ votes: 2, wins: 1, polls: 1 });
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', finalized: true, closeReason: 'manual', closedBy: STARTER });
+    expect(await store.listOpenPolls(GUILD)).toEqual([]);
+  });
+
+  it('by a moderator who did not start it', async () => {
+    const { service } = harness();
+    const poll = await startPoll(service);
+    await expect(service.close({ guildId: GUILD, pollId: poll.id, userId: MEMBER(5), canManageGuild: true })).resolves.toMatchObject({ outcome: 'closed' });
+  });
+
+  it('happens once: a double close yields one results message and one leaderboard count', async () => {
+    const { service, publisher, clock } = harness();
+    const poll = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+    const closes = await Promise.all([
+      service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false }),
+      service.close({ guildId: GUILD, pollId: poll.id, userId: MEMBER(7), canManageGuild: true }),
+      clock.advanceTo(poll.closesAt).then(() => undefined),
+    ]);
+    await service.idle();
+    expect(closes.filter((c) => c?.outcome === 'closed')).toHaveLength(1);
+    expect(closes.filter((c) => c?.outcome === 'already-closed')).toHaveLength(1);
+    const resultEdits = publisher.edits.filter((e) => e.payload.files?.length);
+    expect(resultEdits).toHaveLength(1);
+    expect(publisher.posts).toHaveLength(1);
+    expect((await service.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('closes at the deadline by itself', async () => {
+    const { service, store, publisher, clock } = harness();
+    const poll = await startPoll(service, { durationMs: 2 * HOUR });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 2 });
+    await clock.advance(2 * HOUR - 1);
+    await service.idle();
+    expect((await store.getPoll(GUILD, poll.id))?.status).toBe('open');
+    await clock.advance(1);
+    await service.idle();
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', closeReason: 'deadline', finalized: true });
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
+    expect((await service.leaderboard(GUILD)).couples[ids[2]!]).toMatchObject({ wins: 1 });
+    expect(clock.pending).toBe(0);
+  });
+
+  it('without a poll id closes the server’s only open poll, and asks which one when there are several', async () => {
+    const { service } = harness();
+    expect(await refusal(service.close({ guildId: GUILD, userId: STARTER, canManageGuild: false }))).toBe('poll.errors.noOpenPoll');
+    const poll = await startPoll(service);
+    await startPoll(service, { guildId: OTHER_GUILD });
+    await expect(service.results({ guildId: GUILD, userId: STARTER })).resolves.toMatchObject({ poll: { id: poll.id } });
+    await startPoll(service);
+    expect(await refusal(service.close({ guildId: GUILD, userId: STARTER, canManageGuild: false }))).toBe('poll.errors.whichPoll');
+  });
+
+  it('records the result even when the poll message was deleted, posting the results anew', async () => {
+    const { service, publisher, clock, store } = harness();
+    const poll = await startPoll(service);
+    publisher.messages.delete(poll.messageId!);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+    await clock.advance(5_000);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2), index: 0 });
+    await clock.advance(5_000);
+    // The live edit found the message gone and stopped trying.
+    expect(publisher.edits).toHaveLength(1);
+    const receipt = await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    expect(receipt.outcome === 'closed' && receipt.resultsMessageId).toBe(publisher.posts[1]?.messageId);
+    expect(publisher.text(publisher.posts[1]?.messageId)).toMatch(/2 votes/);
+    expect((await service.leaderboard(GUILD)).couples[ids[0]!]).toMatchObject({ votes: 2, wins: 1 });
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });
+  });
+
+  it('closes cleanly when even the channel is gone', async () => {
+    const { service, publisher, store } = harness();
+    const poll = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 3 });
+    publisher.goneChannels.add(CHANNEL);
+    const receipt = await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    expect(receipt).toMatchObject({ outcome: 'closed', resultsMessageId: undefined });
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', finalized: true });
+    expect((await service.leaderboard(GUILD)).couples[ids[3]!]).toMatchObject({ wins: 1 });
+  });
+
+  it('posts the results without a chart when the chart cannot be rendered', async () => {
+    const { service, publisher } = harness({
+      renderChart: () => {
+        throw new Error('no canvas');
+      },
+    });
+    const poll = await startPoll(service);
+    await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    const shown = publisher.messages.get(poll.messageId!)?.payload;
+    expect(shown?.files).toEqual([]);
+    expect(shown?.embeds[0]?.image).toBeUndefined();
+    expect(shown?.embeds[0]?.description).toMatch(/Nobody voted/);
+  });
+
+  it('a live edit still in flight never overwrites the results', async () => {
+    const { service, publisher, clock } = harness();
+    const poll = await startPoll(service);
+    const release = publisher.holdNextEdit();
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+    await clock.advance(0);
+    expect(publisher.edits).toHaveLength(1);
+    const closing = service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    // The results wait for the live edit: nothing else was sent meanwhile.
+    expect(publisher.edits).toHaveLength(1);
+    release();
+    await closing;
+    expect(publisher.edits).toHaveLength(2);
+    expect(publisher.edits.at(-1)?.payload.files?.length).toBe(1);
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
+  });
+});
+
+describe('restarts', () => {
+  it('keep the votes and the buttons working, and the deadline still closes the poll', async () => {
+    const { service, restart, store, clock, publisher } = harness();
+    const poll = await startPoll(service, { durationMs: 3 * HOUR });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+    await service.stop();
+
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 1, closed: 0 });
+    await after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2), index: 1 });
+    expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[0], [MEMBER(2)]: ids[1] });
+
+    await clock.advanceTo(poll.closesAt);
+    await after.idle();
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', finalized: true });
+    expect(publisher.text(poll.messageId)).toMatch(/A tie between/);
+  });
+
+  it('a deadline that passed while the bot was down closes the poll once, at start-up', async () => {
+    const { service, restart, clock, publisher, store } = harness();
+    const poll = await startPoll(service, { durationMs: HOUR });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 2 });
+    await service.stop();
+    await clock.advance(5 * HOUR);
+    expect(publisher.edits.filter((e) => e.payload.files?.length)).toHaveLength(0);
+
+    const first = restart();
+    expect(await first.start([GUILD])).toEqual({ restored: 0, closed: 1 });
+    await first.stop();
+    const second = restart();
+    expect(await second.start([GUILD])).toEqual({ restored: 0, closed: 0 });
+
+    expect(publisher.edits.filter((e) => e.payload.files?.length)).toHaveLength(1);
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', closeReason: 'deadline', finalized: true });
+    expect((await second.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('finish a close whose results could not be posted, without counting the poll twice', async () => {
+    const { service, restart, publisher, store } = harness();
+    const poll = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
+    publisher.failEdits = new Error('Discord is down');
+    publisher.failNextPost = new Error('Discord is down');
+    const receipt = await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    expect(receipt).toMatchObject({ outcome: 'closed', resultsMessageId: undefined });
+    const stored = await store.getPoll(GUILD, poll.id);
+    expect(stored?.status).toBe('closed');
+    expect(stored?.finalized).toBeFalsy();
+    expect(await store.listOpenPolls(GUILD)).toHaveLength(1);
+    await service.stop();
+
+    publisher.failEdits = undefined;
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 0, closed: 1 });
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });
+    expect((await after.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('try again later to post results that failed to post', async () => {
+    const { service, publisher, clock, store } = harness();
+    const poll = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 1 });
+    publisher.failEdits = new Error('Discord is down');
+    publisher.failNextPost = new Error('Discord is down');
+    await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
+    publisher.failEdits = undefined;
+    await clock.advance(59_000);
+    await service.idle();
+    expect(publisher.text(poll.messageId)).not.toMatch(/The favourite/);
+    await clock.advance(1_000);
+    await service.idle();
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });
+    expect((await service.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('restore only the servers they are given, each once', async () => {
+    const { service, restart, clock } = harness();
+    await startPoll(service);
+    await startPoll(service, { guildId: OTHER_GUILD });
+    await service.stop();
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 1, closed: 0 });
+    expect(await after.start([GUILD, OTHER_GUILD])).toEqual({ restored: 1, closed: 0 });
+    expect(clock.pending).toBe(2);
+  });
+
+  it('drop a poll whose message was never posted because the bot stopped in between', async () => {
+    const { restart, store, clock } = harness();
+    const { newPoll } = await import('../../src/polls/model.js');
+    const built = newPoll({ id: 'Orphan0001', guildId: GUILD, channelId: CHANNEL, starterId: STARTER, coupleIds: ids, hideCounts: false, lang: 'en', createdAt: clock.now(), durationMs: HOUR });
+    if (!built.ok) throw new Error();
+    await store.savePoll(built.poll);
+    await store.setOpenPolls(GUILD, [{ pollId: 'Orphan0001', closesAt: built.poll.closesAt }]);
+    await clock.advance(10 * 60_000);
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 0, closed: 0 });
+    expect(await store.getPoll(GUILD, 'Orphan0001')).toBeUndefined();
+    expect(await store.listOpenPolls(GUILD)).toEqual([]);
+  });
+});
+
+describe('results and leaderboard', () => {
+  it('show a member their own vote with the current tally', async () => {
+    const { service } = harness();
+    const poll = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 3 });
+    const view = await service.results({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1) });
+    expect(view.myVote).toBe(ids[3]);
+    expect(view.tally.totalVoters).toBe(1);
+    expect((await service.results({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2) })).myVote).toBeUndefined();
+    expect(await refusal(service.results({ guildId: OTHER_GUILD, pollId: poll.id, userId: MEMBER(1) }))).toBe('poll.errors.unknownPoll');
+  });
+
+  it('add up across polls, with ties giving every winner a win', async () => {
+    const { service } = harness();
+    const first = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: first.id, userId: MEMBER(1), index: 0 });
+    await service.vote({ guildId: GUILD, pollId: first.id, userId: MEMBER(2), index: 1 });
+    await service.close({ guildId: GUILD, pollId: first.id, userId: STARTER, canManageGuild: false });
+    const second = await startPoll(service);
+    await service.vote({ guildId: GUILD, pollId: second.id, userId: MEMBER(1), index: 0 });
+    await service.close({ guildId: GUILD, pollId: second.id, userId: STARTER, canManageGuild: false });
+    const board = await service.leaderboard(GUILD);
+    expect(board).toMatchObject({ polls: 2, votes: 3 });
+    expect(board.couples[ids[0]!]).toEqual({ votes: 2, wins: 2, polls: 2 });
+    expect(board.couples[ids[1]!]).toEqual({ votes: 1, wins: 1, polls: 2 });
+    expect((await service.leaderboard(OTHER_GUILD)).polls).toBe(0);
+  });
+});
