@@ -5,6 +5,9 @@ import { CoupleSearch } from './catalogue/search.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { createDiscordDailyPublisher } from './daily/discord-publisher.js';
+import { ownsGuildFor } from './daily/ownership.js';
+import { createDailyService } from './daily/service.js';
 import { handleInteraction } from './interactions.js';
 import { loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
@@ -84,6 +87,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
   });
 
+  const daily = createDailyService({
+    store: store.daily,
+    catalogue,
+    clock,
+    logger,
+    random,
+    publisher: createDiscordDailyPublisher(client),
+    ownsGuild: ownsGuildFor(config.shards),
+    videos: store.videos,
+  });
+
   const ctx: AppContext = Object.freeze({
     config,
     logger,
@@ -93,6 +107,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     random,
     polls,
+    daily,
   });
 
   client.on(Events.InteractionCreate, (interaction) => {
@@ -115,12 +130,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       await client.login(config.token);
       await ready;
       await polls.start(client.guilds.cache.keys());
+      await daily.start();
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       await polls.stop();
+      await daily.stop();
       await client.destroy();
       await store.close();
       logger.info('bot stopped');

@@ -3,6 +3,7 @@ import type { Random } from './catalogue/random.js';
 import type { CoupleSearch } from './catalogue/search.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { DailyService } from './daily/service.js';
 import type { Logger } from './logger.js';
 import type { PollService } from './polls/service.js';
 import type { Store } from './store/index.js';
@@ -20,4 +21,5 @@ export interface AppContext {
   readonly clock: Clock;
   readonly random: Random;
   readonly polls: PollService;
+  readonly daily: DailyService;
 }

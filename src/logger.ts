@@ -2,6 +2,8 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger } from 'pino';
 
+const INTERACTION_TOKEN_IN_URL = /((?:interactions|webhooks)\/\d{15,25})\/[A-Za-z0-9._-]{20,}/g;
+
 /**
  * Structured JSON logs (pino). Context goes first: `logger.info({ command, guildId, userId }, 'msg')`.
  * Secrets never reach a log line: known secret fields are redacted, and any string that contains
@@ -13,19 +15,24 @@ export function createLogger(options: {
   destination?: pino.DestinationStream;
 }): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
-  const scrub = (value: unknown): unknown => {
+  const scrub = (value: unknown, depth = 0): unknown => {
     if (typeof value === 'string') {
-      return secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), value);
+      const text = secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), value);
+      // Interaction tokens travel in URLs (`/interactions/{id}/{token}`, `/webhooks/{app}/{token}`),
+      // for example in a DiscordAPIError's `url`: they are secrets for 15 minutes.
+      return text.replace(INTERACTION_TOKEN_IN_URL, '$1/[redacted]');
     }
     if (value instanceof Error) {
-      const copy = new Error(scrub(value.message) as string);
-      copy.name = value.name;
-      copy.stack = scrub(value.stack) as string | undefined;
-      return copy;
+      // Serialise first (keeps custom fields such as a DiscordAPIError's url), then scrub.
+      return scrub({ ...pino.stdSerializers.err(value) }, depth + 1);
     }
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
+    // Plain data only, a few levels deep: context objects, serialised errors. Class instances (a
+    // discord.js structure, say) are left to pino as they are.
+    const proto = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (depth < 6 && (proto === Object.prototype || proto === null)) {
+      return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, scrub(v, depth + 1)]));
     }
+    if (depth < 6 && Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
     return value;
   };
   return pino(
@@ -33,12 +40,12 @@ export function createLogger(options: {
       level: options.level,
       base: undefined,
       redact: {
-        paths: ['token', '*.token', 'config.token', 'headers.authorization', '*.headers.authorization', 'DISCORD_TOKEN'],
+        paths: ['token', '*.token', 'config.token', 'headers.authorization', '*.headers.authorization', 'DISCORD_TOKEN', 'err.requestBody'],
         censor: '[redacted]',
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, (secrets.length ? args.map(scrub) : args) as Parameters<typeof method>);
+          method.apply(this, args.map((arg) => scrub(arg)) as Parameters<typeof method>);
         },
       },
     },

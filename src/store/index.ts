@@ -1,4 +1,5 @@
 import type Keyv from 'keyv';
+import { createDailyStore, type DailyStore } from './daily.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
@@ -15,6 +16,7 @@ export interface Store {
   readonly scenes: SceneStore;
   readonly videos: VideoStore;
   readonly polls: PollStore;
+  readonly daily: DailyStore;
   /** Closes the underlying connection (SQLite file or Redis). */
   close(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export function createStore(keyv: Keyv): Store {
     scenes: createSceneStore(keyv),
     videos: createVideoStore(keyv),
     polls: createPollStore(keyv),
+    daily: createDailyStore(keyv),
     close: () => keyv.disconnect(),
   };
 }

@@ -92,3 +92,27 @@ describe('logs', () => {
     expect(text).toContain('connecting with [redacted]');
   });
 });
+
+describe('logs of Discord API errors', () => {
+  it('hide interaction tokens carried in request URLs', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', secrets: [TOKEN], destination });
+    const interactionToken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OnNlY3JldA';
+    const err = Object.assign(new Error('Unknown interaction'), {
+      url: `https://discord.com/api/v10/interactions/123456789012345678/${interactionToken}/callback`,
+      requestBody: { json: { content: 'x' } },
+    });
+    logger.error({ err, webhook: `/webhooks/123456789012345678/${interactionToken}/messages/@original` }, 'failed');
+    await new Promise((r) => setImmediate(r));
+    const text = lines.join('');
+    expect(text).toContain('interactions/123456789012345678/[redacted]/callback');
+    expect(text).toContain('webhooks/123456789012345678/[redacted]/messages');
+    expect(text).not.toContain(interactionToken);
+  });
+});

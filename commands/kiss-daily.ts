@@ -1,0 +1,134 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  ChannelType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { coupleName } from '../src/catalogue/catalogue.js';
+import type { Command } from '../src/command.js';
+import { channelProblem, postNowText, statusText } from '../src/daily/replies.js';
+import { zoneChoices } from '../src/daily/zones.js';
+import { UserError } from '../src/errors.js';
+import { languageOf, localizations, t, type Language } from '../src/i18n/index.js';
+import { requireManageGuild } from '../src/permissions.js';
+
+/** name, description and their Korean versions for `daily.command.<key>`. */
+const named = (key: string) => ({
+  name: t('en', `daily.command.${key}.name`),
+  name_localizations: localizations(`daily.command.${key}.name`),
+  description: t('en', `daily.command.${key}.description`),
+  description_localizations: localizations(`daily.command.${key}.description`),
+});
+
+const data = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'kiss-daily',
+  description: t('en', 'daily.command.description'),
+  description_localizations: localizations('daily.command.description'),
+  // Changes the server's state: servers only, moderators only (checked again in the handler).
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      ...named('set'),
+      options: [
+        {
+          type: ApplicationCommandOptionType.Channel,
+          ...named('channel'),
+          required: true,
+          channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+        },
+        { type: ApplicationCommandOptionType.String, ...named('time'), required: true, max_length: 16 },
+        { type: ApplicationCommandOptionType.String, ...named('timezone'), required: false, autocomplete: true, max_length: 64 },
+        { type: ApplicationCommandOptionType.Role, ...named('role'), required: false },
+        {
+          type: ApplicationCommandOptionType.String,
+          ...named('language'),
+          required: false,
+          choices: [
+            { name: t('en', 'daily.command.language.english'), name_localizations: localizations('daily.command.language.english'), value: 'en' },
+            { name: t('en', 'daily.command.language.korean'), name_localizations: localizations('daily.command.language.korean'), value: 'ko' },
+          ],
+        },
+      ],
+    },
+    { type: ApplicationCommandOptionType.Subcommand, ...named('off') },
+    { type: ApplicationCommandOptionType.Subcommand, ...named('status') },
+    { type: ApplicationCommandOptionType.Subcommand, ...named('now') },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/** Posts follow the language picked; else Korean for a Korean server, else the moderator's language. */
+function postLanguage(picked: string | null, guildLocale: string | null, locale: string): Language {
+  if (picked === 'en' || picked === 'ko') return picked;
+  return languageOf(guildLocale) === 'ko' ? 'ko' : languageOf(locale);
+}
+
+export default {
+  data,
+
+  async execute(interaction, ctx) {
+    const guildId = requireManageGuild(interaction);
+    const daily = ctx.daily;
+    const lang = languageOf(interaction.locale);
+    const names = (id: string) => {
+      const couple = ctx.catalogue.get(id);
+      return couple ? coupleName(couple, lang) : id;
+    };
+    const ephemeral = { flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
+
+    switch (interaction.options.getSubcommand(true)) {
+      case 'set': {
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        const channelId = interaction.options.getChannel('channel', true).id;
+        const roleId = interaction.options.getRole('role')?.id;
+        const result = await daily.configure(guildId, {
+          channelId,
+          time: interaction.options.getString('time', true),
+          timezone: interaction.options.getString('timezone') ?? undefined,
+          roleId,
+          language: postLanguage(interaction.options.getString('language'), interaction.guildLocale, interaction.locale),
+        });
+        if (result.kind === 'channel-unusable') throw channelProblem(lang, result.check, channelId, roleId);
+        const content = `${t(lang, 'daily.set.saved')}\n${statusText(lang, result.status, ctx.clock.now(), names)}`;
+        await interaction.editReply({ content, allowedMentions: { parse: [] } });
+        return;
+      }
+      case 'off': {
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        const wasOn = await daily.disable(guildId);
+        await interaction.editReply({ content: t(lang, wasOn ? 'daily.off.done' : 'daily.off.wasOff'), allowedMentions: { parse: [] } });
+        return;
+      }
+      case 'status': {
+        const status = await daily.status(guildId);
+        await interaction.reply({ content: statusText(lang, status, ctx.clock.now(), names), ...ephemeral });
+        return;
+      }
+      case 'now': {
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        const result = await daily.postNow(guildId);
+        const channelId = (await daily.status(guildId))?.schedule.channelId;
+        await interaction.editReply({ content: postNowText(lang, result, channelId, ctx.clock.now(), names), allowedMentions: { parse: [] } });
+        return;
+      }
+      default:
+        throw new UserError('common.unknownCommand');
+    }
+  },
+
+  async autocomplete(interaction, ctx) {
+    const focused = interaction.options.getFocused(true);
+    if (focused.name !== 'timezone') {
+      await interaction.respond([]);
+      return;
+    }
+    await interaction.respond(zoneChoices(String(focused.value), ctx.clock.now(), 25));
+  },
+} satisfies Command;

@@ -1,0 +1,98 @@
+import { t, type Language } from '../i18n/index.js';
+import type { PostNowResult, DailyStatus } from './service.js';
+import type { ChannelCheck } from './publisher.js';
+import type { ChannelPermission, DisabledReason } from './schedule.js';
+import { offsetLabel } from './time.js';
+import { UserError } from '../errors.js';
+
+/**
+ * The texts of `/kiss-daily`. Pure: plain data in, a string out. Times are shown with Discord's
+ * timestamp formatting, so each reader sees them in their own time zone and language.
+ */
+
+/** `<t:1773140400:F>` and `<t:1773140400:R>` for an instant in epoch ms. */
+export function timestamps(at: number): { full: string; relative: string } {
+  const unix = Math.floor(at / 1000);
+  return { full: `<t:${unix}:F>`, relative: `<t:${unix}:R>` };
+}
+
+function permissionList(lang: Language, missing: readonly ChannelPermission[]): string {
+  return missing.map((p) => t(lang, `daily.permission.${p}`)).join(', ');
+}
+
+/** Why the bot turned the schedule off, and what to do about it. */
+export function reasonText(lang: Language, reason: DisabledReason, channelId: string): string {
+  const channel = `<#${channelId}>`;
+  if (reason.kind === 'channel-deleted') {
+    return `${t(lang, 'daily.reason.channelDeleted', { channel })} ${t(lang, 'daily.status.fixChannel')}`;
+  }
+  const because = reason.missing.length
+    ? t(lang, 'daily.reason.missingPermissions', { channel, permissions: permissionList(lang, reason.missing) })
+    : t(lang, 'daily.reason.missingAccess', { channel });
+  return `${because} ${t(lang, 'daily.status.fixPermissions')}`;
+}
+
+/** `/kiss-daily status` (and the confirmation of `set`). `coupleName` names a couple by id. */
+export function statusText(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): string {
+  if (!status) return t(lang, 'daily.status.notConfigured');
+  const { schedule } = status;
+  const lines: string[] = [];
+  if (schedule.enabled) lines.push(t(lang, 'daily.status.on'));
+  else if (schedule.disabledReason) {
+    const when = timestamps(schedule.disabledAt ?? now).full;
+    lines.push(t(lang, 'daily.status.disabled', { when, reason: reasonText(lang, schedule.disabledReason, schedule.channelId) }));
+  } else lines.push(t(lang, 'daily.status.off'));
+
+  lines.push(
+    t(lang, 'daily.status.where', {
+      channel: `<#${schedule.channelId}>`,
+      time: schedule.time,
+      zone: schedule.timezone,
+      offset: offsetLabel(schedule.timezone, status.next?.at ?? now),
+    }),
+  );
+  lines.push(schedule.roleId ? t(lang, 'daily.status.mention', { role: `<@&${schedule.roleId}>` }) : t(lang, 'daily.status.noMention'));
+  lines.push(t(lang, 'daily.status.language', { language: t(lang, `daily.languageName.${schedule.language}`) }));
+  if (status.next) {
+    lines.push(t(lang, status.next.retry ? 'daily.status.nextRetry' : 'daily.status.next', timestamps(Math.max(status.next.at, now))));
+  }
+  if (schedule.lastPost?.state === 'sent') lines.push(t(lang, 'daily.status.last', { couple: coupleName(schedule.lastPost.coupleId), date: schedule.lastPost.date }));
+  lines.push(t(lang, 'daily.status.left', { left: status.storiesLeft, total: status.roundSize }));
+  return lines.join('\n');
+}
+
+/** The answer to `/kiss-daily now`. */
+export function postNowText(lang: Language, result: PostNowResult, channelId: string | undefined, now: number, coupleName: (id: string) => string): string {
+  const channel = `<#${channelId ?? ''}>`;
+  switch (result.kind) {
+    case 'posted':
+      return t(lang, 'daily.now.posted', { couple: coupleName(result.coupleId), channel, ...timestamps(result.next.at) });
+    case 'already-posted':
+      return t(lang, 'daily.now.alreadyPosted', timestamps(Math.max(result.next.at, now)));
+    case 'retrying':
+      return t(lang, 'daily.now.retrying', timestamps(result.retryAt));
+    case 'disabled':
+      return reasonText(lang, result.reason, channelId ?? '');
+    case 'failed':
+      return t(lang, 'daily.now.failed');
+    case 'not-configured':
+      return t(lang, 'daily.status.notConfigured');
+    case 'off':
+      return result.reason ? reasonText(lang, result.reason, channelId ?? '') : t(lang, 'daily.now.off');
+  }
+}
+
+/** The error for a channel (or role) the bot cannot use at `/kiss-daily set`, in the member's language. */
+export function channelProblem(lang: Language, check: Exclude<ChannelCheck, { ok: true }>, channelId: string, roleId: string | undefined): UserError {
+  const channel = `<#${channelId}>`;
+  switch (check.problem) {
+    case 'missing-permissions':
+      return new UserError('daily.error.missingPermissions', { channel, permissions: permissionList(lang, check.missing) });
+    case 'not-found':
+      return new UserError('daily.error.channelNotFound', { channel });
+    case 'not-text':
+      return new UserError('daily.error.notTextChannel', { channel });
+    case 'role-not-mentionable':
+      return new UserError('daily.error.roleNotMentionable', { role: `<@&${roleId ?? ''}>` });
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm run playground`: the bot, the local Discord simulator and a Discord-like page, with no
+ * Discord account and no network. Prints the address; `PORT` chooses the port (default 3000,
+ * 0 for any free one). Stops cleanly on SIGINT/SIGTERM.
+ */
+import { startPlayground, type Playground } from './index.js';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+const rawPort = process.env.PORT?.trim();
+const port = rawPort ? Number(rawPort) : 3000;
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number (0 to 65535), not "${rawPort}".`);
+
+let playground: Playground;
+try {
+  playground = await startPlayground({ port });
+} catch (err) {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') fail(`Port ${port} is in use: set PORT to another one, e.g. PORT=3001 npm run playground`);
+  throw err;
+}
+
+console.log(`Playground: ${playground.url}`);
+console.log('Act as a member, type / to run a command, move the clock forward. Ctrl+C stops it.');
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await playground.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());

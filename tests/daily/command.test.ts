@@ -1,0 +1,162 @@
+import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import command from '../../commands/kiss-daily.js';
+import type { AppContext } from '../../src/context.js';
+import { channelProblem, postNowText, statusText } from '../../src/daily/replies.js';
+import { zoneChoices } from '../../src/daily/zones.js';
+import { UserError } from '../../src/errors.js';
+import { flatten, resources, t } from '../../src/i18n/index.js';
+import { GUILD, catalogue, harness } from './helpers.js';
+
+const NOW = Date.UTC(2026, 2, 10, 9, 0);
+type Option = { name: string; description: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; options?: Option[]; type: number; channel_types?: number[]; choices?: unknown[] };
+
+describe('the /kiss-daily definition', () => {
+  const data = command.data;
+
+  it('is a server-only, server-installed, Manage Server command', () => {
+    expect(data.name).toBe('kiss-daily');
+    expect(data.contexts).toEqual([0]);
+    expect(data.integration_types).toEqual([0]);
+    expect(data.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+    expect(data.default_member_permissions).toBe('32');
+  });
+
+  it('has set, off, status and now, with names and descriptions within Discord\'s limits in both languages', () => {
+    const options = data.options as unknown as Option[];
+    expect(options.map((o) => o.name)).toEqual(['set', 'off', 'status', 'now']);
+    const check = (o: Option) => {
+      expect(o.name).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
+      expect(o.name).toBe(o.name.toLowerCase());
+      expect(o.description.length).toBeGreaterThan(0);
+      expect(o.description.length).toBeLessThanOrEqual(100);
+      if (o.name_localizations?.ko) expect(o.name_localizations.ko).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
+      expect(o.description_localizations?.ko?.length ?? 0).toBeLessThanOrEqual(100);
+      expect(o.description_localizations?.ko?.length ?? 0).toBeGreaterThan(0);
+      (o.options ?? []).forEach(check);
+      expect((o.options ?? []).length).toBeLessThanOrEqual(25);
+    };
+    options.forEach(check);
+    expect(data.description.length).toBeLessThanOrEqual(100);
+  });
+
+  it('asks for a text or announcement channel, a time, a zone with autocomplete, a role and a language', () => {
+    const set = (data.options as unknown as Option[])[0]!;
+    const byName = Object.fromEntries((set.options ?? []).map((o) => [o.name, o]));
+    expect(byName.channel?.channel_types).toEqual([0, 5]);
+    expect(byName.time).toMatchObject({ required: true });
+    expect(byName.timezone).toMatchObject({ autocomplete: true, required: false });
+    expect(byName.role?.type).toBe(8);
+    expect(byName.language?.choices).toHaveLength(2);
+  });
+
+  it('refuses a member without Manage Server even when Discord let the command through', async () => {
+    const interaction = { guildId: GUILD, memberPermissions: new PermissionsBitField(PermissionFlagsBits.SendMessages), locale: 'en-US' };
+    const error = await command.execute(interaction as never, {} as AppContext).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).key).toBe('common.needsManageServer');
+  });
+
+  it('refuses to run outside a server', async () => {
+    const interaction = { guildId: null, memberPermissions: null, locale: 'en-US' };
+    await expect(command.execute(interaction as never, {} as AppContext)).rejects.toMatchObject({ key: 'common.guildOnly' });
+  });
+});
+
+describe('time zone autocomplete', () => {
+  it('offers Asia/Seoul first, with its offset, and at most 25 zones', () => {
+    const choices = zoneChoices('', NOW);
+    expect(choices[0]).toEqual({ name: 'Asia/Seoul (UTC+09:00)', value: 'Asia/Seoul' });
+    expect(choices.length).toBeLessThanOrEqual(25);
+    expect(choices.map((c) => c.value)).toContain('UTC');
+  });
+
+  it.each([
+    ['seoul', 'Asia/Seoul'],
+    ['Seo', 'Asia/Seoul'],
+    ['서울', 'Asia/Seoul'],
+    ['kst', 'Asia/Seoul'],
+    ['new york', 'America/New_York'],
+    ['new_york', 'America/New_York'],
+    ['london', 'Europe/London'],
+    ['utc', 'UTC'],
+    ['Asia/Kolkata', 'Asia/Kolkata'],
+    ['los angelos', 'America/Los_Angeles'],
+  ])('finds %j as %j', (typed, zone) => {
+    const choices = zoneChoices(typed, NOW);
+    expect(choices[0]?.value).toBe(zone);
+    expect(choices.length).toBeLessThanOrEqual(25);
+  });
+
+  it('keeps every choice within Discord\'s limits, whatever is typed', () => {
+    for (const typed of ['a', 'america', '/', 'x'.repeat(500), '%%%', 'zzzzzzzz']) {
+      const choices = zoneChoices(typed, NOW);
+      expect(choices.length).toBeLessThanOrEqual(25);
+      for (const c of choices) {
+        expect(c.name.length).toBeLessThanOrEqual(100);
+        expect(c.value.length).toBeLessThanOrEqual(100);
+      }
+    }
+  });
+});
+
+describe('the /kiss-daily texts', () => {
+  const names = (id: string) => catalogue.get(id)?.actors.map((a) => a.name).join(' & ') ?? id;
+
+  it('shows the status with Discord timestamps, the zone and the stories left', async () => {
+    const h = harness(NOW);
+    await h.set(GUILD, {});
+    const status = await h.service.status(GUILD);
+    const text = statusText('en', status, NOW, names);
+    const unix = Date.UTC(2026, 2, 10, 11, 0) / 1000;
+    expect(text).toContain(`<t:${unix}:F>`);
+    expect(text).toContain(`<t:${unix}:R>`);
+    expect(text).toContain('Asia/Seoul (UTC+09:00)');
+    expect(text).toContain('**10** of 10');
+    expect(statusText('ko', status, NOW, names)).toContain('켜짐');
+  });
+
+  it('explains why the bot turned the schedule off, and what to do', async () => {
+    const h = harness(NOW);
+    await h.set(GUILD, {});
+    const on = (await h.service.status(GUILD))!;
+    const deleted = { ...on, next: undefined, schedule: { ...on.schedule, enabled: false, disabledReason: { kind: 'channel-deleted' as const }, disabledAt: NOW } };
+    expect(statusText('en', deleted, NOW, names)).toMatch(/turned off .*was deleted.*another channel/s);
+    const lost = { ...deleted, schedule: { ...deleted.schedule, disabledReason: { kind: 'missing-permissions' as const, missing: ['SendMessages' as const, 'EmbedLinks' as const] } } };
+    expect(statusText('en', lost, NOW, names)).toContain('**Send Messages, Embed Links**');
+    expect(statusText('ko', lost, NOW, names)).toContain('**메시지 보내기, 링크 첨부**');
+    expect(statusText('en', undefined, NOW, names)).toContain('/kiss-daily set');
+  });
+
+  it('answers /kiss-daily now for every outcome', () => {
+    const next = { date: '2026-03-11', at: NOW + 86_400_000, retry: false };
+    const id = catalogue.couples[0]!.id;
+    expect(postNowText('en', { kind: 'posted', coupleId: id, next }, '1', NOW, names)).toContain('Park Bo Gum');
+    for (const result of [
+      { kind: 'already-posted', next },
+      { kind: 'retrying', coupleId: id, retryAt: NOW + 30_000 },
+      { kind: 'disabled', reason: { kind: 'channel-deleted' } },
+      { kind: 'failed' },
+      { kind: 'not-configured' },
+      { kind: 'off', reason: undefined },
+    ] as const) {
+      expect(postNowText('en', result, '1', NOW, names).length).toBeGreaterThan(10);
+      expect(postNowText('ko', result, '1', NOW, names)).toMatch(/\p{Script=Hangul}/u);
+    }
+  });
+
+  it('names the missing permissions in the member\'s language when a channel cannot be used', () => {
+    const error = channelProblem('ko', { ok: false, problem: 'missing-permissions', missing: ['ViewChannel'] }, '9', undefined);
+    expect(error.key).toBe('daily.error.missingPermissions');
+    expect(t('ko', error.key, error.vars)).toContain('채널 보기');
+    expect(channelProblem('en', { ok: false, problem: 'not-text' }, '9', undefined).key).toBe('daily.error.notTextChannel');
+  });
+
+  it('has the same keys and placeholders in English and Korean', () => {
+    const en = flatten({ daily: resources.en.daily! });
+    const ko = flatten({ daily: resources.ko.daily! });
+    expect([...ko.keys()].sort()).toEqual([...en.keys()].sort());
+    const holes = (s: string) => (s.match(/{{\w+}}/g) ?? []).sort();
+    for (const [key, text] of en) expect(holes(ko.get(key)!)).toEqual(holes(text));
+  });
+});
