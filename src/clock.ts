@@ -95,11 +95,18 @@ async function settle(): Promise<void> {
 /**
  * Real time that can also jump forward: the playground's clock. Time flows like the system clock,
  * and `advance(ms)` moves it ahead at once, firing every timer that falls due on the way, in order.
+ * After each timer it waits `settleMs` of real time, so the work the timer started (a store write, a
+ * request to Discord) sees the time it was due at, as it would had time passed normally.
  */
 export class JumpClock implements Clock {
+  readonly #settleMs: number;
   #offset = 0;
   #timers = new Map<number, { at: number; fn: () => void; real: NodeJS.Timeout }>();
   #nextId = 1;
+
+  constructor(options: { settleMs?: number } = {}) {
+    this.#settleMs = options.settleMs ?? 150;
+  }
 
   now(): number {
     return Date.now() + this.#offset;
@@ -123,6 +130,7 @@ export class JumpClock implements Clock {
       this.#offset = Math.max(this.#offset, timer.at - Date.now());
       timer.fn();
       await settle();
+      await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
     }
     this.#offset = Math.max(this.#offset, end - Date.now());
     // Re-arm the remaining timers against the new offset.

@@ -2,6 +2,7 @@
  * The JSON the playground's client-facing API (`/play/api/...`) speaks: shared by the server and the
  * page, so both sides agree on the shapes. Plain data only (no Node or DOM types).
  */
+import type { SimEmbed } from '../simulator/types.js';
 
 /** A member the page can act as. */
 export interface PlayMember {
@@ -79,18 +80,7 @@ export interface PlayClock {
 }
 
 /** An embed, with media URLs already pointing at the playground (or a placeholder). */
-export interface PlayEmbed {
-  title?: string;
-  description?: string;
-  url?: string;
-  color?: number;
-  timestamp?: string;
-  fields?: Array<{ name: string; value: string; inline?: boolean }>;
-  footer?: { text: string; icon_url?: string };
-  author?: { name: string; url?: string; icon_url?: string };
-  image?: { url: string };
-  thumbnail?: { url: string };
-}
+export type PlayEmbed = Pick<SimEmbed, 'title' | 'description' | 'url' | 'color' | 'timestamp' | 'fields' | 'footer' | 'author' | 'image' | 'thumbnail'>;
 
 /** A message component (Discord's JSON, as the bot sent it). */
 export interface PlayComponent {

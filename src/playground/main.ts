@@ -3,6 +3,7 @@
  * Discord account and no network. Prints the address; `PORT` chooses the port (default 3000,
  * 0 for any free one). Stops cleanly on SIGINT/SIGTERM.
  */
+import 'dotenv/config';
 import { startPlayground, type Playground } from './index.js';
 
 function fail(message: string): never {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { PlaygroundApi } from './api.js';
 import { avatarSvg, type Asset } from './assets.js';
+import { listenOnLoopback } from '../net.js';
 
 /**
  * Everything the page loads comes from this server: the browser is told so (Content-Security-Policy),
@@ -42,14 +42,7 @@ export class PlaygroundServer {
 
   /** Listens on 127.0.0.1:`port` (0: any free port) and resolves with the port. */
   async listen(port: number): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (this.#server.address() as AddressInfo).port;
+    this.#port = await listenOnLoopback(this.#server, port);
     return this.#port;
   }
 

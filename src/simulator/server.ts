@@ -1,7 +1,6 @@
 /** The HTTP side: one server on 127.0.0.1 for REST (/api/v10), the gateway (/gateway) and attachments. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, Errors } from './errors.js';
 import type { Faults } from './faults.js';
@@ -10,6 +9,7 @@ import type { Messages } from './messages.js';
 import { parseBody, type ParsedBody } from './multipart.js';
 import type { Rest, RestResponse } from './rest.js';
 import type { RequestLogEntry } from './types.js';
+import { listenOnLoopback } from '../net.js';
 
 /** Largest request body accepted (Discord's limit with the biggest upload tier is far above what tests send). */
 const MAX_BODY = 64 * 1024 * 1024;
@@ -46,14 +46,7 @@ export class SimulatorServer {
   }
 
   async listen(port: number): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (this.#server.address() as AddressInfo).port;
+    this.#port = await listenOnLoopback(this.#server, port);
     return this.#port;
   }
 

@@ -106,8 +106,8 @@ describe('the daily store', () => {
     await keyv.disconnect();
   });
 
-  it.skipIf(!process.env.REDIS_URL)('lists every schedule in Redis with SCAN, and nothing else (REDIS_URL set)', async () => {
-    const keyv = openKeyv(process.env.REDIS_URL as string);
+  it.skipIf(!process.env.TEST_REDIS_URL)('lists every schedule in Redis with SCAN, and nothing else (TEST_REDIS_URL set)', async () => {
+    const keyv = openKeyv(process.env.TEST_REDIS_URL as string);
     const store = await fill(keyv, 120);
     try {
       const listed = await listAll(store);
