@@ -52,6 +52,8 @@ export interface WorldOptions {
   /** Register commands globally (default) or to the test guild. */
   guildCommands?: boolean;
   pollEditIntervalMs?: number;
+  /** Settings of the first bot process (for example the shards it runs). */
+  firstBot?: BotOverrides;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     return bot;
   };
 
-  const bot = await startBot();
+  const bot = await startBot(options.firstBot);
   return {
     sim,
     guild,
