@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Keyv from 'keyv';
 import { loadCatalogue } from '../src/catalogue/catalogue.js';
+import { seededRandom as seeded } from '../src/catalogue/random.js';
 import { ManualClock } from '../src/clock.js';
 import { DueHeap } from '../src/daily/heap.js';
 import type { DailyPublisher } from '../src/daily/publisher.js';
@@ -34,17 +35,6 @@ const catalogue = loadCatalogue();
 const ids = catalogue.couples.map((c) => c.id);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/** A deterministic random source, so every run loads the same data. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Realistic-to-hard data: half the servers in the twenty most likely zones, half spread over every

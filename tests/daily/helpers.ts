@@ -1,11 +1,11 @@
 import Keyv from 'keyv';
 import { loadCatalogue, type Catalogue } from '../../src/catalogue/catalogue.js';
-import type { Random } from '../../src/catalogue/random.js';
 import { ManualClock } from '../../src/clock.js';
 import type { ChannelCheck, DailyPostPayload, DailyPublisher, PostOutcome } from '../../src/daily/publisher.js';
 import { createDailyService, type DailyService, type DailyServiceDeps, type DailySettings } from '../../src/daily/service.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createDailyStore, type DailyStore } from '../../src/store/daily.js';
+import { seededRandom } from '../../src/catalogue/random.js';
 
 export const GUILD = '100000000000000001';
 export const OTHER_GUILD = '100000000000000002';
@@ -18,17 +18,8 @@ export const DAY = 86_400_000;
 
 export const catalogue: Catalogue = loadCatalogue();
 
-/** A seeded random source (mulberry32), so shuffles are the same on every run. */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded random source, so shuffles are the same on every run. */
+export const seeded = seededRandom;
 
 /** A logger whose JSON lines are kept for assertions. */
 export function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {

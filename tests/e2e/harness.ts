@@ -1,19 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createApp, type App } from '../../src/app.js';
 import type { Random } from '../../src/catalogue/random.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { commandPayload, loadCommands } from '../../src/loader.js';
-import { createLogger } from '../../src/logger.js';
+import { captureLogs, type LogLine } from '../support/logs.js';
 import { registerCommands } from '../../src/registration.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import type { SimGuild, SimulatorOptions } from '../../src/simulator/types.js';
 
-/** A log line the bot wrote, parsed. */
-export type LogLine = Record<string, unknown> & { level: number; msg?: string };
+export type { LogLine } from '../support/logs.js';
 
 export interface BotUnderTest {
   app: App;
@@ -75,16 +73,6 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   const bots: BotUnderTest[] = [];
   const startBot: World['startBot'] = async (overrides = {}) => {
-    const rawLogs: string[] = [];
-    const logs: LogLine[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        const text = String(chunk);
-        rawLogs.push(text);
-        for (const line of text.split('\n').filter(Boolean)) logs.push(JSON.parse(line) as LogLine);
-        done();
-      },
-    });
     const env: Record<string, string> = {
       DISCORD_TOKEN: sim.token,
       DISCORD_API_URL: sim.apiUrl,
@@ -97,7 +85,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       env.SHARD_COUNT = String(overrides.shards.count);
     }
     const config = loadConfig(env);
-    const logger = createLogger({ level: config.logLevel, secrets: [config.token], destination });
+    const { logger, lines: logs, raw: rawLogs } = captureLogs(config.logLevel, [config.token]);
     const app = await createApp({
       config,
       logger,

@@ -1,11 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Logger } from '../../src/logger.js';
-import { createLogger } from '../../src/logger.js';
+import { captureLogs } from '../support/logs.js';
 
 /** Debian's Chromium (CI: `apt-get install chromium`); CHROMIUM_PATH overrides it. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,12 +45,6 @@ export function tempStoreUrl(): string {
 
 /** A logger that keeps the bot's warnings and errors for the test to look at. */
 export function memoryLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'warn', destination }), lines };
+  const { logger, lines } = captureLogs('warn');
+  return { logger, lines };
 }

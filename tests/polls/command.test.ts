@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import command from '../../commands/kiss-poll.js';
 import { CoupleSearch } from '../../src/catalogue/search.js';
 import type { AppContext } from '../../src/context.js';
-import { UserError } from '../../src/errors.js';
-import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, silent, STARTER } from './helpers.js';
+import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, refusal, silent, STARTER } from './helpers.js';
 
 const search = new CoupleSearch(catalogue);
 const CAN_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles;
@@ -69,15 +68,6 @@ function button(customId: string, who: Who = {}) {
   return { calls, run: (ctx: AppContext) => command.components.poll(full as never, ctx, customId.split(':').slice(1)) };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UserError) return error.key;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('/kiss-poll start', () => {
   it('posts the poll in the server’s language and answers the starter privately in theirs', async () => {

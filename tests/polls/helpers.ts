@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import type { EditOutcome, PollMessagePayload, PollPublisher, PostOutcome } from '../../src/polls/publisher.js';
 import { createPollService, type PollService, type PollServiceDeps } from '../../src/polls/service.js';
 import { createPollStore, type PollStore } from '../../src/store/polls.js';
+import { UserError } from '../../src/errors.js';
 
 export const GUILD = '100000000000000001';
 export const OTHER_GUILD = '100000000000000002';
@@ -117,4 +118,15 @@ export function startPoll(service: PollService, input: Partial<Parameters<PollSe
     coupleIds: catalogue.couples.slice(0, 4).map((c) => c.id),
     ...input,
   });
+}
+
+/** The translation key of the UserError a promise rejects with. */
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UserError) return error.key;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }

@@ -1,18 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { tallyPoll } from '../../src/polls/tally.js';
-import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, STARTER, startPoll } from './helpers.js';
+import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll } from './helpers.js';
 
-/** The translation key of the UserError a promise rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UserError) return error.key;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
 

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, STORE_URL_DEFAULT } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { captureLogs } from '../support/logs.js';
 
 const TOKEN = 'test-token-not-real-0123456789';
 
@@ -74,14 +73,7 @@ describe('config', () => {
 
 describe('logs', () => {
   it('never contain the token, in messages, fields or errors', async () => {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = createLogger({ level: 'info', secrets: [TOKEN], destination });
+    const { logger, raw: lines } = captureLogs('info', [TOKEN]);
     logger.info({ token: TOKEN, headers: { authorization: `Bot ${TOKEN}` } }, `connecting with ${TOKEN}`);
     logger.error({ err: new Error(`401 for ${TOKEN}`), detail: `x${TOKEN}y` }, 'failed');
     await new Promise((r) => setImmediate(r));
@@ -95,14 +87,7 @@ describe('logs', () => {
 
 describe('logs of Discord API errors', () => {
   it('hide interaction tokens carried in request URLs', async () => {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = createLogger({ level: 'info', secrets: [TOKEN], destination });
+    const { logger, raw: lines } = captureLogs('info', [TOKEN]);
     const interactionToken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OnNlY3JldA';
     const err = Object.assign(new Error('Unknown interaction'), {
       url: `https://discord.com/api/v10/interactions/123456789012345678/${interactionToken}/callback`,
