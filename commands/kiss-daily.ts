@@ -13,16 +13,11 @@ import type { Command } from '../src/command.js';
 import { channelProblem, postNowText, statusText } from '../src/daily/replies.js';
 import { zoneChoices } from '../src/daily/zones.js';
 import { UserError } from '../src/errors.js';
-import { languageOf, localizations, t, type Language } from '../src/i18n/index.js';
+import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
 import { requireManageGuild } from '../src/permissions.js';
 
 /** name, description and their Korean versions for `daily.command.<key>`. */
-const named = (key: string) => ({
-  name: t('en', `daily.command.${key}.name`),
-  name_localizations: localizations(`daily.command.${key}.name`),
-  description: t('en', `daily.command.${key}.description`),
-  description_localizations: localizations(`daily.command.${key}.description`),
-});
+const named = (key: string) => nameAndDescription(`daily.command.${key}`);
 
 const data = {
   type: ApplicationCommandType.ChatInput,

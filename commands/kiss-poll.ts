@@ -14,7 +14,7 @@ import {
 import type { Command, ComponentInteraction } from '../src/command.js';
 import type { AppContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
-import { languageOf, localizations, t, type Language } from '../src/i18n/index.js';
+import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
 import { canManageGuild } from '../src/permissions.js';
 import { coupleListChoices, MAX_COUPLE_LIST_LENGTH, parseCoupleList } from '../src/polls/couple-list.js';
 import { parsePollCustomId, POLL_PREFIX } from '../src/polls/custom-ids.js';
@@ -26,12 +26,7 @@ import type { CloseReceipt } from '../src/polls/service.js';
 import { discordTime, durationText } from '../src/polls/text.js';
 
 type Key = 'start' | 'close' | 'results' | 'leaderboard' | 'question' | 'couples' | 'duration' | 'hideCounts' | 'poll';
-const text = (key: Key) => ({
-  name: t('en', `poll.command.${key}.name`),
-  name_localizations: localizations(`poll.command.${key}.name`),
-  description: t('en', `poll.command.${key}.description`),
-  description_localizations: localizations(`poll.command.${key}.description`),
-});
+const text = (key: Key) => nameAndDescription(`poll.command.${key}`);
 
 const pollOption = { type: ApplicationCommandOptionType.String, ...text('poll'), autocomplete: true, max_length: 32 } as const;
 

@@ -11,16 +11,9 @@ import { coupleName } from '../src/catalogue/catalogue.js';
 import type { Command } from '../src/command.js';
 import { coupleOption, resolveCouple, respondWithCouples } from '../src/couple-option.js';
 import { UserError } from '../src/errors.js';
-import { languageOf, localizations, t } from '../src/i18n/index.js';
+import { languageOf, localizations, nameAndDescription, t } from '../src/i18n/index.js';
 import { requireManageGuild } from '../src/permissions.js';
 import { checkVideoUrl, MAX_VIDEO_URL_LENGTH } from '../src/videos.js';
-
-const sub = (key: 'pin' | 'remove') => ({
-  name: t('en', `video.linkCommand.${key}Name`),
-  name_localizations: localizations(`video.linkCommand.${key}Name`),
-  description: t('en', `video.linkCommand.${key}Description`),
-  description_localizations: localizations(`video.linkCommand.${key}Description`),
-});
 
 const data = {
   type: ApplicationCommandType.ChatInput,
@@ -34,21 +27,18 @@ const data = {
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,
-      ...sub('pin'),
+      ...nameAndDescription('video.linkCommand.pin'),
       options: [
         coupleOption('video', true),
         {
           type: ApplicationCommandOptionType.String,
-          name: t('en', 'video.linkCommand.urlName'),
-          name_localizations: localizations('video.linkCommand.urlName'),
-          description: t('en', 'video.linkCommand.urlDescription'),
-          description_localizations: localizations('video.linkCommand.urlDescription'),
+          ...nameAndDescription('video.linkCommand.url'),
           required: true,
           max_length: MAX_VIDEO_URL_LENGTH,
         },
       ],
     },
-    { type: ApplicationCommandOptionType.Subcommand, ...sub('remove'), options: [coupleOption('video', true)] },
+    { type: ApplicationCommandOptionType.Subcommand, ...nameAndDescription('video.linkCommand.remove'), options: [coupleOption('video', true)] },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 

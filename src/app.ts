@@ -129,8 +129,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
-      await polls.start(client.guilds.cache.keys());
-      await daily.start();
+      // Restoring poll timers and loading daily schedules are independent: do both at once.
+      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start()]);
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {

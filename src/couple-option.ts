@@ -9,7 +9,7 @@ import { coupleName, type Couple } from './catalogue/catalogue.js';
 import type { CoupleSearch } from './catalogue/search.js';
 import type { AppContext } from './context.js';
 import { UserError } from './errors.js';
-import { languageOf, localizations, t, type Language } from './i18n/index.js';
+import { languageOf, nameAndDescription, t, type Language } from './i18n/index.js';
 
 /** Longest value we search for; Discord allows 6000 characters in a string option. */
 export const MAX_QUERY_LENGTH = 100;
@@ -18,10 +18,7 @@ export const MAX_QUERY_LENGTH = 100;
 export function coupleOption(feature: 'scene' | 'video', required: boolean): APIApplicationCommandBasicOption {
   return {
     type: ApplicationCommandOptionType.String,
-    name: t('en', `${feature}.command.coupleName`),
-    name_localizations: localizations(`${feature}.command.coupleName`),
-    description: t('en', `${feature}.command.coupleDescription`),
-    description_localizations: localizations(`${feature}.command.coupleDescription`),
+    ...nameAndDescription(`${feature}.command.couple`),
     required,
     autocomplete: true,
     max_length: MAX_QUERY_LENGTH,

@@ -64,6 +64,19 @@ export function localizations(key: TranslationKey, vars?: TranslationVars): Part
   return { ko: t('ko', key, vars) };
 }
 
+/**
+ * `name` and `description` of a command option or subcommand, with their Korean localizations, from
+ * the keys `<key>.name` and `<key>.description`.
+ */
+export function nameAndDescription(key: TranslationKey) {
+  return {
+    name: t('en', `${key}.name`),
+    name_localizations: localizations(`${key}.name`),
+    description: t('en', `${key}.description`),
+    description_localizations: localizations(`${key}.description`),
+  };
+}
+
 /** Flattens a resource tree to `a.b.c` keys, for tests and tooling. */
 export function flatten(tree: Tree, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();

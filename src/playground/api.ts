@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { InteractionFailedError, SimulatorUsageError, type Simulator, type StoredCommand } from '../simulator/index.js';
-import type { SimMessage, SimUser } from '../simulator/types.js';
+import type { CommandInvocation, SimMessage, SimUser } from '../simulator/types.js';
 import type { PlayApiError, PlayAutocompleteAnswer, PlayClock, PlayMessage, PlayState } from './api-types.js';
 import type { EventHub } from './events.js';
 import type { Seed } from './seed.js';
@@ -163,11 +163,10 @@ export class PlaygroundApi {
       .map((m) => messageView(m, this.#d.wasDeferred));
   }
 
-  async command(raw: unknown) {
-    const b = parse(commandBody, raw);
-    const user = this.#member(b.memberId);
-    const result = await this.#d.sim.command({
-      user,
+  /** The simulator invocation a command or autocomplete request from the page describes. */
+  #invocation(b: z.infer<typeof commandBody>): CommandInvocation {
+    return {
+      user: this.#member(b.memberId),
       guildId: this.#d.seed.guild.id,
       channelId: this.#channel(b.channelId),
       locale: b.locale,
@@ -175,25 +174,20 @@ export class PlaygroundApi {
       ...(b.group ? { group: b.group } : {}),
       ...(b.subcommand ? { subcommand: b.subcommand } : {}),
       options: b.options,
-    });
+    };
+  }
+
+  async command(raw: unknown) {
+    const b = parse(commandBody, raw);
+    const result = await this.#d.sim.command(this.#invocation(b));
     return interactionSummary(result, result.modal ? modalView(result.modal, b.channelId, undefined) : undefined);
   }
 
   async autocomplete(raw: unknown): Promise<PlayAutocompleteAnswer> {
     const b = parse(autocompleteBody, raw);
-    const user = this.#member(b.memberId);
+    const invocation = this.#invocation(b);
     try {
-      const choices = await this.#d.sim.autocomplete({
-        user,
-        guildId: this.#d.seed.guild.id,
-        channelId: this.#channel(b.channelId),
-        locale: b.locale,
-        name: b.name,
-        ...(b.group ? { group: b.group } : {}),
-        ...(b.subcommand ? { subcommand: b.subcommand } : {}),
-        options: b.options,
-        focused: b.focused,
-      });
+      const choices = await this.#d.sim.autocomplete({ ...invocation, focused: b.focused });
       return {
         choices: choices.map((c) => ({ name: c.name_localizations?.[b.locale] ?? c.name, value: c.value })),
         failed: false,

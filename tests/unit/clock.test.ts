@@ -44,8 +44,9 @@ describe('the jump clock', () => {
 
   it('still fires short timers in real time', async () => {
     const clock = new JumpClock();
+    const before = clock.now();
     const done = new Promise<number>((resolve) => clock.setTimeout(() => resolve(clock.now()), 20));
-    const start = clock.now();
-    expect((await done) - start).toBeGreaterThanOrEqual(19);
+    // Fires on its own, never earlier than its due time (within the clock's 1 ms tolerance).
+    expect((await done) - before).toBeGreaterThanOrEqual(19);
   });
 });
