@@ -3,22 +3,32 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'docs/', 'playground-dist/'] },
+  { ignores: ['**/dist/', '**/node_modules/', 'coverage/', 'docs/', '.playground/', 'eslint.config.js'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: false },
+      // Type-aware rules: each file is checked with the tsconfig.json of its package.
+      parserOptions: { projectService: { allowDefaultProject: ['scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A forgotten await, or a promise handed to something that ignores it, loses errors silently.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
       'no-console': 'error',
       eqeqeq: ['error', 'smart'],
     },
   },
   {
-    files: ['tests/**', 'bench/**', 'src/deploy.ts', 'src/main.ts', 'src/playground/**'],
+    // Command-line entry points, scripts, benchmarks, tests and the playground talk to a person.
+    files: ['tests/**', 'bench/**', 'scripts/**', 'src/deploy.ts', 'src/main.ts', 'packages/playground/**', 'packages/*/tests/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Test doubles and benchmark fakes implement async interfaces without awaiting anything.
+    files: ['tests/**', 'bench/**', 'packages/*/tests/**'],
+    rules: { '@typescript-eslint/require-await': 'off' },
   },
 );

@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config.js';
 import { commandPayload, loadCommands } from '../src/loader.js';
 import { createLogger } from '../src/logger.js';
 import { registerCommands } from '../src/registration.js';
-import { startSimulator } from '../src/simulator/index.js';
+import { startSimulator } from '@kiss-scene-bot/discord-simulator';
 
 type Memory = { rss: number; heapUsed: number };
 const MB = 1024 * 1024;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalogue } from '../src/catalogue/catalogue.js';
-import { ManualClock } from '../src/clock.js';
+import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { createLogger } from '../src/logger.js';
 import { castVote } from '../src/polls/model.js';
 import type { PollPublisher } from '../src/polls/publisher.js';

@@ -28,7 +28,7 @@ export function createLogger(options: {
     }
     // Plain data only, a few levels deep: context objects, serialised errors. Class instances (a
     // discord.js structure, say) are left to pino as they are.
-    const proto = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    const proto: unknown = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
     if (depth < 6 && (proto === Object.prototype || proto === null)) {
       return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, scrub(v, depth + 1)]));
     }

@@ -26,7 +26,7 @@ export function restMessage(payload: PollMessagePayload) {
       embeds: payload.embeds,
       components: payload.components,
       allowed_mentions: { parse: [] },
-      ...(files.length ? { attachments: files.map((f, id) => ({ id, filename: f.name })) } : {}),
+      ...(files.length ? { attachments: files.map((f, i) => ({ id: String(i), filename: f.name })) } : {}),
     },
     files: files.map((f, id) => ({ name: f.name, data: f.data, contentType: 'image/png', key: `files[${id}]` })),
   };

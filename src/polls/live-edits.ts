@@ -59,7 +59,7 @@ export class LiveEdits {
 
   /** Resolves once no edit is running (waiting ones stay scheduled). */
   async idle(): Promise<void> {
-    await Promise.all([...this.#slots.values()].map((s) => s.inFlight));
+    await Promise.all([...this.#slots.values()].flatMap((s) => (s.inFlight ? [s.inFlight] : [])));
   }
 
   /** Cancels every waiting edit and waits for running ones (shutdown). */

@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import { loadCatalogue, type Catalogue } from '../../src/catalogue/catalogue.js';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import type { ChannelCheck, DailyPostPayload, DailyPublisher, PostOutcome } from '../../src/daily/publisher.js';
 import { createDailyService, type DailyService, type DailyServiceDeps, type DailySettings } from '../../src/daily/service.js';
 import { createLogger, type Logger } from '../../src/logger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { DueHeap } from '../../src/daily/heap.js';
 import { DueScheduler } from '../../src/daily/scheduler.js';
 import { HOUR, seeded } from './helpers.js';

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
-import type { SimGuild, SimMessage } from '../../src/simulator/types.js';
+import { ManualClock, type SimGuild, type SimMessage } from '@kiss-scene-bot/discord-simulator';
 import { startWorld, type World } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;

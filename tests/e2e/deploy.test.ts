@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '@kiss-scene-bot/discord-simulator';
+import { startCheckedSimulator } from '../support/simulator.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  sim = await startCheckedSimulator();
 });
 afterAll(async () => {
   await sim?.close();

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandPayload, loadCommands } from '../../src/loader.js';
 import { registerCommands } from '../../src/registration.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '@kiss-scene-bot/discord-simulator';
+import { startCheckedSimulator } from '../support/simulator.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -26,7 +27,7 @@ function start(env: Record<string, string>) {
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator();
+  sim = await startCheckedSimulator();
 });
 afterAll(async () => {
   await sim?.close();

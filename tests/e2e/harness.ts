@@ -8,8 +8,8 @@ import { loadConfig } from '../../src/config.js';
 import { commandPayload, loadCommands } from '../../src/loader.js';
 import { captureLogs, type LogLine } from '../support/logs.js';
 import { registerCommands } from '../../src/registration.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import type { SimGuild, SimulatorOptions } from '../../src/simulator/types.js';
+import type { SimGuild, Simulator, SimulatorOptions } from '@kiss-scene-bot/discord-simulator';
+import { startCheckedSimulator } from '../support/simulator.js';
 
 export type { LogLine } from '../support/logs.js';
 
@@ -57,10 +57,11 @@ export interface WorldOptions {
 /**
  * Starts the local Discord simulator with one server, registers the commands exactly as
  * `npm run deploy` does, and starts the bot with the same wiring as `npm start` (createApp),
- * pointed at the simulator through DISCORD_API_URL only.
+ * pointed at the simulator through DISCORD_API_URL only. A request body that does not match
+ * Discord's OpenAPI description fails the test that caused it.
  */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const sim = await startSimulator({ clock: options.clock, ...options.simulator });
+  const sim = await startCheckedSimulator({ clock: options.clock, ...options.simulator });
   const guild = sim.createGuild({ name: 'K-drama Club', channels: [{ name: 'general' }, { name: 'kdrama' }] });
   const channelId = guild.channels.find((c) => c.type === 0)!.id;
   const storeUrl = options.storeUrl ?? `sqlite://${join(mkdtempSync(join(tmpdir(), 'kiss-e2e-')), 'state.sqlite')}`;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
-import type { SimGuild, SimMessage } from '../../src/simulator/types.js';
+import { ManualClock, type SimGuild, type SimMessage } from '@kiss-scene-bot/discord-simulator';
 import { startWorld, type BotUnderTest, type World } from './harness.js';
 
 const redis = process.env.TEST_REDIS_URL;

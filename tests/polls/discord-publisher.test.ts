@@ -38,7 +38,7 @@ describe('discord publisher', () => {
     const { rest, calls } = fakeRest();
     await createDiscordPublisher(rest as never).editMessage('1', '2', results);
     expect(calls[0]?.options).toMatchObject({
-      body: { attachments: [{ id: 0, filename: 'poll-x.png' }] },
+      body: { attachments: [{ id: '0', filename: 'poll-x.png' }] },
       files: [{ name: 'poll-x.png', contentType: 'image/png', key: 'files[0]' }],
     });
   });

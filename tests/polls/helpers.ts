@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import { loadCatalogue, type Catalogue } from '../../src/catalogue/catalogue.js';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { createLogger } from '../../src/logger.js';
 import type { EditOutcome, PollMessagePayload, PollPublisher, PostOutcome } from '../../src/polls/publisher.js';
 import { createPollService, type PollService, type PollServiceDeps } from '../../src/polls/service.js';

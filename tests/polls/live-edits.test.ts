@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { LiveEdits, type EditResult } from '../../src/polls/live-edits.js';
 
 function setup(result: () => Promise<EditResult> = async () => 'ok') {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogue, CatalogueError, coupleName, DEFAULT_CATALOGUE, loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { hashWords, NGRAM, ngramHashes, words, type ArticleFingerprint } from '../support/fingerprint.js';
+
+/** The source article is not in the repository: its fingerprint is (scripts/article-fingerprint.ts). */
+const article = JSON.parse(readFileSync(new URL('../fixtures/article-fingerprint.json', import.meta.url), 'utf8')) as ArticleFingerprint;
+const articleNgrams = new Set(article.ngrams);
 
 const raw = JSON.parse(readFileSync(DEFAULT_CATALOGUE, 'utf8')) as { sources: unknown; couples: Array<Record<string, unknown>> };
 const withCouple = (patch: (c: Record<string, unknown>) => void) => {
@@ -38,10 +43,27 @@ describe('the catalogue', () => {
   });
 
   it('keeps the actors’ spoken lines verbatim from the article', () => {
-    const article = readFileSync(new URL('../../../shared/source-article.txt', import.meta.url), 'utf8').replace(/[’‘]/g, "'");
     const quotes = catalogue.couples.flatMap((c) => c.quotes);
     expect(quotes.length).toBeGreaterThanOrEqual(8);
-    for (const quote of quotes) expect(article).toContain(quote.text.replace(/[.,!]$/, ''));
+    for (const quote of quotes) expect(article.quotes, quote.text).toContain(hashWords(words(quote.text)));
+  });
+
+  it('retells every story in its own words: no run of eight words is the article’s', () => {
+    const copied = catalogue.couples.flatMap((c) => {
+      const ngrams = ngramHashes(c.story.en);
+      return ngrams.filter((h) => articleNgrams.has(h)).map(() => c.id);
+    });
+    expect(copied).toEqual([]);
+  });
+
+  it('the retelling check catches a sentence lifted from the article', () => {
+    // A quote is the article's own words; a story made of one, with eight words or more, is a copy.
+    const lifted = catalogue.couples.flatMap((c) => c.quotes).find((q) => words(q.text).length >= NGRAM);
+    expect(lifted).toBeDefined();
+    const story = `On set that day, as everyone remembers, ${lifted!.text}`;
+    expect(ngramHashes(story).filter((h) => articleNgrams.has(h)).length).toBeGreaterThan(0);
+    // And the fingerprint is of the whole article, not a stub.
+    expect(articleNgrams.size).toBeGreaterThan(500);
   });
 
   it('has no video address in the catalogue: none is verified', () => {

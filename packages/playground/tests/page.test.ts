@@ -1,0 +1,310 @@
+/**
+ * The playground in headless Chromium: the real bot behind the simulator, driven through the page
+ * the way a person would use it. The screenshots it saves are the README's (docs/screenshots/).
+ */
+import { REST } from '@discordjs/rest';
+import { Routes } from 'discord-api-types/v10';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coupleName, t } from '../src/bot.js';
+import { startPlayground, type Playground } from '../src/index.js';
+import { CHROMIUM, hasChromium, launchBrowser, memoryLogger, screenshot, tempStoreUrl } from './browser.js';
+
+if (!hasChromium) console.warn(`Skipping the playground's browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
+
+const HOUR = 60 * 60 * 1000;
+
+let pg: Playground;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+/** Every URL any page asked for. */
+const requested: string[] = [];
+const pageErrors: string[] = [];
+const { logger } = memoryLogger();
+
+/** A page acting as `member` in `channel`. */
+async function openPage(member: string, channel = 'general'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US', timezoneId: 'UTC' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('request', (r) => requested.push(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(pg.url);
+  await page.locator('body[data-ready][data-live][data-viewer]').waitFor({ state: 'attached' });
+  await actAs(page, member);
+  await openChannel(page, channel);
+  return page;
+}
+
+function memberId(name: string): string {
+  const found = pg.seed.members.find((m) => m.user.username === name);
+  if (!found) throw new Error(`No seeded member ${name}`);
+  return found.user.id;
+}
+
+async function actAs(page: Page, name: string): Promise<void> {
+  const id = memberId(name);
+  await page.getByTestId('member-select').selectOption(id);
+  await page.locator(`body[data-live][data-viewer="${id}"]`).waitFor({ state: 'attached' });
+}
+
+async function openChannel(page: Page, name: string): Promise<void> {
+  await page.locator(`#channels [data-channel="${name}"]`).click();
+  await page.locator(`body[data-channel="${name}"]`).waitFor({ state: 'attached' });
+}
+
+interface OptionInput {
+  name: string;
+  text: string;
+  /** Text of the choice to pick from the list the option shows (static choices or the bot's autocomplete). */
+  pick?: string;
+}
+
+/**
+ * Types `/typed`, picks `command` in the slash menu, fills the options and presses Enter
+ * (`beforeSend` runs just before).
+ */
+async function runCommand(page: Page, typed: string, command: string, options: OptionInput[] = [], beforeSend?: () => void): Promise<void> {
+  await page.getByTestId('message-input').click();
+  await page.keyboard.type(`/${typed}`);
+  await page.locator(`[data-testid=command-item][data-command="${command}"]`).click();
+  for (const o of options) {
+    await page.getByTestId(`option-${o.name}`).fill(o.text);
+    if (o.pick) await page.getByTestId('choice').filter({ hasText: o.pick }).first().click();
+  }
+  beforeSend?.();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('command-chip').waitFor({ state: 'hidden' });
+}
+
+/** The message whose embed has this title. */
+function embedMessage(page: Page, title: string) {
+  return page.locator('discord-message').filter({ has: page.locator(`discord-embed[embed-title="${title}"]`) });
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  pg = await startPlayground({ port: 0, storeUrl: tempStoreUrl(), logger });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await pg?.close();
+});
+
+describe.skipIf(!hasChromium)('the playground in a browser', () => {
+  it('lists the bot’s commands with their descriptions as a member types /, the moderator-only ones only for the moderator', async () => {
+    const page = await openPage('Jisoo');
+    await page.getByTestId('message-input').click();
+    await page.keyboard.type('/');
+    const items = page.getByTestId('command-item');
+    await items.first().waitFor();
+    const names = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-command')));
+    expect(names).toContain('kiss-scene');
+    expect(names).toContain('kiss-poll start');
+    expect(names).not.toContain('kiss-daily set');
+    expect(await items.filter({ hasText: '/kiss-scene' }).textContent()).toContain(t('en', 'scene.command.description'));
+
+    await page.keyboard.type('poll');
+    const filtered = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-command')));
+    expect(filtered.length).toBeGreaterThan(0);
+    expect(filtered.every((n) => n?.startsWith('kiss-poll'))).toBe(true);
+    await page.keyboard.press('Escape');
+
+    await actAs(page, 'Mina');
+    await page.getByTestId('message-input').fill('/kiss-daily');
+    await page.locator('[data-testid=command-item][data-command="kiss-daily set"]').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('runs /kiss-scene with a couple picked through the bot’s autocomplete and shows the embed', async () => {
+    const page = await openPage('Jisoo', 'general');
+    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: 'IU', pick: 'Lee Joon Ki & IU' }]);
+    const message = embedMessage(page, '💋 Lee Joon Ki & IU');
+    await message.waitFor();
+    expect(await message.locator('discord-command').getAttribute('command')).toBe('/kiss-scene');
+    expect(await message.locator('discord-command').getAttribute('author')).toBe('Jisoo');
+    expect(await message.locator('discord-embed-field[field-title="Drama"]').textContent()).toContain('Moon Lovers: Scarlet Heart Ryeo');
+    expect(await message.locator('discord-button').allTextContents()).toEqual([
+      expect.stringContaining('Search the filming video'),
+      expect.stringContaining('Another story'),
+    ]);
+    expect(await message.locator('discord-button').first().getAttribute('url')).toMatch(/^https:\/\/www\.youtube\.com\//);
+    expect(await message.getAttribute('ephemeral')).toBeNull();
+    await screenshot(page, 'playground-scene.png');
+
+    // "Another story" answers only the member who clicked.
+    await message.locator('discord-button', { hasText: 'Another story' }).click();
+    const privateStory = page.locator('discord-message[ephemeral]').filter({ has: page.locator('discord-embed') });
+    await privateStory.waitFor();
+    expect(await privateStory.locator('discord-embed').getAttribute('embed-title')).not.toBe('💋 Lee Joon Ki & IU');
+    const other = await openPage('Alex', 'general');
+    await embedMessage(other, '💋 Lee Joon Ki & IU').waitFor();
+    expect(await other.locator('discord-message[ephemeral]').count()).toBe(0);
+  });
+
+  it('shows two members voting in a poll, each page seeing the counts change live', async () => {
+    const first = await openPage('Mina', 'kdrama');
+    await runCommand(first, 'kiss-poll start', 'kiss-poll start', [
+      { name: 'couples', text: 'iu, park bo', pick: 'Park Bo Gum & Kim Yoo Jung' },
+    ]);
+    const question = `💋 ${t('en', 'poll.defaultQuestion')}`;
+    const poll = embedMessage(first, question);
+    await poll.waitFor();
+    await poll.locator('discord-embed-description', { hasText: '0 members have voted' }).waitFor();
+    await actAs(first, 'Jisoo');
+    const second = await openPage('Alex', 'kdrama');
+    const secondPoll = embedMessage(second, question);
+
+    await poll.locator('discord-button', { hasText: '1. Lee Joon Ki & IU' }).click();
+    for (const p of [poll, secondPoll]) await p.locator('discord-embed-description', { hasText: '1 member has voted' }).waitFor();
+    expect(await secondPoll.locator('discord-embed-description').textContent()).toMatch(/1 vote · 100%/);
+
+    await secondPoll.locator('discord-button', { hasText: '2. Park Bo Gum & Kim Yoo Jung' }).click();
+    for (const p of [poll, secondPoll]) await p.locator('discord-embed-description', { hasText: '2 members have voted' }).waitFor();
+    const counts = await poll.locator('discord-embed-description').textContent();
+    expect(counts?.match(/1 vote · 50%/g)).toHaveLength(2);
+    // Each voter's confirmation is theirs alone.
+    const confirmations = (page: Page, couple: string) => page.locator('discord-message[ephemeral]').filter({ hasText: couple });
+    await confirmations(second, 'Park Bo Gum & Kim Yoo Jung').waitFor();
+    expect(await confirmations(first, 'Lee Joon Ki & IU').count()).toBe(1);
+    expect(await confirmations(first, 'Park Bo Gum & Kim Yoo Jung').count()).toBe(0);
+    expect(await confirmations(second, 'Lee Joon Ki & IU').count()).toBe(0);
+    await poll.scrollIntoViewIfNeeded();
+    await screenshot(first, 'playground-poll.png');
+  });
+
+  it('moves the clock a day: the 24-hour poll closes and its results show the chart', async () => {
+    const page = await openPage('Jisoo', 'kdrama');
+    const before = pg.clock.now();
+    await page.getByTestId('advance-day').click();
+    await page.waitForFunction((min) => Number(document.getElementById('clock-now')?.dataset.now) >= min, before + 24 * HOUR);
+    expect(pg.clock.now()).toBeGreaterThanOrEqual(before + 24 * HOUR);
+    // The chart is an attachment the bot uploaded, shown from the simulator's stored bytes.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLImageElement>('img.attachment-image')].some((img) => img.complete && img.naturalWidth > 0) ||
+        [...document.querySelectorAll('discord-embed[image]')].some((e) => {
+          const img = e.shadowRoot?.querySelector<HTMLImageElement>('img.discord-embed-image');
+          return Boolean(img?.complete && img.naturalWidth > 0);
+        }),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.locator('discord-message').last().scrollIntoViewIfNeeded();
+    await screenshot(page, 'playground-poll-results.png');
+  });
+
+  it('moves the clock a day and the daily story appears in the chosen channel', async () => {
+    const page = await openPage('Mina', 'general');
+    const at = new Date(pg.clock.now() + 2 * HOUR);
+    const time = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+    await runCommand(page, 'kiss-daily set', 'kiss-daily set', [
+      { name: 'channel', text: 'announ', pick: '#announcements' },
+      { name: 'time', text: time },
+    ]);
+    // Only Mina sees the confirmation.
+    await page.locator('discord-message[ephemeral]').filter({ hasText: t('en', 'daily.set.saved') }).waitFor();
+
+    const before = pg.clock.now();
+    await page.getByTestId('advance-day').click();
+    await page.waitForFunction((min) => Number(document.getElementById('clock-now')?.dataset.now) >= min, before + 24 * HOUR);
+
+    await openChannel(page, 'announcements');
+    const daily = page.locator('discord-message').filter({ has: page.locator(`discord-embed[author-name="${t('en', 'daily.post.heading')}"]`) });
+    await daily.waitFor({ timeout: 15_000 });
+    expect(await daily.locator('discord-embed').getAttribute('embed-title')).toMatch(/^💋 /);
+    await screenshot(page, 'playground-daily.png');
+  });
+
+  it('speaks Korean to a member switched to Korean', async () => {
+    const page = await openPage('Alex', 'general');
+    await page.getByTestId('locale-select').selectOption('ko');
+    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: '아이유', pick: '아이유' }]);
+    const lee = await import('../src/bot.js').then((m) => m.loadCatalogue().get('lee-joon-ki-iu'));
+    const title = `💋 ${coupleName(lee!, 'ko')}`;
+    const message = embedMessage(page, title);
+    await message.waitFor();
+    expect(await message.locator('discord-button').allTextContents()).toContainEqual(expect.stringContaining(t('ko', 'scene.another')));
+    // The slash menu follows the member's language too.
+    await page.getByTestId('message-input').click();
+    await page.keyboard.type('/kiss-sc');
+    await page.getByTestId('command-item').filter({ hasText: t('ko', 'scene.command.description') }).waitFor();
+    await message.scrollIntoViewIfNeeded();
+    await screenshot(page, 'playground-korean.png');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows "The application did not respond" when the bot answers too late', async () => {
+    const page = await openPage('Jisoo', 'general');
+    // The bot's answer reaches the simulator 3.5 s late: past Discord's 3-second limit.
+    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: 'eric', pick: 'Eric & Seo Hyun Jin' }], () =>
+      pg.sim.faults.latency({ route: '/interactions/:id/:token/callback', method: 'POST', ms: 3500, times: 1 }),
+    );
+    const failed = page.getByTestId('failed-interaction');
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('The application did not respond');
+    expect(await failed.locator('discord-command').getAttribute('command')).toBe('/kiss-scene');
+  });
+
+  it('answers an unknown couple privately, as the bot wrote it', async () => {
+    const page = await openPage('Jisoo', 'kdrama');
+    await page.getByTestId('message-input').click();
+    await page.keyboard.type('/kiss-scene');
+    await page.locator('[data-testid=command-item][data-command="kiss-scene"]').click();
+    const field = page.getByTestId('option-couple');
+    await field.fill('Zzyzx Qwerty');
+    await page.getByTestId('popup-empty').waitFor();
+    await field.press('Enter');
+    const reply = page.locator('discord-message[ephemeral]').filter({ hasText: 'No couple matches' });
+    await reply.waitFor();
+    expect(await reply.textContent()).toContain('Zzyzx Qwerty');
+  });
+
+  it('lets a member choose from a select menu the bot posted, and shows the bot’s answer', async () => {
+    // No command posts a menu yet: the bot posts one through the simulator's REST API, as it would.
+    const kdrama = pg.seed.channels.find((c) => c.name === 'kdrama')!;
+    const rest = new REST({ version: '10', api: pg.sim.apiUrl }).setToken(pg.sim.token);
+    await rest.post(Routes.channelMessages(kdrama.id), {
+      body: {
+        content: 'Pick a drama',
+        components: [
+          {
+            type: 1,
+            components: [
+              {
+                type: 3,
+                custom_id: 'nope:menu',
+                placeholder: 'Choose a drama',
+                options: [
+                  { label: 'Moon Lovers', value: 'moon-lovers', description: 'SBS, 2016' },
+                  { label: 'Bubblegum', value: 'bubblegum' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const page = await openPage('Jisoo', 'kdrama');
+    const message = page.locator('discord-message').filter({ hasText: 'Pick a drama' });
+    await message.locator('discord-string-select-menu[placeholder="Choose a drama"]').click();
+    await message.locator('discord-string-select-menu-option[label="Bubblegum"]').click();
+    await page.locator('discord-message[ephemeral]').filter({ hasText: t('en', 'common.staleButton') }).waitFor();
+  });
+
+  it('loads nothing from outside the playground and logs no errors in the page', () => {
+    const origin = new URL(pg.url).origin;
+    const outside = requested.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(outside).toEqual([]);
+    expect(requested.length).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
