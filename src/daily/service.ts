@@ -6,7 +6,7 @@ import type { Language } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { DailyStore } from '../store/daily.js';
 import type { VideoStore } from '../store/videos.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedQueue } from '../keyed-queue.js';
 import { dailyPostMessage } from './post.js';
 import type { ChannelCheck, DailyPublisher, PostOutcome } from './publisher.js';
 import { EMPTY_ROUND, nextInRotation, putBack, storiesLeft } from './rotation.js';
@@ -115,7 +115,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   const catalogueIds = catalogue.couples.map((c) => c.id);
   const retryBase = deps.retryBaseMs ?? 30_000;
   const retryMax = deps.retryMaxMs ?? 30 * 60_000;
-  const lock = new KeyedLock();
+  const lock = new KeyedQueue();
   let started = false;
 
   const scheduler = new DueScheduler({

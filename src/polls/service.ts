@@ -25,7 +25,8 @@ import {
   type Poll,
 } from './model.js';
 import type { OutgoingFile, PollPublisher } from './publisher.js';
-import { Batcher, KeyedQueue, type BatchOutcome } from './serial.js';
+import { KeyedQueue } from '../keyed-queue.js';
+import { Batcher, type BatchOutcome } from './batcher.js';
 import { tallyPoll, type Tally } from './tally.js';
 
 export interface PollServiceDeps {
