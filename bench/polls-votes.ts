@@ -14,7 +14,7 @@ import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { createLogger } from '../src/logger.js';
 import { castVote } from '../src/polls/model.js';
 import type { PollPublisher } from '../src/polls/publisher.js';
-import { KeyedQueue } from '../src/polls/serial.js';
+import { KeyedQueue } from '../src/keyed-queue.js';
 import { createPollService } from '../src/polls/service.js';
 import { openKeyv } from '../src/store/keyv.js';
 import { createPollStore } from '../src/store/polls.js';

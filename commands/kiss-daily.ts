@@ -10,7 +10,7 @@ import {
 } from 'discord.js';
 import { coupleName } from '../src/catalogue/catalogue.js';
 import type { Command } from '../src/command.js';
-import { channelProblem, postNowText, statusText } from '../src/daily/replies.js';
+import { postNowText, statusText } from '../src/daily/replies.js';
 import { zoneChoices } from '../src/daily/zones.js';
 import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
@@ -90,8 +90,7 @@ export default {
           roleId,
           language: postLanguage(interaction.options.getString('language'), interaction.guildLocale, interaction.locale),
         });
-        if (result.kind === 'channel-unusable') throw channelProblem(lang, result.check, channelId, roleId);
-        const content = `${t(lang, 'daily.set.saved')}\n${statusText(lang, result.status, ctx.clock.now(), names)}`;
+        const content = `${t(lang, 'daily.set.saved')}\n${statusText(lang, result, ctx.clock.now(), names)}`;
         await interaction.editReply({ content, allowedMentions: { parse: [] } });
         return;
       }

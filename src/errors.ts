@@ -1,4 +1,15 @@
-import type { TranslationKey, TranslationVars } from './i18n/index.js';
+import { t, type TranslationKey, type TranslationVars } from './i18n/index.js';
+
+/*
+ * How services (polls, daily) and commands report trouble; every service follows it:
+ * - A mistake the member can fix (bad input, a feature not set up or turned off, a channel the bot
+ *   cannot use, a poll that is closed) is a thrown UserError with a translation key. Commands do not
+ *   catch it: the one interaction error boundary (interactions.ts) answers it privately, in the
+ *   member's language, and logs it as a refusal, not as a bug.
+ * - What a request achieved, even when unwelcome (posted, already posted, retrying, already closed),
+ *   is a returned value for the command to describe.
+ * - Anything else thrown is a bug or an outage: logged with an error id, answered with a generic message.
+ */
 
 /**
  * A mistake the user can fix (unknown couple, bad time, missing permission). The error boundary
@@ -11,5 +22,10 @@ export class UserError extends Error {
   ) {
     super(key);
     this.name = 'UserError';
+  }
+
+  /** The answer in the member's language. An error whose text has translated parts of its own overrides it. */
+  text(locale: string | null | undefined): string {
+    return t(locale, this.key, this.vars);
   }
 }

@@ -78,7 +78,7 @@ async function answerError(interaction: Interaction, ctx: AppContext, error: unk
   let content: string;
   if (error instanceof UserError) {
     ctx.logger.info({ ...context, reason: error.key }, 'user error');
-    content = t(interaction.locale, error.key, error.vars);
+    content = error.text(interaction.locale);
   } else {
     const errorId = randomUUID().slice(0, 8);
     ctx.logger.error({ ...context, errorId, err: error }, 'interaction failed');

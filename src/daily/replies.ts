@@ -1,9 +1,7 @@
 import { t, type Language } from '../i18n/index.js';
 import type { PostNowResult, DailyStatus } from './service.js';
-import type { ChannelCheck } from './publisher.js';
 import type { ChannelPermission, DisabledReason } from './schedule.js';
 import { offsetLabel } from './time.js';
-import { UserError } from '../errors.js';
 
 /**
  * The texts of `/kiss-daily`. Pure: plain data in, a string out. Times are shown with Discord's
@@ -16,7 +14,8 @@ export function timestamps(at: number): { full: string; relative: string } {
   return { full: `<t:${unix}:F>`, relative: `<t:${unix}:R>` };
 }
 
-function permissionList(lang: Language, missing: readonly ChannelPermission[]): string {
+/** Permission names, in `lang`, separated by commas. */
+export function permissionList(lang: Language, missing: readonly ChannelPermission[]): string {
   return missing.map((p) => t(lang, `daily.permission.${p}`)).join(', ');
 }
 
@@ -61,7 +60,7 @@ export function statusText(lang: Language, status: DailyStatus | undefined, now:
   return lines.join('\n');
 }
 
-/** The answer to `/kiss-daily now`. */
+/** The answer to `/kiss-daily now` (when the schedule is off or not set up, it throws a UserError: see errors.ts). */
 export function postNowText(lang: Language, result: PostNowResult, channelId: string | undefined, now: number, coupleName: (id: string) => string): string {
   const channel = `<#${channelId ?? ''}>`;
   switch (result.kind) {
@@ -75,24 +74,5 @@ export function postNowText(lang: Language, result: PostNowResult, channelId: st
       return reasonText(lang, result.reason, channelId ?? '');
     case 'failed':
       return t(lang, 'daily.now.failed');
-    case 'not-configured':
-      return t(lang, 'daily.status.notConfigured');
-    case 'off':
-      return result.reason ? reasonText(lang, result.reason, channelId ?? '') : t(lang, 'daily.now.off');
-  }
-}
-
-/** The error for a channel (or role) the bot cannot use at `/kiss-daily set`, in the member's language. */
-export function channelProblem(lang: Language, check: Exclude<ChannelCheck, { ok: true }>, channelId: string, roleId: string | undefined): UserError {
-  const channel = `<#${channelId}>`;
-  switch (check.problem) {
-    case 'missing-permissions':
-      return new UserError('daily.error.missingPermissions', { channel, permissions: permissionList(lang, check.missing) });
-    case 'not-found':
-      return new UserError('daily.error.channelNotFound', { channel });
-    case 'not-text':
-      return new UserError('daily.error.notTextChannel', { channel });
-    case 'role-not-mentionable':
-      return new UserError('daily.error.roleNotMentionable', { role: `<@&${roleId ?? ''}>` });
   }
 }

@@ -6,9 +6,10 @@ import type { Language } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { DailyStore } from '../store/daily.js';
 import type { VideoStore } from '../store/videos.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedQueue } from '../keyed-queue.js';
+import { ChannelUnusableError, DailyOffError } from './errors.js';
 import { dailyPostMessage } from './post.js';
-import type { ChannelCheck, DailyPublisher, PostOutcome } from './publisher.js';
+import type { DailyPublisher, PostOutcome } from './publisher.js';
 import { EMPTY_ROUND, nextInRotation, putBack, storiesLeft } from './rotation.js';
 import { DueScheduler } from './scheduler.js';
 import { planNext, postedToday, type DailySchedule, type DisabledReason, type LastPost, type NextPost } from './schedule.js';
@@ -36,12 +37,6 @@ export interface DailyStatus {
   readonly roundSize: number;
 }
 
-/** What `/kiss-daily set` achieved. */
-export type ConfigureResult =
-  | { readonly kind: 'saved'; readonly status: DailyStatus }
-  /** Nothing was saved: the bot cannot post there (the check says why). */
-  | { readonly kind: 'channel-unusable'; readonly check: Exclude<ChannelCheck, { ok: true }> };
-
 /** What `/kiss-daily now` achieved. */
 export type PostNowResult =
   | { readonly kind: 'posted'; readonly coupleId: string; readonly next: NextPost }
@@ -52,10 +47,7 @@ export type PostNowResult =
   /** The channel is gone or the permission lost: the schedule was turned off. */
   | { readonly kind: 'disabled'; readonly reason: DisabledReason }
   /** Discord refused the message, or the day ended while retrying: given up for today. */
-  | { readonly kind: 'failed' }
-  | { readonly kind: 'not-configured' }
-  /** The schedule is off (by a moderator, or by the bot with `reason`). */
-  | { readonly kind: 'off'; readonly reason: DisabledReason | undefined };
+  | { readonly kind: 'failed' };
 
 /** The daily story of each server. Built once at start-up; `ctx.daily` in handlers. */
 export interface DailyService {
@@ -64,16 +56,19 @@ export interface DailyService {
   /** Stops posting and waits for posts in progress. */
   stop(): Promise<void>;
   /**
-   * Turns the daily story on (or changes it). Throws UserError for a bad time, an unknown zone or
-   * the @everyone role; reports a channel (or role) the bot cannot use, naming the missing
-   * permissions, and then changes nothing. Keeps the rotation and today's post, so changing the
-   * settings never posts twice in a day.
+   * Turns the daily story on (or changes it) and returns the new status. Throws a UserError, and
+   * changes nothing, for a bad time, an unknown zone, the @everyone role, or a channel (or role) the
+   * bot cannot use (a ChannelUnusableError, naming the missing permissions). Keeps the rotation and
+   * today's post, so changing the settings never posts twice in a day.
    */
-  configure(guildId: string, settings: DailySettings): Promise<ConfigureResult>;
+  configure(guildId: string, settings: DailySettings): Promise<DailyStatus>;
   /** Turns the daily story off; false when it was not on. */
   disable(guildId: string): Promise<boolean>;
   status(guildId: string): Promise<DailyStatus | undefined>;
-  /** Posts today's story now. It counts as today's post: the scheduled time today posts nothing. */
+  /**
+   * Posts today's story now. It counts as today's post: the scheduled time today posts nothing.
+   * Throws a UserError when no schedule is set up, and a DailyOffError when it is off.
+   */
   postNow(guildId: string): Promise<PostNowResult>;
 }
 
@@ -102,7 +97,7 @@ type Claim = { readonly kind: 'claimed'; readonly schedule: DailySchedule; reado
 type NoClaim =
   | { readonly kind: 'not-due'; readonly schedule: DailySchedule }
   | { readonly kind: 'not-configured' }
-  | { readonly kind: 'off'; readonly reason: DisabledReason | undefined }
+  | { readonly kind: 'off'; readonly reason: DisabledReason | undefined; readonly channelId: string }
   | { readonly kind: 'already-posted'; readonly next: NextPost };
 
 /** A user's input shown back inside `code`: short, without backticks. */
@@ -115,7 +110,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   const catalogueIds = catalogue.couples.map((c) => c.id);
   const retryBase = deps.retryBaseMs ?? 30_000;
   const retryMax = deps.retryMaxMs ?? 30 * 60_000;
-  const lock = new KeyedLock();
+  const lock = new KeyedQueue();
   let started = false;
 
   const scheduler = new DueScheduler({
@@ -149,7 +144,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   async function claim(guildId: string, trigger: 'scheduled' | 'now'): Promise<Claim | NoClaim> {
     const schedule = await store.get(guildId);
     if (!schedule) return { kind: 'not-configured' };
-    if (!schedule.enabled) return { kind: 'off', reason: schedule.disabledReason };
+    if (!schedule.enabled) return { kind: 'off', reason: schedule.disabledReason, channelId: schedule.channelId };
     const now = clock.now();
     const plan = planNext(schedule, now);
     let post: LastPost;
@@ -250,7 +245,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
     return result;
   }
 
-  async function attempt(guildId: string, trigger: 'scheduled' | 'now'): Promise<PostNowResult | { kind: 'not-due' }> {
+  async function attempt(guildId: string, trigger: 'scheduled' | 'now'): Promise<PostNowResult | NoClaim> {
     // Steps 1 and 3 hold the server's lock; sending does not, so a slow Discord never blocks
     // `/kiss-daily off` or `set`. The claim written in step 1 keeps a second post out meanwhile.
     const claimed = await lock.run(guildId, async () => {
@@ -324,7 +319,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
       if (settings.roleId === guildId) throw new UserError('daily.error.everyoneRole');
 
       const check = await publisher.checkChannel(guildId, settings.channelId, settings.roleId);
-      if (!check.ok) return { kind: 'channel-unusable', check };
+      if (!check.ok) throw new ChannelUnusableError(check, settings.channelId, settings.roleId);
 
       return lock.run(guildId, async () => {
         const previous = await store.get(guildId);
@@ -343,7 +338,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
         reschedule(guildId, schedule);
         if (!ownsGuild(guildId)) logger.warn({ guildId }, 'daily schedule saved for a server another process owns');
         logger.info({ guildId, channelId: schedule.channelId, time: schedule.time, timezone: zone }, 'daily schedule set');
-        return { kind: 'saved', status: statusOf(schedule) } as const;
+        return statusOf(schedule);
       });
     },
 
@@ -365,8 +360,16 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
 
     async postNow(guildId) {
       const result = await attempt(guildId, 'now');
-      if (result.kind === 'not-due') throw new Error('unreachable: a post requested now is always due');
-      return result;
+      switch (result.kind) {
+        case 'not-configured':
+          throw new UserError('daily.status.notConfigured');
+        case 'off':
+          throw new DailyOffError(result.reason, result.channelId);
+        case 'not-due':
+          throw new Error('unreachable: a post requested now is always due');
+        default:
+          return result;
+      }
     },
   };
 }

@@ -22,3 +22,19 @@ export function newPollId(random?: Random): string {
 export function isPollId(value: string): boolean {
   return POLL_ID.test(value);
 }
+
+/** The KeyedQueue key of one poll: its changes run in order under it (also the key of its live edits). */
+export function pollKey(guildId: string, pollId: string): string {
+  return `poll:${guildId}:${pollId}`;
+}
+
+/** The server and poll a `pollKey` names. */
+export function pollOfKey(key: string): { guildId: string; pollId: string } {
+  const [, guildId = '', pollId = ''] = key.split(':');
+  return { guildId, pollId };
+}
+
+/** The KeyedQueue key of a server's list of open polls and its leaderboard. */
+export function serverKey(guildId: string): string {
+  return `guild:${guildId}`;
+}

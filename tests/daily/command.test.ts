@@ -2,7 +2,8 @@ import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import command from '../../commands/kiss-daily.js';
 import type { AppContext } from '../../src/context.js';
-import { channelProblem, postNowText, statusText } from '../../src/daily/replies.js';
+import { ChannelUnusableError, DailyOffError } from '../../src/daily/errors.js';
+import { postNowText, statusText } from '../../src/daily/replies.js';
 import { zoneChoices } from '../../src/daily/zones.js';
 import { UserError } from '../../src/errors.js';
 import { flatten, resources, t } from '../../src/i18n/index.js';
@@ -137,19 +138,49 @@ describe('the /kiss-daily texts', () => {
       { kind: 'retrying', coupleId: id, retryAt: NOW + 30_000 },
       { kind: 'disabled', reason: { kind: 'channel-deleted' } },
       { kind: 'failed' },
-      { kind: 'not-configured' },
-      { kind: 'off', reason: undefined },
     ] as const) {
       expect(postNowText('en', result, '1', NOW, names).length).toBeGreaterThan(10);
       expect(postNowText('ko', result, '1', NOW, names)).toMatch(/\p{Script=Hangul}/u);
     }
   });
 
+  it('refuses /kiss-daily now without a schedule, or with one that is off, saying why in the member\'s language', () => {
+    const deleted = new DailyOffError({ kind: 'channel-deleted' }, '1');
+    for (const error of [new UserError('daily.status.notConfigured'), new DailyOffError(undefined, '1'), deleted]) {
+      expect(error.text('en').length).toBeGreaterThan(10);
+      expect(error.text('ko')).toMatch(/\p{Script=Hangul}/u);
+    }
+    expect(new UserError('daily.status.notConfigured').text('en-US')).toContain('/kiss-daily set');
+    expect(new DailyOffError(undefined, '1').text('en')).toBe(t('en', 'daily.now.off'));
+    expect(deleted.text('en')).toMatch(/<#1> was deleted.*another channel/s);
+    const lost = new DailyOffError({ kind: 'missing-permissions', missing: ['EmbedLinks'] }, '1');
+    expect(lost.text('ko')).toContain('**링크 첨부**');
+  });
+
+  it('leaves the answer to a /kiss-daily now that cannot post to the error boundary, after deferring privately', async () => {
+    const h = harness(NOW);
+    const deferred: unknown[] = [];
+    const interaction = {
+      guildId: GUILD,
+      memberPermissions: new PermissionsBitField(PermissionFlagsBits.ManageGuild),
+      locale: 'en-US',
+      options: { getSubcommand: () => 'now' },
+      deferReply: async (options: unknown) => void deferred.push(options),
+    };
+    const ctx = { daily: h.service, catalogue, clock: h.clock } as unknown as AppContext;
+    await expect(command.execute(interaction as never, ctx)).rejects.toMatchObject({ key: 'daily.status.notConfigured' });
+    expect(deferred).toEqual([{ flags: 64 }]);
+  });
+
   it('names the missing permissions in the member\'s language when a channel cannot be used', () => {
-    const error = channelProblem('ko', { ok: false, problem: 'missing-permissions', missing: ['ViewChannel'] }, '9', undefined);
+    const error = new ChannelUnusableError({ ok: false, problem: 'missing-permissions', missing: ['ViewChannel'] }, '9', undefined);
+    expect(error).toBeInstanceOf(UserError);
     expect(error.key).toBe('daily.error.missingPermissions');
-    expect(t('ko', error.key, error.vars)).toContain('채널 보기');
-    expect(channelProblem('en', { ok: false, problem: 'not-text' }, '9', undefined).key).toBe('daily.error.notTextChannel');
+    expect(error.text('ko')).toContain('채널 보기');
+    expect(error.text('en-US')).toContain('I cannot post in <#9>: I am missing **View Channel**');
+    expect(new ChannelUnusableError({ ok: false, problem: 'not-text' }, '9', undefined).key).toBe('daily.error.notTextChannel');
+    const role = new ChannelUnusableError({ ok: false, problem: 'role-not-mentionable' }, '9', '7');
+    expect(role.text('en')).toBe(t('en', 'daily.error.roleNotMentionable', { role: '<@&7>' }));
   });
 
   it('has the same keys and placeholders in English and Korean', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { buildCatalogue, DEFAULT_CATALOGUE } from '../../src/catalogue/catalogue.js';
 import { UserError } from '../../src/errors.js';
+import { ChannelUnusableError, DailyOffError } from '../../src/daily/errors.js';
 import { localDate } from '../../src/daily/time.js';
 import { ownsGuildFor, shardOf } from '../../src/daily/ownership.js';
 import { createDailyService } from '../../src/daily/service.js';
@@ -353,12 +354,16 @@ describe('/kiss-daily now', () => {
   it('says so when today\'s post was already made, and for servers without a schedule', async () => {
     const h = harness(MORNING);
     await h.service.start();
-    expect(await h.service.postNow(GUILD)).toEqual({ kind: 'not-configured' });
+    const notConfigured = await h.service.postNow(GUILD).catch((e: unknown) => e);
+    expect(notConfigured).toBeInstanceOf(UserError);
+    expect(notConfigured).toMatchObject({ key: 'daily.status.notConfigured', vars: {} });
     await h.set(GUILD, {});
     await h.clock.advanceTo(SEOUL_20);
     expect((await h.service.postNow(GUILD)).kind).toBe('already-posted');
     expect(await h.service.disable(GUILD)).toBe(true);
-    expect(await h.service.postNow(GUILD)).toEqual({ kind: 'off', reason: undefined });
+    const off = await h.service.postNow(GUILD).catch((e: unknown) => e);
+    expect(off).toBeInstanceOf(DailyOffError);
+    expect(off).toMatchObject({ key: 'daily.now.off', reason: undefined, channelId: CHANNEL });
     expect(h.publisher.attempts).toHaveLength(1);
   });
 
@@ -369,6 +374,11 @@ describe('/kiss-daily now', () => {
     h.publisher.always.set(CHANNEL, { kind: 'permanent', reason: { kind: 'channel-deleted' } });
     expect(await h.service.postNow(GUILD)).toEqual({ kind: 'disabled', reason: { kind: 'channel-deleted' } });
     await h.clock.advanceTo(SEOUL_20 + DAY);
+    expect(h.publisher.attempts).toHaveLength(1);
+    // Asked again, the member is told why it is off.
+    const off = await h.service.postNow(GUILD).catch((e: unknown) => e);
+    expect(off).toBeInstanceOf(DailyOffError);
+    expect(off).toMatchObject({ reason: { kind: 'channel-deleted' }, channelId: CHANNEL });
     expect(h.publisher.attempts).toHaveLength(1);
   });
 });
@@ -407,8 +417,10 @@ describe('setting up and turning off', () => {
     const h = harness(MORNING);
     await h.service.start();
     h.publisher.checks.set(CHANNEL, { ok: false, problem: 'missing-permissions', missing: ['SendMessages', 'EmbedLinks'] });
-    const result = await h.service.configure(GUILD, { channelId: CHANNEL, time: '20:00', timezone: 'Asia/Seoul', language: 'en' });
-    expect(result).toEqual({ kind: 'channel-unusable', check: { ok: false, problem: 'missing-permissions', missing: ['SendMessages', 'EmbedLinks'] } });
+    const error = await h.service.configure(GUILD, { channelId: CHANNEL, time: '20:00', timezone: 'Asia/Seoul', language: 'en' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelUnusableError);
+    expect(error).toMatchObject({ key: 'daily.error.missingPermissions', vars: { channel: `<#${CHANNEL}>` } });
+    expect((error as ChannelUnusableError).check).toEqual({ ok: false, problem: 'missing-permissions', missing: ['SendMessages', 'EmbedLinks'] });
     expect(await h.store.get(GUILD)).toBeUndefined();
   });
 
@@ -480,8 +492,8 @@ describe('several shard processes', () => {
     // Each server is set up through the process that owns it (its interactions arrive on its shard).
     for (const g of guilds) {
       const owner = processes[shardOf(g, 2)]!;
-      const result = await owner.service.configure(g, { channelId: channelOf(g), time: '20:00', timezone: 'Asia/Seoul', language: 'en' });
-      expect(result.kind).toBe('saved');
+      const status = await owner.service.configure(g, { channelId: channelOf(g), time: '20:00', timezone: 'Asia/Seoul', language: 'en' });
+      expect(status.schedule).toMatchObject({ channelId: channelOf(g), enabled: true });
     }
     // A deploy: both restart and load the schedules from the shared store.
     for (const p of processes) {

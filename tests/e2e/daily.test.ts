@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type SimGuild, type SimMessage } from '@kiss-scene-bot/discord-simulator';
+import { t } from '../../src/i18n/index.js';
 import { startWorld, type World } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -164,6 +165,9 @@ describe('daily anecdote posts through the real discord.js client, on a controll
     world = await startWorld({ clock });
     const w = world;
     const mod = w.sim.createMember(w.guild.id, { username: 'mod', moderator: true }).user;
+    const early = await (await w.sim.command({ user: mod, guildId: w.guild.id, name: 'kiss-daily', subcommand: 'now' })).settled();
+    expect(early.ephemeral).toBe(true);
+    expect(early.message!.content).toBe(t('en', 'daily.status.notConfigured'));
     for (const [time, timezone, pattern] of [
       ['25:00', 'Asia/Seoul', /20:00/],
       ['8pm', 'Asia/Seoul', /20:00/],
@@ -176,6 +180,7 @@ describe('daily anecdote posts through the real discord.js client, on a controll
     const hidden = w.guild.channels.filter((c) => c.type === 0)[1]!.id;
     w.sim.setPermissionOverwrite(hidden, { id: w.guild.botRoleId, type: 0, deny: 1n << 11n }); // Send Messages
     const refused = await (await w.sim.command({ user: mod, guildId: w.guild.id, name: 'kiss-daily', subcommand: 'set', options: { channel: hidden, time: '20:00' } })).settled();
+    expect(refused.ephemeral).toBe(true);
     expect(refused.message!.content).toMatch(/Send Messages/);
     expect(await status(w, w.guild, mod)).toContain('No daily story is set up');
   });

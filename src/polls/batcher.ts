@@ -1,32 +1,12 @@
-/**
- * Runs tasks one at a time per key, in the order they were queued (a promise chain per key).
- * Interactions for one server arrive in one process, so this is all the locking a poll needs.
- */
-export class KeyedQueue {
-  readonly #tails = new Map<string, Promise<unknown>>();
-
-  /** Runs `task` once every task queued before it under `key` has finished (whether or not it failed). */
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task, task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tails.set(key, tail);
-    void tail.then(() => {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
-    return result;
-  }
-
-  /** Resolves once every task queued so far (under any key) has finished. */
-  async idle(): Promise<void> {
-    while (this.#tails.size) await Promise.all([...this.#tails.values()]);
-  }
-}
+import type { KeyedQueue } from '../keyed-queue.js';
 
 export type BatchOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+interface Waiting<Op, R> {
+  op: Op;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
 
 /**
  * Groups operations that arrive while a key is busy into one batch, run as a single task of a
@@ -34,12 +14,6 @@ export type BatchOutcome<R> = { ok: true; value: R } | { ok: false; error: unkno
  * one poll costs a handful of writes. `process` gets the operations in arrival order and returns one
  * outcome per operation, in the same order.
  */
-interface Waiting<Op, R> {
-  op: Op;
-  resolve: (r: R) => void;
-  reject: (e: unknown) => void;
-}
-
 export class Batcher<Op, R> {
   readonly #pending = new Map<string, Array<Waiting<Op, R>>>();
 

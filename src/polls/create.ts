@@ -1,0 +1,97 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { Random } from '../catalogue/random.js';
+import type { Clock } from '../clock.js';
+import { UserError } from '../errors.js';
+import type { Language } from '../i18n/index.js';
+import type { KeyedQueue } from '../keyed-queue.js';
+import type { Logger } from '../logger.js';
+import type { PollStore } from '../store/polls.js';
+import type { Deadlines } from './deadlines.js';
+import { MAX_DURATION_MS, MIN_DURATION_MS } from './duration.js';
+import { newPollId, pollKey } from './ids.js';
+import { pollMessage } from './messages.js';
+import { MAX_COUPLES, MAX_QUESTION_LENGTH, MIN_COUPLES, newPoll, type Poll } from './model.js';
+import type { OpenPolls } from './open-polls.js';
+import type { PollPublisher } from './publisher.js';
+import { tallyPoll } from './tally.js';
+
+export interface CreatePollInput {
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly starterId: string;
+  readonly question?: string | undefined;
+  /** Catalogue ids; default: every couple in the catalogue (the first 20). */
+  readonly coupleIds?: readonly string[] | undefined;
+  readonly durationMs: number;
+  readonly hideCounts: boolean;
+  /** Language of the public message: the server's. */
+  readonly lang: Language;
+}
+
+export interface PollCreatorDeps {
+  readonly store: PollStore;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly publisher: PollPublisher;
+  readonly queue: KeyedQueue;
+  readonly openPolls: Pick<OpenPolls, 'add' | 'discard'>;
+  readonly deadlines: Pick<Deadlines, 'schedule'>;
+  /** For poll ids; the crypto generator when absent. */
+  readonly random: Random | undefined;
+  /** Open polls a server may have at once. */
+  readonly maxOpenPerGuild: number;
+}
+
+/**
+ * Starts a poll: stores it (within the server's open-poll limit), posts its message, records the
+ * message and sets the deadline. A poll whose message cannot be posted is deleted again.
+ */
+export class PollCreator {
+  constructor(private readonly deps: PollCreatorDeps) {}
+
+  async create(input: CreatePollInput): Promise<Poll> {
+    const { store, catalogue, clock, logger, publisher, queue, openPolls, random } = this.deps;
+    const coupleIds = [...new Set(input.coupleIds ?? catalogue.couples.slice(0, MAX_COUPLES).map((c) => c.id))];
+    const unknown = coupleIds.find((id) => !catalogue.get(id));
+    if (unknown !== undefined) throw new Error(`Unknown couple id: ${unknown}`);
+    if (input.durationMs < MIN_DURATION_MS || input.durationMs > MAX_DURATION_MS) throw new RangeError(`Poll duration out of range: ${input.durationMs}`);
+
+    let id = newPollId(random);
+    for (let i = 0; (await store.getPoll(input.guildId, id)) && i < 5; i++) id = newPollId(random);
+    const built = newPoll({ ...input, id, coupleIds, createdAt: clock.now() });
+    if (!built.ok) {
+      switch (built.reason) {
+        case 'question-too-long':
+          throw new UserError('poll.errors.questionTooLong', { max: MAX_QUESTION_LENGTH });
+        case 'too-many-couples':
+          throw new UserError('poll.errors.tooManyCouples', { max: MAX_COUPLES });
+        default:
+          throw new UserError('poll.errors.tooFewCouples', { min: MIN_COUPLES });
+      }
+    }
+    const poll = built.poll;
+    await openPolls.add(poll, this.deps.maxOpenPerGuild);
+
+    let posted;
+    try {
+      posted = await publisher.postMessage(poll.channelId, pollMessage(poll, tallyPoll(poll), catalogue));
+    } catch (err) {
+      await openPolls.discard(poll);
+      throw err;
+    }
+    if (!posted.ok) {
+      await openPolls.discard(poll);
+      throw new UserError('poll.errors.cannotPost');
+    }
+    const messageId = posted.messageId;
+    const shown = await queue.run(pollKey(poll.guildId, poll.id), async () => {
+      const withMessage: Poll = { ...((await store.getPoll(poll.guildId, poll.id)) ?? poll), messageId };
+      await store.savePoll(withMessage);
+      return withMessage;
+    });
+    this.deps.deadlines.schedule(shown);
+    logger.info({ guildId: poll.guildId, pollId: poll.id, couples: poll.coupleIds.length, closesAt: poll.closesAt, hideCounts: poll.hideCounts }, 'poll started');
+    return shown;
+  }
+}

@@ -1,0 +1,131 @@
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { Language } from '../i18n/index.js';
+import type { KeyedQueue } from '../keyed-queue.js';
+import type { Logger } from '../logger.js';
+import type { PollStore } from '../store/polls.js';
+import type { ChartOptions } from './chart.js';
+import { pollKey, serverKey } from './ids.js';
+import type { LiveEdits } from './live-edits.js';
+import { candidateName, chartFileName, questionText, resultsMessage } from './messages.js';
+import type { Poll } from './model.js';
+import type { OpenPolls } from './open-polls.js';
+import type { OutgoingFile, PollMessagePayload, PollPublisher } from './publisher.js';
+import { tallyPoll, type Tally } from './tally.js';
+import type { KeyedTimers } from './timers.js';
+
+export type RenderChart = (tally: Tally, labels: readonly string[], lang: Language, options?: ChartOptions) => Buffer;
+
+export interface ResultsDeps {
+  readonly store: PollStore;
+  readonly catalogue: Catalogue;
+  readonly logger: Logger;
+  readonly publisher: PollPublisher;
+  readonly queue: KeyedQueue;
+  readonly openPolls: OpenPolls;
+  /** Stopped before the results replace the poll message, so no late live edit overwrites them. */
+  readonly liveEdits: Pick<LiveEdits, 'stop'>;
+  /** For the tries again after a failed post. */
+  readonly timers: KeyedTimers;
+  readonly renderChart: RenderChart;
+}
+
+/** Waits before trying again to post results that failed to post (then the next start-up tries). */
+const RESULT_RETRIES_MS = [60_000, 5 * 60_000, 30 * 60_000];
+
+/**
+ * The end of a closed poll, done once: counts it in the leaderboard, replaces the poll message with
+ * the results (or posts them anew when the message is gone), then marks the poll finished and takes
+ * it off the server's open list. When posting fails for another reason, the poll stays unfinished;
+ * it is tried again a few times, then at the next start-up.
+ */
+export class ResultsPoster {
+  readonly #running = new Map<string, Promise<string | undefined>>();
+  readonly #attempts = new Map<string, number>();
+
+  constructor(private readonly deps: ResultsDeps) {}
+
+  /** Posts a closed poll's results; the results message id, or undefined when they could not be posted. */
+  finalize(guildId: string, pollId: string): Promise<string | undefined> {
+    const key = pollKey(guildId, pollId);
+    const running = this.#running.get(key);
+    if (running) return running;
+    const work = this.#finalize(guildId, pollId);
+    this.#running.set(key, work);
+    void work.then(
+      () => this.#running.delete(key),
+      () => this.#running.delete(key),
+    );
+    return work;
+  }
+
+  /** Whether results are being posted. */
+  get busy(): boolean {
+    return this.#running.size > 0;
+  }
+
+  /** Resolves once the results being posted now are done, whether or not that failed. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.#running.values()].map((work) => work.catch(() => undefined)));
+  }
+
+  async #finalize(guildId: string, pollId: string): Promise<string | undefined> {
+    const { store, logger, publisher, queue } = this.deps;
+    const key = pollKey(guildId, pollId);
+    await this.deps.liveEdits.stop(key);
+    const poll = await store.getPoll(guildId, pollId);
+    if (!poll || poll.status !== 'closed') return undefined;
+    if (poll.finalized) return poll.resultsMessageId;
+    const tally = tallyPoll(poll);
+    await queue.run(serverKey(guildId), () => store.addToLeaderboard(guildId, pollId, tally));
+    const payload = this.#render(poll, tally);
+    let resultsMessageId: string | undefined;
+    try {
+      if (poll.messageId) {
+        const edited = await publisher.editMessage(poll.channelId, poll.messageId, payload);
+        if (edited === 'ok') resultsMessageId = poll.messageId;
+        else logger.info({ guildId, pollId }, 'poll message is gone; posting the results as a new message');
+      }
+      if (!resultsMessageId) {
+        const posted = await publisher.postMessage(poll.channelId, payload);
+        if (posted.ok) resultsMessageId = posted.messageId;
+        else logger.warn({ guildId, pollId, channelId: poll.channelId }, 'cannot post poll results in the channel; the result is recorded in the leaderboard');
+      }
+    } catch (err) {
+      this.#retryLater(guildId, pollId, err);
+      return undefined;
+    }
+    this.#attempts.delete(key);
+    await queue.run(key, async () => {
+      const latest = (await store.getPoll(guildId, pollId)) ?? poll;
+      await store.savePoll({ ...latest, finalized: true, resultsMessageId });
+    });
+    await this.deps.openPolls.remove(guildId, pollId);
+    logger.info({ guildId, pollId, voters: tally.totalVoters, winners: tally.winners }, 'poll results recorded');
+    return resultsMessageId;
+  }
+
+  #retryLater(guildId: string, pollId: string, err: unknown): void {
+    const key = pollKey(guildId, pollId);
+    const attempt = this.#attempts.get(key) ?? 0;
+    const wait = RESULT_RETRIES_MS[attempt];
+    this.deps.logger.error(
+      { guildId, pollId, err, attempt },
+      wait === undefined ? 'posting poll results failed; the next start-up tries again' : 'posting poll results failed; trying again later',
+    );
+    if (wait !== undefined && this.deps.timers.set(`results:${key}`, wait, () => this.finalize(guildId, pollId))) {
+      this.#attempts.set(key, attempt + 1);
+    }
+  }
+
+  #render(poll: Poll, tally: Tally): PollMessagePayload {
+    const { catalogue, logger } = this.deps;
+    let chart: OutgoingFile | undefined;
+    try {
+      const labels = poll.coupleIds.map((id) => candidateName(catalogue, id, poll.lang));
+      chart = { name: chartFileName(poll), data: this.deps.renderChart(tally, labels, poll.lang, { title: questionText(poll) }) };
+    } catch (err) {
+      logger.error({ guildId: poll.guildId, pollId: poll.id, err }, 'rendering the results chart failed; posting the results without it');
+    }
+    return resultsMessage(poll, tally, catalogue, chart);
+  }
+}
