@@ -5,7 +5,7 @@ import {
   type APIButtonComponent,
   type APIEmbed,
 } from 'discord-api-types/v10';
-import { customId } from '../command.js';
+import { customId } from '../custom-id.js';
 import { coupleName, type Couple, type Source } from '../catalogue/catalogue.js';
 import { t, type Language } from '../i18n/index.js';
 import type { PinnedLink } from '../store/index.js';
