@@ -16,8 +16,8 @@ import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
 import { requireManageGuild } from '../src/permissions.js';
 
-/** name, description and their Korean versions for `daily.command.<key>`. */
-const named = (key: string) => nameAndDescription(`daily.command.${key}`);
+/** An option or subcommand `name` (what the handler reads), with the texts at `daily.command.<key>`. */
+const named = <const Name extends string>(name: Name, key: string = name) => nameAndDescription(name, `daily.command.${key}`);
 
 const data = {
   type: ApplicationCommandType.ChatInput,

@@ -25,8 +25,8 @@ import { MAX_QUESTION_LENGTH } from '../src/polls/model.js';
 import type { CloseReceipt } from '../src/polls/service.js';
 import { discordTime, durationText } from '../src/polls/text.js';
 
-type Key = 'start' | 'close' | 'results' | 'leaderboard' | 'question' | 'couples' | 'duration' | 'hideCounts' | 'poll';
-const text = (key: Key) => nameAndDescription(`poll.command.${key}`);
+/** An option or subcommand `name` (what the handler reads), with the texts at `poll.command.<key>`. */
+const text = <const Name extends string>(name: Name, key: string = name) => nameAndDescription(name, `poll.command.${key}`);
 
 const pollOption = { type: ApplicationCommandOptionType.String, ...text('poll'), autocomplete: true, max_length: 32 } as const;
 
@@ -49,7 +49,7 @@ const data = {
         { type: ApplicationCommandOptionType.String, ...text('question'), max_length: MAX_QUESTION_LENGTH },
         { type: ApplicationCommandOptionType.String, ...text('couples'), autocomplete: true, max_length: MAX_COUPLE_LIST_LENGTH },
         { type: ApplicationCommandOptionType.String, ...text('duration'), max_length: MAX_DURATION_INPUT },
-        { type: ApplicationCommandOptionType.Boolean, ...text('hideCounts') },
+        { type: ApplicationCommandOptionType.Boolean, ...text('hide_counts', 'hideCounts') },
       ],
     },
     { type: ApplicationCommandOptionType.Subcommand, ...text('close'), options: [pollOption] },

@@ -27,18 +27,18 @@ const data = {
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,
-      ...nameAndDescription('video.linkCommand.pin'),
+      ...nameAndDescription('pin', 'video.linkCommand.pin'),
       options: [
         coupleOption('video', true),
         {
           type: ApplicationCommandOptionType.String,
-          ...nameAndDescription('video.linkCommand.url'),
+          ...nameAndDescription('url', 'video.linkCommand.url'),
           required: true,
           max_length: MAX_VIDEO_URL_LENGTH,
         },
       ],
     },
-    { type: ApplicationCommandOptionType.Subcommand, ...nameAndDescription('video.linkCommand.remove'), options: [coupleOption('video', true)] },
+    { type: ApplicationCommandOptionType.Subcommand, ...nameAndDescription('remove', 'video.linkCommand.remove'), options: [coupleOption('video', true)] },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 

@@ -18,7 +18,7 @@ export const MAX_QUERY_LENGTH = 100;
 export function coupleOption(feature: 'scene' | 'video', required: boolean): APIApplicationCommandBasicOption {
   return {
     type: ApplicationCommandOptionType.String,
-    ...nameAndDescription(`${feature}.command.couple`),
+    ...nameAndDescription('couple', `${feature}.command.couple`),
     required,
     autocomplete: true,
     max_length: MAX_QUERY_LENGTH,

@@ -65,12 +65,14 @@ export function localizations(key: TranslationKey, vars?: TranslationVars): Part
 }
 
 /**
- * `name` and `description` of a command option or subcommand, with their Korean localizations, from
- * the keys `<key>.name` and `<key>.description`.
+ * `name` and `description` of a command option or subcommand, with their Korean localizations. The
+ * English `name` is the identifier the handler reads the option by, so it is written in the command
+ * file, never translated; the translations hold `<key>.description` in every language and the
+ * localized `<key>.name` in the others.
  */
-export function nameAndDescription(key: TranslationKey) {
+export function nameAndDescription<const Name extends string>(name: Name, key: TranslationKey) {
   return {
-    name: t('en', `${key}.name`),
+    name,
     name_localizations: localizations(`${key}.name`),
     description: t('en', `${key}.description`),
     description_localizations: localizations(`${key}.description`),

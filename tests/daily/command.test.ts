@@ -155,7 +155,9 @@ describe('the /kiss-daily texts', () => {
   it('has the same keys and placeholders in English and Korean', () => {
     const en = flatten({ daily: resources.en.daily! });
     const ko = flatten({ daily: resources.ko.daily! });
-    expect([...ko.keys()].sort()).toEqual([...en.keys()].sort());
+    // Korean alone holds the option names: the English ones are the identifiers, in commands/kiss-daily.ts.
+    const optionName = (key: string) => key.endsWith('.name') && en.has(key.replace(/\.name$/, '.description'));
+    expect([...ko.keys()].filter((k) => !optionName(k)).sort()).toEqual([...en.keys()].sort());
     const holes = (s: string) => (s.match(/{{\w+}}/g) ?? []).sort();
     for (const [key, text] of en) expect(holes(ko.get(key)!)).toEqual(holes(text));
   });
