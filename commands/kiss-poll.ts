@@ -15,6 +15,7 @@ import type { Command, ComponentInteraction } from '../src/command.js';
 import type { AppContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
+import { readFocused, readOptions, type SubcommandOptions } from '../src/options.js';
 import { canManageGuild } from '../src/permissions.js';
 import { coupleListChoices, MAX_COUPLE_LIST_LENGTH, parseCoupleList } from '../src/polls/couple-list.js';
 import { parsePollCustomId, POLL_PREFIX } from '../src/polls/custom-ids.js';
@@ -64,8 +65,8 @@ function requireGuild(interaction: { guildId: string | null }): string {
 }
 
 /** A poll id typed in the `poll` option: anything not shaped like one names no poll. */
-function pollIdOption(interaction: ChatInputCommandInteraction): string | undefined {
-  const value = interaction.options.getString('poll')?.trim();
+function pollIdOption(typed: string | undefined): string | undefined {
+  const value = typed?.trim();
   if (!value) return undefined;
   if (!isPollId(value)) throw new UserError('poll.errors.unknownPoll');
   return value;
@@ -79,19 +80,25 @@ function requireBotCanPost(interaction: ChatInputCommandInteraction): void {
   if (!perms.has(needed)) throw new UserError('poll.errors.cannotPost');
 }
 
-async function start(interaction: ChatInputCommandInteraction, ctx: AppContext, guildId: string, lang: Language): Promise<void> {
-  const question = interaction.options.getString('question')?.trim() || undefined;
+async function start(
+  interaction: ChatInputCommandInteraction,
+  ctx: AppContext,
+  guildId: string,
+  lang: Language,
+  options: SubcommandOptions<typeof data, 'start'>,
+): Promise<void> {
+  const question = options.question?.trim() || undefined;
   if (question && question.length > MAX_QUESTION_LENGTH) throw new UserError('poll.errors.questionTooLong', { max: MAX_QUESTION_LENGTH });
-  const durationInput = interaction.options.getString('duration')?.trim();
+  const durationInput = options.duration?.trim();
   let durationMs = DEFAULT_DURATION_MS;
   if (durationInput) {
     const parsed = parseDuration(durationInput);
     if (!parsed.ok) throw new UserError(`poll.errors.duration.${parsed.reason}`, { input: escapeMarkdown(clip(durationInput, MAX_DURATION_INPUT)) });
     durationMs = parsed.ms;
   }
-  const couplesInput = interaction.options.getString('couples')?.trim();
+  const couplesInput = options.couples?.trim();
   const coupleIds = couplesInput ? parseCoupleList(couplesInput, ctx.search, ctx.catalogue, lang) : undefined;
-  const hideCounts = interaction.options.getBoolean('hide_counts') ?? false;
+  const hideCounts = options.hide_counts ?? false;
   requireBotCanPost(interaction);
 
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -149,31 +156,29 @@ export default {
     const guildId = requireGuild(interaction);
     const lang = languageOf(interaction.locale);
     const polls = ctx.polls;
-    switch (interaction.options.getSubcommand()) {
+    const args = readOptions(data, interaction);
+    switch (args.subcommand) {
       case 'start':
-        return start(interaction, ctx, guildId, lang);
+        return start(interaction, ctx, guildId, lang, args.options);
       case 'close':
-        return close(interaction, ctx, guildId, pollIdOption(interaction));
+        return close(interaction, ctx, guildId, pollIdOption(args.options.poll));
       case 'results':
-        return results(interaction, ctx, guildId, pollIdOption(interaction));
+        return results(interaction, ctx, guildId, pollIdOption(args.options.poll));
       case 'leaderboard': {
         // A shared message: in the server's language, like the polls themselves.
         const board = await polls.leaderboard(guildId);
         await interaction.reply({ ...leaderboardMessage(board, ctx.catalogue, languageOf(interaction.guildLocale)), allowedMentions: { parse: [] } });
         return;
       }
-      default:
-        throw new UserError('common.unknownCommand');
     }
   },
 
   async autocomplete(interaction, ctx) {
-    const focused = interaction.options.getFocused(true);
-    const typed = String(focused.value);
-    if (focused.name === 'couples') {
-      await interaction.respond(coupleListChoices(typed, ctx.search, ctx.catalogue, languageOf(interaction.locale)));
-    } else if (focused.name === 'poll') {
-      await autocompletePoll(interaction, ctx, typed);
+    const focused = readFocused(data, interaction);
+    if (focused?.name === 'couples') {
+      await interaction.respond(coupleListChoices(focused.value, ctx.search, ctx.catalogue, languageOf(interaction.locale)));
+    } else if (focused?.name === 'poll') {
+      await autocompletePoll(interaction, ctx, focused.value);
     } else {
       await interaction.respond([]);
     }
