@@ -10,11 +10,12 @@ import {
 } from 'discord.js';
 import { coupleName } from '../src/catalogue/catalogue.js';
 import type { Command } from '../src/command.js';
-import { channelProblem, postNowText, statusText } from '../src/daily/replies.js';
+import { channelProblem } from '../src/daily/channel-problem.js';
 import { zoneChoices } from '../src/daily/zones.js';
 import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
 import { readFocused, readOptions } from '../src/options.js';
 import { requireManageGuild } from '../src/permissions.js';
+import { postNowReply, savedReply, statusReply } from '../src/replies/daily.js';
 
 /** An option or subcommand `name` (what the handler reads), with the texts at `daily.command.<key>`. */
 const named = <const Name extends string>(name: Name, key: string = name) => nameAndDescription(name, `daily.command.${key}`);
@@ -93,8 +94,7 @@ export default {
           language: postLanguage(options.language, interaction.guildLocale, interaction.locale),
         });
         if (result.kind === 'channel-unusable') throw channelProblem(lang, result.check, channelId, roleId);
-        const content = `${t(lang, 'daily.set.saved')}\n${statusText(lang, result.status, ctx.clock.now(), names)}`;
-        await interaction.editReply({ content, allowedMentions: { parse: [] } });
+        await interaction.editReply({ ...savedReply(lang, result.status, ctx.clock.now(), names), allowedMentions: { parse: [] } });
         return;
       }
       case 'off': {
@@ -105,14 +105,14 @@ export default {
       }
       case 'status': {
         const status = await daily.status(guildId);
-        await interaction.reply({ content: statusText(lang, status, ctx.clock.now(), names), ...ephemeral });
+        await interaction.reply({ ...statusReply(lang, status, ctx.clock.now(), names), ...ephemeral });
         return;
       }
       case 'now': {
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const result = await daily.postNow(guildId);
         const channelId = (await daily.status(guildId))?.schedule.channelId;
-        await interaction.editReply({ content: postNowText(lang, result, channelId, ctx.clock.now(), names), allowedMentions: { parse: [] } });
+        await interaction.editReply({ ...postNowReply(lang, result, channelId, ctx.clock.now(), names), allowedMentions: { parse: [] } });
         return;
       }
     }

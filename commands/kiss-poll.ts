@@ -21,10 +21,9 @@ import { coupleListChoices, MAX_COUPLE_LIST_LENGTH, parseCoupleList } from '../s
 import { parsePollCustomId, POLL_PREFIX } from '../src/polls/custom-ids.js';
 import { DEFAULT_DURATION_MS, MAX_DURATION_INPUT, parseDuration } from '../src/polls/duration.js';
 import { isPollId } from '../src/polls/ids.js';
-import { clip, leaderboardMessage, messageLink, previewMessage, questionText, voteReply, withdrawReply } from '../src/polls/messages.js';
 import { MAX_QUESTION_LENGTH } from '../src/polls/model.js';
-import type { CloseReceipt } from '../src/polls/service.js';
-import { discordTime, durationText } from '../src/polls/text.js';
+import { clip } from '../src/polls/text.js';
+import { closeReply, leaderboardMessage, previewMessage, questionText, startedReply, voteReply, withdrawReply } from '../src/replies/poll.js';
 
 /** An option or subcommand `name` (what the handler reads), with the texts at `poll.command.<key>`. */
 const text = <const Name extends string>(name: Name, key: string = name) => nameAndDescription(name, `poll.command.${key}`);
@@ -112,23 +111,14 @@ async function start(
     hideCounts,
     lang: languageOf(interaction.guildLocale),
   });
-  const link = poll.messageId ? messageLink(guildId, poll.channelId, poll.messageId) : '';
-  await interaction.editReply({
-    content: t(lang, 'poll.reply.started', { link, closes: discordTime(poll.closesAt), duration: durationText(lang, durationMs) }),
-  });
-}
-
-function closeReply(receipt: CloseReceipt, guildId: string, lang: Language): string {
-  if (receipt.outcome === 'already-closed') return t(lang, 'poll.reply.alreadyClosed');
-  if (!receipt.resultsMessageId) return t(lang, 'poll.reply.closedNoMessage');
-  return t(lang, 'poll.reply.closed', { link: messageLink(guildId, receipt.poll.channelId, receipt.resultsMessageId) });
+  await interaction.editReply(startedReply(poll, durationMs, lang));
 }
 
 async function close(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {
   const lang = languageOf(interaction.locale);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const receipt = await ctx.polls.close({ guildId, pollId, userId: interaction.user.id, canManageGuild: canManageGuild(interaction) });
-  await interaction.editReply({ content: closeReply(receipt, guildId, lang) });
+  await interaction.editReply(closeReply(receipt, lang));
 }
 
 async function results(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {
@@ -199,12 +189,12 @@ export default {
       switch (action.action) {
         case 'vote': {
           const receipt = await polls.vote({ guildId, pollId: action.pollId, userId, index: action.index });
-          await interaction.reply({ content: voteReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          await interaction.reply({ ...voteReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
           return;
         }
         case 'withdraw': {
           const receipt = await polls.withdraw({ guildId, pollId: action.pollId, userId });
-          await interaction.reply({ content: withdrawReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          await interaction.reply({ ...withdrawReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
           return;
         }
         case 'results':

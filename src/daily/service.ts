@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { DailyStore } from '../store/daily.js';
 import type { VideoStore } from '../store/videos.js';
 import { KeyedLock } from './keyed-lock.js';
-import { dailyPostMessage } from './post.js';
+import { dailyPostMessage } from '../replies/daily-post.js';
 import type { ChannelCheck, DailyPublisher, PostOutcome } from './publisher.js';
 import { EMPTY_ROUND, nextInRotation, putBack, storiesLeft } from './rotation.js';
 import { DueScheduler } from './scheduler.js';

@@ -1,13 +1,13 @@
+import type { PostNowResult, DailyStatus } from '../daily/service.js';
+import type { ChannelPermission, DisabledReason } from '../daily/schedule.js';
+import { offsetLabel } from '../daily/time.js';
 import { t, type Language } from '../i18n/index.js';
-import type { PostNowResult, DailyStatus } from './service.js';
-import type { ChannelCheck } from './publisher.js';
-import type { ChannelPermission, DisabledReason } from './schedule.js';
-import { offsetLabel } from './time.js';
-import { UserError } from '../errors.js';
+import type { Message } from './message.js';
 
 /**
- * The texts of `/kiss-daily`. Pure: plain data in, a string out. Times are shown with Discord's
- * timestamp formatting, so each reader sees them in their own time zone and language.
+ * The answers of `/kiss-daily` (see message.ts for the convention). Times are shown with Discord's
+ * timestamp formatting, so each reader sees them in their own time zone and language. The story of
+ * the day itself is built in daily-post.ts.
  */
 
 /** `<t:1773140400:F>` and `<t:1773140400:R>` for an instant in epoch ms. */
@@ -16,7 +16,8 @@ export function timestamps(at: number): { full: string; relative: string } {
   return { full: `<t:${unix}:F>`, relative: `<t:${unix}:R>` };
 }
 
-function permissionList(lang: Language, missing: readonly ChannelPermission[]): string {
+/** "Send Messages, Embed Links" in `lang`. */
+export function permissionList(lang: Language, missing: readonly ChannelPermission[]): string {
   return missing.map((p) => t(lang, `daily.permission.${p}`)).join(', ');
 }
 
@@ -32,8 +33,8 @@ export function reasonText(lang: Language, reason: DisabledReason, channelId: st
   return `${because} ${t(lang, 'daily.status.fixPermissions')}`;
 }
 
-/** `/kiss-daily status` (and the confirmation of `set`). `coupleName` names a couple by id. */
-export function statusText(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): string {
+/** The settings, the next and last story and the stories left. `coupleName` names a couple by id. */
+function statusText(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): string {
   if (!status) return t(lang, 'daily.status.notConfigured');
   const { schedule } = status;
   const lines: string[] = [];
@@ -61,8 +62,7 @@ export function statusText(lang: Language, status: DailyStatus | undefined, now:
   return lines.join('\n');
 }
 
-/** The answer to `/kiss-daily now`. */
-export function postNowText(lang: Language, result: PostNowResult, channelId: string | undefined, now: number, coupleName: (id: string) => string): string {
+function postNowText(lang: Language, result: PostNowResult, channelId: string | undefined, now: number, coupleName: (id: string) => string): string {
   const channel = `<#${channelId ?? ''}>`;
   switch (result.kind) {
     case 'posted':
@@ -82,17 +82,23 @@ export function postNowText(lang: Language, result: PostNowResult, channelId: st
   }
 }
 
-/** The error for a channel (or role) the bot cannot use at `/kiss-daily set`, in the member's language. */
-export function channelProblem(lang: Language, check: Exclude<ChannelCheck, { ok: true }>, channelId: string, roleId: string | undefined): UserError {
-  const channel = `<#${channelId}>`;
-  switch (check.problem) {
-    case 'missing-permissions':
-      return new UserError('daily.error.missingPermissions', { channel, permissions: permissionList(lang, check.missing) });
-    case 'not-found':
-      return new UserError('daily.error.channelNotFound', { channel });
-    case 'not-text':
-      return new UserError('daily.error.notTextChannel', { channel });
-    case 'role-not-mentionable':
-      return new UserError('daily.error.roleNotMentionable', { role: `<@&${roleId ?? ''}>` });
-  }
+/** `/kiss-daily status`. */
+export function statusReply(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): Message<'content'> {
+  return { content: statusText(lang, status, now, coupleName) };
+}
+
+/** `/kiss-daily set`: saved, and the new settings. */
+export function savedReply(lang: Language, status: DailyStatus, now: number, coupleName: (id: string) => string): Message<'content'> {
+  return { content: `${t(lang, 'daily.set.saved')}\n${statusText(lang, status, now, coupleName)}` };
+}
+
+/** `/kiss-daily now`. */
+export function postNowReply(
+  lang: Language,
+  result: PostNowResult,
+  channelId: string | undefined,
+  now: number,
+  coupleName: (id: string) => string,
+): Message<'content'> {
+  return { content: postNowText(lang, result, channelId, now, coupleName) };
 }
