@@ -11,7 +11,6 @@ export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type TranslationKey = string;
 export type TranslationVars = Record<string, string | number>;
-export type Translate = (key: TranslationKey, vars?: TranslationVars) => string;
 
 type Tree = { [key: string]: string | Tree };
 
@@ -52,11 +51,6 @@ export function t(locale: string | null | undefined, key: TranslationKey, vars?:
   const lng = languageOf(locale);
   if (!instance.exists(key, { lng })) throw new Error(`Missing translation: ${key} (${lng})`);
   return instance.t(key, { lng, ...vars });
-}
-
-/** A translator bound to one locale. */
-export function translator(locale: string | null | undefined): Translate {
-  return (key, vars) => t(locale, key, vars);
 }
 
 /** Discord `*_localizations` map for a key: every language but English (the default text). */
