@@ -82,33 +82,26 @@ export type AutocompleteName<D extends CommandDefinition> = Extract<Leaf<TopLeve
 
 type Resolver = ChatInputCommandInteraction['options'];
 
+/** The discord.js getter for each option type `ValueByType` covers. */
+const GETTERS = {
+  [ApplicationCommandOptionType.String]: 'getString',
+  [ApplicationCommandOptionType.Integer]: 'getInteger',
+  [ApplicationCommandOptionType.Number]: 'getNumber',
+  [ApplicationCommandOptionType.Boolean]: 'getBoolean',
+  [ApplicationCommandOptionType.User]: 'getUser',
+  [ApplicationCommandOptionType.Channel]: 'getChannel',
+  [ApplicationCommandOptionType.Role]: 'getRole',
+  [ApplicationCommandOptionType.Mentionable]: 'getMentionable',
+  [ApplicationCommandOptionType.Attachment]: 'getAttachment',
+} as const satisfies Record<keyof ValueByType, keyof Resolver>;
+
 function readOne(resolver: Resolver, option: OptionDefinition): unknown {
   const { name } = option;
   const required = option.required === true;
-  const value = (() => {
-    switch (option.type) {
-      case ApplicationCommandOptionType.String:
-        return resolver.getString(name, required);
-      case ApplicationCommandOptionType.Integer:
-        return resolver.getInteger(name, required);
-      case ApplicationCommandOptionType.Number:
-        return resolver.getNumber(name, required);
-      case ApplicationCommandOptionType.Boolean:
-        return resolver.getBoolean(name, required);
-      case ApplicationCommandOptionType.User:
-        return resolver.getUser(name, required);
-      case ApplicationCommandOptionType.Channel:
-        return resolver.getChannel(name, required);
-      case ApplicationCommandOptionType.Role:
-        return resolver.getRole(name, required);
-      case ApplicationCommandOptionType.Mentionable:
-        return resolver.getMentionable(name, required);
-      case ApplicationCommandOptionType.Attachment:
-        return resolver.getAttachment(name, required);
-      default:
-        throw new Error(`Option "${name}" has a type (${option.type}) readOptions does not read`);
-    }
-  })();
+  const getter = Object.hasOwn(GETTERS, option.type) ? GETTERS[option.type as keyof typeof GETTERS] : undefined;
+  if (!getter) throw new Error(`Option "${name}" has a type (${option.type}) readOptions does not read`);
+  const read = resolver[getter] as (name: string, required: boolean) => unknown;
+  const value = read.call(resolver, name, required);
   // Discord only sends declared choices; anything else is treated as not given.
   const known = value !== null && (!option.choices || option.choices.some((c) => c.value === value));
   if (known) return value;
