@@ -10,14 +10,14 @@ import {
 } from 'discord.js';
 import { coupleName } from '../src/catalogue/catalogue.js';
 import type { Command } from '../src/command.js';
-import { postNowText, statusText } from '../src/daily/replies.js';
 import { zoneChoices } from '../src/daily/zones.js';
-import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
+import { readFocused, readOptions } from '../src/options.js';
 import { requireManageGuild } from '../src/permissions.js';
+import { postNowReply, savedReply, statusReply } from '../src/replies/daily.js';
 
-/** name, description and their Korean versions for `daily.command.<key>`. */
-const named = (key: string) => nameAndDescription(`daily.command.${key}`);
+/** An option or subcommand `name` (what the handler reads), with the texts at `daily.command.<key>`. */
+const named = <const Name extends string>(name: Name, key: string = name) => nameAndDescription(name, `daily.command.${key}`);
 
 const data = {
   type: ApplicationCommandType.ChatInput,
@@ -60,8 +60,8 @@ const data = {
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 /** Posts follow the language picked; else Korean for a Korean server, else the moderator's language. */
-function postLanguage(picked: string | null, guildLocale: string | null, locale: string): Language {
-  if (picked === 'en' || picked === 'ko') return picked;
+function postLanguage(picked: Language | undefined, guildLocale: string | null, locale: string): Language {
+  if (picked) return picked;
   return languageOf(guildLocale) === 'ko' ? 'ko' : languageOf(locale);
 }
 
@@ -78,20 +78,21 @@ export default {
     };
     const ephemeral = { flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
 
-    switch (interaction.options.getSubcommand(true)) {
+    const args = readOptions(data, interaction);
+    switch (args.subcommand) {
       case 'set': {
+        const { options } = args;
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        const channelId = interaction.options.getChannel('channel', true).id;
-        const roleId = interaction.options.getRole('role')?.id;
+        const channelId = options.channel.id;
+        const roleId = options.role?.id;
         const result = await daily.configure(guildId, {
           channelId,
-          time: interaction.options.getString('time', true),
-          timezone: interaction.options.getString('timezone') ?? undefined,
+          time: options.time,
+          timezone: options.timezone,
           roleId,
-          language: postLanguage(interaction.options.getString('language'), interaction.guildLocale, interaction.locale),
+          language: postLanguage(options.language, interaction.guildLocale, interaction.locale),
         });
-        const content = `${t(lang, 'daily.set.saved')}\n${statusText(lang, result, ctx.clock.now(), names)}`;
-        await interaction.editReply({ content, allowedMentions: { parse: [] } });
+        await interaction.editReply({ ...savedReply(lang, result, ctx.clock.now(), names), allowedMentions: { parse: [] } });
         return;
       }
       case 'off': {
@@ -102,27 +103,25 @@ export default {
       }
       case 'status': {
         const status = await daily.status(guildId);
-        await interaction.reply({ content: statusText(lang, status, ctx.clock.now(), names), ...ephemeral });
+        await interaction.reply({ ...statusReply(lang, status, ctx.clock.now(), names), ...ephemeral });
         return;
       }
       case 'now': {
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const result = await daily.postNow(guildId);
         const channelId = (await daily.status(guildId))?.schedule.channelId;
-        await interaction.editReply({ content: postNowText(lang, result, channelId, ctx.clock.now(), names), allowedMentions: { parse: [] } });
+        await interaction.editReply({ ...postNowReply(lang, result, channelId, ctx.clock.now(), names), allowedMentions: { parse: [] } });
         return;
       }
-      default:
-        throw new UserError('common.unknownCommand');
     }
   },
 
   async autocomplete(interaction, ctx) {
-    const focused = interaction.options.getFocused(true);
-    if (focused.name !== 'timezone') {
+    const focused = readFocused(data, interaction);
+    if (focused?.name !== 'timezone') {
       await interaction.respond([]);
       return;
     }
-    await interaction.respond(zoneChoices(String(focused.value), ctx.clock.now(), 25));
+    await interaction.respond(zoneChoices(focused.value, ctx.clock.now(), 25));
   },
 } satisfies Command;

@@ -15,18 +15,18 @@ import type { Command, ComponentInteraction } from '../src/command.js';
 import type { AppContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
+import { readFocused, readOptions, type SubcommandOptions } from '../src/options.js';
 import { canManageGuild } from '../src/permissions.js';
 import { coupleListChoices, MAX_COUPLE_LIST_LENGTH, parseCoupleList } from '../src/polls/couple-list.js';
 import { parsePollCustomId, POLL_PREFIX } from '../src/polls/custom-ids.js';
 import { DEFAULT_DURATION_MS, MAX_DURATION_INPUT, parseDuration } from '../src/polls/duration.js';
 import { isPollId } from '../src/polls/ids.js';
-import { clip, leaderboardMessage, messageLink, previewMessage, questionText, voteReply, withdrawReply } from '../src/polls/messages.js';
 import { MAX_QUESTION_LENGTH } from '../src/polls/model.js';
-import type { CloseReceipt } from '../src/polls/service.js';
-import { discordTime, durationText } from '../src/polls/text.js';
+import { clip } from '../src/polls/text.js';
+import { closeReply, leaderboardMessage, previewMessage, questionText, startedReply, voteReply, withdrawReply } from '../src/replies/poll.js';
 
-type Key = 'start' | 'close' | 'results' | 'leaderboard' | 'question' | 'couples' | 'duration' | 'hideCounts' | 'poll';
-const text = (key: Key) => nameAndDescription(`poll.command.${key}`);
+/** An option or subcommand `name` (what the handler reads), with the texts at `poll.command.<key>`. */
+const text = <const Name extends string>(name: Name, key: string = name) => nameAndDescription(name, `poll.command.${key}`);
 
 const pollOption = { type: ApplicationCommandOptionType.String, ...text('poll'), autocomplete: true, max_length: 32 } as const;
 
@@ -49,7 +49,7 @@ const data = {
         { type: ApplicationCommandOptionType.String, ...text('question'), max_length: MAX_QUESTION_LENGTH },
         { type: ApplicationCommandOptionType.String, ...text('couples'), autocomplete: true, max_length: MAX_COUPLE_LIST_LENGTH },
         { type: ApplicationCommandOptionType.String, ...text('duration'), max_length: MAX_DURATION_INPUT },
-        { type: ApplicationCommandOptionType.Boolean, ...text('hideCounts') },
+        { type: ApplicationCommandOptionType.Boolean, ...text('hide_counts', 'hideCounts') },
       ],
     },
     { type: ApplicationCommandOptionType.Subcommand, ...text('close'), options: [pollOption] },
@@ -64,8 +64,8 @@ function requireGuild(interaction: { guildId: string | null }): string {
 }
 
 /** A poll id typed in the `poll` option: anything not shaped like one names no poll. */
-function pollIdOption(interaction: ChatInputCommandInteraction): string | undefined {
-  const value = interaction.options.getString('poll')?.trim();
+function pollIdOption(typed: string | undefined): string | undefined {
+  const value = typed?.trim();
   if (!value) return undefined;
   if (!isPollId(value)) throw new UserError('poll.errors.unknownPoll');
   return value;
@@ -79,19 +79,25 @@ function requireBotCanPost(interaction: ChatInputCommandInteraction): void {
   if (!perms.has(needed)) throw new UserError('poll.errors.cannotPost');
 }
 
-async function start(interaction: ChatInputCommandInteraction, ctx: AppContext, guildId: string, lang: Language): Promise<void> {
-  const question = interaction.options.getString('question')?.trim() || undefined;
+async function start(
+  interaction: ChatInputCommandInteraction,
+  ctx: AppContext,
+  guildId: string,
+  lang: Language,
+  options: SubcommandOptions<typeof data, 'start'>,
+): Promise<void> {
+  const question = options.question?.trim() || undefined;
   if (question && question.length > MAX_QUESTION_LENGTH) throw new UserError('poll.errors.questionTooLong', { max: MAX_QUESTION_LENGTH });
-  const durationInput = interaction.options.getString('duration')?.trim();
+  const durationInput = options.duration?.trim();
   let durationMs = DEFAULT_DURATION_MS;
   if (durationInput) {
     const parsed = parseDuration(durationInput);
     if (!parsed.ok) throw new UserError(`poll.errors.duration.${parsed.reason}`, { input: escapeMarkdown(clip(durationInput, MAX_DURATION_INPUT)) });
     durationMs = parsed.ms;
   }
-  const couplesInput = interaction.options.getString('couples')?.trim();
+  const couplesInput = options.couples?.trim();
   const coupleIds = couplesInput ? parseCoupleList(couplesInput, ctx.search, ctx.catalogue, lang) : undefined;
-  const hideCounts = interaction.options.getBoolean('hide_counts') ?? false;
+  const hideCounts = options.hide_counts ?? false;
   requireBotCanPost(interaction);
 
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -105,23 +111,14 @@ async function start(interaction: ChatInputCommandInteraction, ctx: AppContext, 
     hideCounts,
     lang: languageOf(interaction.guildLocale),
   });
-  const link = poll.messageId ? messageLink(guildId, poll.channelId, poll.messageId) : '';
-  await interaction.editReply({
-    content: t(lang, 'poll.reply.started', { link, closes: discordTime(poll.closesAt), duration: durationText(lang, durationMs) }),
-  });
-}
-
-function closeReply(receipt: CloseReceipt, guildId: string, lang: Language): string {
-  if (receipt.outcome === 'already-closed') return t(lang, 'poll.reply.alreadyClosed');
-  if (!receipt.resultsMessageId) return t(lang, 'poll.reply.closedNoMessage');
-  return t(lang, 'poll.reply.closed', { link: messageLink(guildId, receipt.poll.channelId, receipt.resultsMessageId) });
+  await interaction.editReply(startedReply(poll, durationMs, lang));
 }
 
 async function close(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {
   const lang = languageOf(interaction.locale);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const receipt = await ctx.polls.close({ guildId, pollId, userId: interaction.user.id, canManageGuild: canManageGuild(interaction) });
-  await interaction.editReply({ content: closeReply(receipt, guildId, lang) });
+  await interaction.editReply(closeReply(receipt, lang));
 }
 
 async function results(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {
@@ -149,31 +146,29 @@ export default {
     const guildId = requireGuild(interaction);
     const lang = languageOf(interaction.locale);
     const polls = ctx.polls;
-    switch (interaction.options.getSubcommand()) {
+    const args = readOptions(data, interaction);
+    switch (args.subcommand) {
       case 'start':
-        return start(interaction, ctx, guildId, lang);
+        return start(interaction, ctx, guildId, lang, args.options);
       case 'close':
-        return close(interaction, ctx, guildId, pollIdOption(interaction));
+        return close(interaction, ctx, guildId, pollIdOption(args.options.poll));
       case 'results':
-        return results(interaction, ctx, guildId, pollIdOption(interaction));
+        return results(interaction, ctx, guildId, pollIdOption(args.options.poll));
       case 'leaderboard': {
         // A shared message: in the server's language, like the polls themselves.
         const board = await polls.leaderboard(guildId);
         await interaction.reply({ ...leaderboardMessage(board, ctx.catalogue, languageOf(interaction.guildLocale)), allowedMentions: { parse: [] } });
         return;
       }
-      default:
-        throw new UserError('common.unknownCommand');
     }
   },
 
   async autocomplete(interaction, ctx) {
-    const focused = interaction.options.getFocused(true);
-    const typed = String(focused.value);
-    if (focused.name === 'couples') {
-      await interaction.respond(coupleListChoices(typed, ctx.search, ctx.catalogue, languageOf(interaction.locale)));
-    } else if (focused.name === 'poll') {
-      await autocompletePoll(interaction, ctx, typed);
+    const focused = readFocused(data, interaction);
+    if (focused?.name === 'couples') {
+      await interaction.respond(coupleListChoices(focused.value, ctx.search, ctx.catalogue, languageOf(interaction.locale)));
+    } else if (focused?.name === 'poll') {
+      await autocompletePoll(interaction, ctx, focused.value);
     } else {
       await interaction.respond([]);
     }
@@ -194,12 +189,12 @@ export default {
       switch (action.action) {
         case 'vote': {
           const receipt = await polls.vote({ guildId, pollId: action.pollId, userId, index: action.index });
-          await interaction.reply({ content: voteReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          await interaction.reply({ ...voteReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
           return;
         }
         case 'withdraw': {
           const receipt = await polls.withdraw({ guildId, pollId: action.pollId, userId });
-          await interaction.reply({ content: withdrawReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          await interaction.reply({ ...withdrawReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
           return;
         }
         case 'results':

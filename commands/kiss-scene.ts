@@ -12,6 +12,7 @@ import type { AppContext } from '../src/context.js';
 import { coupleOption, resolveCouple, respondWithCouples } from '../src/couple-option.js';
 import { UserError } from '../src/errors.js';
 import { languageOf, localizations, t } from '../src/i18n/index.js';
+import { readOptions } from '../src/options.js';
 import { SCENE_PREFIX, sceneMessage } from '../src/replies/scene.js';
 import { scopeOf } from '../src/store/index.js';
 
@@ -46,7 +47,7 @@ export default {
   data,
 
   async execute(interaction, ctx) {
-    const typed = interaction.options.getString('couple');
+    const typed = readOptions(data, interaction).couple;
     const couple = typed
       ? resolveCouple(ctx.search, typed, interaction.locale)
       : await randomCouple(ctx, interaction.guildId, interaction.channelId);

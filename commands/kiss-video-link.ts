@@ -12,6 +12,7 @@ import type { Command } from '../src/command.js';
 import { coupleOption, resolveCouple, respondWithCouples } from '../src/couple-option.js';
 import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t } from '../src/i18n/index.js';
+import { readOptions } from '../src/options.js';
 import { requireManageGuild } from '../src/permissions.js';
 import { checkVideoUrl, MAX_VIDEO_URL_LENGTH } from '../src/videos.js';
 
@@ -27,18 +28,18 @@ const data = {
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,
-      ...nameAndDescription('video.linkCommand.pin'),
+      ...nameAndDescription('pin', 'video.linkCommand.pin'),
       options: [
         coupleOption('video', true),
         {
           type: ApplicationCommandOptionType.String,
-          ...nameAndDescription('video.linkCommand.url'),
+          ...nameAndDescription('url', 'video.linkCommand.url'),
           required: true,
           max_length: MAX_VIDEO_URL_LENGTH,
         },
       ],
     },
-    { type: ApplicationCommandOptionType.Subcommand, ...nameAndDescription('video.linkCommand.remove'), options: [coupleOption('video', true)] },
+    { type: ApplicationCommandOptionType.Subcommand, ...nameAndDescription('remove', 'video.linkCommand.remove'), options: [coupleOption('video', true)] },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -48,11 +49,12 @@ export default {
   async execute(interaction, ctx) {
     const guildId = requireManageGuild(interaction);
     const lang = languageOf(interaction.locale);
-    const couple = resolveCouple(ctx.search, interaction.options.getString('couple', true), interaction.locale);
+    const args = readOptions(data, interaction);
+    const couple = resolveCouple(ctx.search, args.options.couple, interaction.locale);
     const name = coupleName(couple, lang);
 
-    if (interaction.options.getSubcommand() === 'pin') {
-      const check = checkVideoUrl(interaction.options.getString('url', true));
+    if (args.subcommand === 'pin') {
+      const check = checkVideoUrl(args.options.url);
       if (!check.ok) throw new UserError(`video.refused.${check.reason}`, { max: MAX_VIDEO_URL_LENGTH });
       await ctx.store.videos.pin(guildId, couple.id, { url: check.url, pinnedBy: interaction.user.id, pinnedAt: ctx.clock.now() });
       ctx.logger.info({ guildId, userId: interaction.user.id, couple: couple.id }, 'video link pinned');

@@ -7,6 +7,7 @@ import {
 import type { Command } from '../src/command.js';
 import { coupleOption, resolveCouple, respondWithCouples } from '../src/couple-option.js';
 import { languageOf, localizations, t } from '../src/i18n/index.js';
+import { readOptions } from '../src/options.js';
 import { videoMessage } from '../src/replies/video.js';
 
 const data = {
@@ -23,7 +24,7 @@ export default {
   data,
 
   async execute(interaction, ctx) {
-    const couple = resolveCouple(ctx.search, interaction.options.getString('couple', true), interaction.locale);
+    const couple = resolveCouple(ctx.search, readOptions(data, interaction).couple, interaction.locale);
     const pinned = interaction.guildId ? await ctx.store.videos.pinned(interaction.guildId, couple.id) : undefined;
     await interaction.reply(videoMessage(couple, languageOf(interaction.locale), pinned));
   },

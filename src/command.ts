@@ -27,10 +27,3 @@ export interface Command {
   /** custom_id prefix → handler, for this command's components. Prefixes are unique across commands. */
   readonly components?: Readonly<Record<string, ComponentHandler>>;
 }
-
-/** Builds a custom_id: `prefix:arg1:arg2`. Discord allows at most 100 characters. */
-export function customId(prefix: string, ...args: Array<string | number>): string {
-  const id = [prefix, ...args].join(':');
-  if (id.length > 100) throw new Error(`custom_id too long (${id.length}): ${id.slice(0, 40)}…`);
-  return id;
-}

@@ -1,6 +1,5 @@
 import {
   ApplicationCommandOptionType,
-  type APIApplicationCommandBasicOption,
   type APIApplicationCommandOptionChoice,
   type AutocompleteInteraction,
   escapeMarkdown,
@@ -14,15 +13,18 @@ import { languageOf, nameAndDescription, t, type Language } from './i18n/index.j
 /** Longest value we search for; Discord allows 6000 characters in a string option. */
 export const MAX_QUERY_LENGTH = 100;
 
-/** The `couple` option shared by the story and video commands: autocomplete over the catalogue. */
-export function coupleOption(feature: 'scene' | 'video', required: boolean): APIApplicationCommandBasicOption {
+/**
+ * The `couple` option shared by the story and video commands: autocomplete over the catalogue. Kept
+ * `as const` (checked where the definitions use it), so `readOptions` knows its name and whether it is required.
+ */
+export function coupleOption<const Required extends boolean>(feature: 'scene' | 'video', required: Required) {
   return {
     type: ApplicationCommandOptionType.String,
-    ...nameAndDescription(`${feature}.command.couple`),
+    ...nameAndDescription('couple', `${feature}.command.couple`),
     required,
     autocomplete: true,
     max_length: MAX_QUERY_LENGTH,
-  };
+  } as const;
 }
 
 /** "Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)", cut to Discord's 100 characters. */

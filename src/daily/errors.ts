@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { languageOf, t, type TranslationKey, type TranslationVars } from '../i18n/index.js';
 import type { ChannelCheck } from './publisher.js';
-import { permissionList, reasonText } from './replies.js';
+import { permissionList, reasonText } from '../replies/daily.js';
 import type { DisabledReason } from './schedule.js';
 
 /** Why the bot cannot use a channel (or the role to mention) at `/kiss-daily set`. */

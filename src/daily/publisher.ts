@@ -1,11 +1,8 @@
-import type { APIAllowedMentions } from 'discord-api-types/v10';
-import type { MessagePayload } from '../replies/scene.js';
+import type { Message } from '../replies/message.js';
 import type { ChannelPermission, DisabledReason } from './schedule.js';
 
 /** The body of `POST /channels/{id}/messages` for one daily post (Discord's JSON field names). */
-export interface DailyPostPayload extends MessagePayload {
-  readonly allowed_mentions: APIAllowedMentions;
-}
+export type DailyPostPayload = Message<'embeds' | 'components' | 'allowed_mentions'>;
 
 /** What became of one attempt to post. */
 export type PostOutcome =

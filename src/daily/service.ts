@@ -8,7 +8,7 @@ import type { DailyStore } from '../store/daily.js';
 import type { VideoStore } from '../store/videos.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import { ChannelUnusableError, DailyOffError } from './errors.js';
-import { dailyPostMessage } from './post.js';
+import { dailyPostMessage } from '../replies/daily-post.js';
 import type { DailyPublisher, PostOutcome } from './publisher.js';
 import { EMPTY_ROUND, nextInRotation, putBack, storiesLeft } from './rotation.js';
 import { DueScheduler } from './scheduler.js';

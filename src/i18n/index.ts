@@ -11,7 +11,6 @@ export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type TranslationKey = string;
 export type TranslationVars = Record<string, string | number>;
-export type Translate = (key: TranslationKey, vars?: TranslationVars) => string;
 
 type Tree = { [key: string]: string | Tree };
 
@@ -54,23 +53,20 @@ export function t(locale: string | null | undefined, key: TranslationKey, vars?:
   return instance.t(key, { lng, ...vars });
 }
 
-/** A translator bound to one locale. */
-export function translator(locale: string | null | undefined): Translate {
-  return (key, vars) => t(locale, key, vars);
-}
-
 /** Discord `*_localizations` map for a key: every language but English (the default text). */
 export function localizations(key: TranslationKey, vars?: TranslationVars): Partial<Record<'ko', string>> {
   return { ko: t('ko', key, vars) };
 }
 
 /**
- * `name` and `description` of a command option or subcommand, with their Korean localizations, from
- * the keys `<key>.name` and `<key>.description`.
+ * `name` and `description` of a command option or subcommand, with their Korean localizations. The
+ * English `name` is the identifier the handler reads the option by, so it is written in the command
+ * file, never translated; the translations hold `<key>.description` in every language and the
+ * localized `<key>.name` in the others.
  */
-export function nameAndDescription(key: TranslationKey) {
+export function nameAndDescription<const Name extends string>(name: Name, key: TranslationKey) {
   return {
-    name: t('en', `${key}.name`),
+    name,
     name_localizations: localizations(`${key}.name`),
     description: t('en', `${key}.description`),
     description_localizations: localizations(`${key}.description`),

@@ -2,8 +2,8 @@ import { coupleName, type Catalogue, type Couple } from '../catalogue/catalogue.
 import type { CoupleSearch } from '../catalogue/search.js';
 import { UserError } from '../errors.js';
 import type { Language } from '../i18n/index.js';
-import { clip } from './messages.js';
 import { MAX_COUPLES, MIN_COUPLES } from './model.js';
+import { clip } from './text.js';
 
 /**
  * The `couples` option of `/kiss-poll start`: candidates typed as a list ("Park Bo Gum, Reply 1997,

@@ -9,7 +9,7 @@ import type { PollStore } from '../store/polls.js';
 import type { Deadlines } from './deadlines.js';
 import { MAX_DURATION_MS, MIN_DURATION_MS } from './duration.js';
 import { newPollId, pollKey } from './ids.js';
-import { pollMessage } from './messages.js';
+import { pollMessage } from '../replies/poll.js';
 import { MAX_COUPLES, MAX_QUESTION_LENGTH, MIN_COUPLES, newPoll, type Poll } from './model.js';
 import type { OpenPolls } from './open-polls.js';
 import type { PollPublisher } from './publisher.js';

@@ -1,4 +1,4 @@
-import { customId } from '../command.js';
+import { customId } from '../custom-id.js';
 import { isPollId } from './ids.js';
 import { MAX_COUPLES } from './model.js';
 

@@ -6,7 +6,7 @@ import type { PollStore } from '../store/polls.js';
 import type { ChartOptions } from './chart.js';
 import { pollKey, serverKey } from './ids.js';
 import type { LiveEdits } from './live-edits.js';
-import { candidateName, chartFileName, questionText, resultsMessage } from './messages.js';
+import { candidateName, chartFileName, questionText, resultsMessage } from '../replies/poll.js';
 import type { Poll } from './model.js';
 import type { OpenPolls } from './open-polls.js';
 import type { OutgoingFile, PollMessagePayload, PollPublisher } from './publisher.js';

@@ -11,7 +11,7 @@ import { Deadlines } from './deadlines.js';
 import { pollOfKey } from './ids.js';
 import type { Leaderboard } from './leaderboard.js';
 import { LiveEdits } from './live-edits.js';
-import { pollMessage } from './messages.js';
+import { pollMessage } from '../replies/poll.js';
 import type { Poll } from './model.js';
 import { OpenPolls } from './open-polls.js';
 import type { PollPublisher } from './publisher.js';

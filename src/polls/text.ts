@@ -22,6 +22,12 @@ export function durationText(lang: Language, ms: number): string {
   return parts.join(' ');
 }
 
+/** Cuts text to `max` characters, ending with "…" when cut. */
+export function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 /** A Discord timestamp that each reader's client shows in their own language and time zone. */
 export function discordTime(ms: number, style: 'R' | 'f' | 'F' | 't' | 'd' = 'R'): string {
   return `<t:${Math.floor(ms / 1000)}:${style}>`;

@@ -1,15 +1,10 @@
-import {
-  ButtonStyle,
-  ComponentType,
-  type APIActionRowComponent,
-  type APIButtonComponent,
-  type APIEmbed,
-} from 'discord-api-types/v10';
-import { customId } from '../command.js';
+import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
+import { customId } from '../custom-id.js';
 import { coupleName, type Couple, type Source } from '../catalogue/catalogue.js';
 import { t, type Language } from '../i18n/index.js';
 import type { PinnedLink } from '../store/index.js';
 import { searchLinks } from '../videos.js';
+import type { Message } from './message.js';
 
 export const SCENE_COLOUR = 0xf25c8a;
 /** custom_id prefix of the scene buttons. */
@@ -25,12 +20,6 @@ export interface SceneView {
   heading?: string | undefined;
 }
 
-export interface MessagePayload {
-  content?: string;
-  embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
-}
-
 /** The drama line: "Love in the Moonlight (구르미 그린 달빛) · KBS2, 2016 · episode 7". */
 export function dramaLine(couple: Couple, lang: Language): string {
   const { drama } = couple;
@@ -43,7 +32,7 @@ export function dramaLine(couple: Couple, lang: Language): string {
 }
 
 /** The embed and buttons of one couple's behind-the-scenes story. Pure: same input, same output. */
-export function sceneMessage(view: SceneView): MessagePayload {
+export function sceneMessage(view: SceneView): Message<'embeds' | 'components'> {
   const { couple, source, lang } = view;
   const fields: NonNullable<APIEmbed['fields']> = [{ name: t(lang, 'scene.drama'), value: dramaLine(couple, lang) }];
   if (couple.characters?.length) {

@@ -3,10 +3,11 @@ import { coupleName, type Couple } from '../catalogue/catalogue.js';
 import { t, type Language } from '../i18n/index.js';
 import type { PinnedLink } from '../store/index.js';
 import { checkVideoUrl, searchLinks } from '../videos.js';
-import { SCENE_COLOUR, type MessagePayload } from './scene.js';
+import type { Message } from './message.js';
+import { SCENE_COLOUR } from './scene.js';
 
 /** `/kiss-video`: link buttons to the filming clips, the server's pinned link first. */
-export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink | undefined): MessagePayload {
+export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink | undefined): Message<'embeds' | 'components'> {
   const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
   const buttons: APIButtonComponent[] = [];
   if (pinned) {

@@ -1,7 +1,7 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { classifyPostError } from '../../src/daily/discord-publisher.js';
-import { dailyPostMessage } from '../../src/daily/post.js';
+import { dailyPostMessage } from '../../src/replies/daily-post.js';
 import { catalogue, ROLE } from './helpers.js';
 
 const body = { body: undefined, files: undefined };

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ButtonStyle, ComponentType, type APIButtonComponentWithCustomId } from 'discord-api-types/v10';
 import { addPollResult, EMPTY_LEADERBOARD } from '../../src/polls/leaderboard.js';
-import {
-  clip,
-  leaderboardMessage,
-  pollMessage,
-  previewMessage,
-  resultsMessage,
-  voteReply,
-  withdrawReply,
-} from '../../src/polls/messages.js';
 import { closePoll, newPoll, type Poll } from '../../src/polls/model.js';
 import { tallyPoll } from '../../src/polls/tally.js';
+import { clip } from '../../src/polls/text.js';
+import { leaderboardMessage, pollMessage, previewMessage, resultsMessage, voteReply, withdrawReply } from '../../src/replies/poll.js';
 import { catalogue } from './helpers.js';
 
 const allIds = catalogue.couples.map((c) => c.id);
@@ -152,14 +145,14 @@ describe('a member’s private view', () => {
 
 describe('private confirmations', () => {
   it('say what happened, in the member’s language', () => {
-    expect(voteReply({ outcome: 'new', coupleId: allIds[0]! }, catalogue, 'en')).toBe('You voted for **Park Bo Gum & Kim Yoo Jung**.');
-    expect(voteReply({ outcome: 'new', coupleId: allIds[0]! }, catalogue, 'ko')).toBe('**박보검 & 김유정**에 투표했어요.');
-    expect(voteReply({ outcome: 'changed', coupleId: allIds[1]!, previous: allIds[0]! }, catalogue, 'en')).toBe(
-      'You changed your vote from **Park Bo Gum & Kim Yoo Jung** to **Lee Dong Wook & Jung Ryeo Won**.',
-    );
-    expect(voteReply({ outcome: 'same', coupleId: allIds[0]! }, catalogue, 'en')).toContain('already counted');
-    expect(withdrawReply({ outcome: 'withdrawn', previous: allIds[0]! }, catalogue, 'ko')).toBe('**박보검 & 김유정**에 한 투표를 취소했어요.');
-    expect(withdrawReply({ outcome: 'none' }, catalogue, 'en')).toBe('You have no vote to withdraw in this poll.');
+    expect(voteReply({ outcome: 'new', coupleId: allIds[0]! }, catalogue, 'en')).toEqual({ content: 'You voted for **Park Bo Gum & Kim Yoo Jung**.' });
+    expect(voteReply({ outcome: 'new', coupleId: allIds[0]! }, catalogue, 'ko')).toEqual({ content: '**박보검 & 김유정**에 투표했어요.' });
+    expect(voteReply({ outcome: 'changed', coupleId: allIds[1]!, previous: allIds[0]! }, catalogue, 'en')).toEqual({
+      content: 'You changed your vote from **Park Bo Gum & Kim Yoo Jung** to **Lee Dong Wook & Jung Ryeo Won**.',
+    });
+    expect(voteReply({ outcome: 'same', coupleId: allIds[0]! }, catalogue, 'en').content).toContain('already counted');
+    expect(withdrawReply({ outcome: 'withdrawn', previous: allIds[0]! }, catalogue, 'ko')).toEqual({ content: '**박보검 & 김유정**에 한 투표를 취소했어요.' });
+    expect(withdrawReply({ outcome: 'none' }, catalogue, 'en')).toEqual({ content: 'You have no vote to withdraw in this poll.' });
   });
 });
 

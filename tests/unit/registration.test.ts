@@ -66,6 +66,7 @@ describe('command registration', () => {
       expect(textSize(command)).toBeLessThanOrEqual(4000);
       for (const option of walk(command.options)) {
         checkNames(option);
+        expect(option.name_localizations?.ko, `${option.name} ko name`).toBeDefined();
         expect(option.options?.length ?? 0).toBeLessThanOrEqual(25);
         expect(option.choices?.length ?? 0).toBeLessThanOrEqual(25);
       }

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { dailyPostMessage } from '../../src/replies/daily-post.js';
+import { postNowReply, savedReply, statusReply } from '../../src/replies/daily.js';
+import type { MessageBody } from '../../src/replies/message.js';
+import * as poll from '../../src/replies/poll.js';
 import { sceneMessage } from '../../src/replies/scene.js';
 import { videoMessage } from '../../src/replies/video.js';
-import type { APIEmbed } from 'discord-api-types/v10';
+import type { APIEmbed, APIInteractionResponseCallbackData, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 
 const catalogue = loadCatalogue();
 
@@ -79,5 +83,36 @@ describe('the video reply', () => {
     const message = videoMessage(couple, 'ko', undefined);
     expect(message.components[0]!.components).toHaveLength(2);
     expect(message.embeds[0]!.description).toContain('검색');
+  });
+});
+
+describe('the reply builders’ convention', () => {
+  it('is message JSON that a channel post and an interaction reply both take', () => {
+    expectTypeOf<MessageBody>().toExtend<RESTPostAPIChannelMessageJSONBody>();
+    expectTypeOf<MessageBody>().toExtend<APIInteractionResponseCallbackData>();
+    expectTypeOf(sceneMessage).returns.toExtend<MessageBody>();
+    expectTypeOf(videoMessage).returns.toExtend<MessageBody>();
+    expectTypeOf(dailyPostMessage).returns.toExtend<MessageBody>();
+    for (const builder of [statusReply, savedReply, postNowReply]) expectTypeOf(builder).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.pollMessage).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.resultsMessage).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.previewMessage).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.leaderboardMessage).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.voteReply).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.withdrawReply).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.startedReply).returns.toExtend<MessageBody>();
+    expectTypeOf(poll.closeReply).returns.toExtend<MessageBody>();
+  });
+
+  it('is plain data: no class instances, nothing lost in JSON', () => {
+    const couple = catalogue.get('eric-seo-hyun-jin')!;
+    const pinned = { url: 'https://youtu.be/x1', pinnedBy: '1', pinnedAt: 0 };
+    for (const message of [
+      sceneMessage({ couple, source: catalogue.sourceOf(couple), lang: 'ko', pinned }),
+      videoMessage(couple, 'en', pinned),
+      dailyPostMessage({ couple, source: catalogue.sourceOf(couple), lang: 'en', roleId: '5' }),
+    ]) {
+      expect(JSON.parse(JSON.stringify(message))).toStrictEqual(message);
+    }
   });
 });

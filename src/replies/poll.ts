@@ -1,17 +1,19 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
 import { coupleName, type Catalogue, type Couple } from '../catalogue/catalogue.js';
 import { t, type Language } from '../i18n/index.js';
-import { pollCustomId } from './custom-ids.js';
-import { rankLeaderboard, type Leaderboard } from './leaderboard.js';
-import type { Poll } from './model.js';
-import type { OutgoingFile, PollMessagePayload } from './publisher.js';
-import type { Tally, TallyRow } from './tally.js';
-import { discordTime, percentText, plural } from './text.js';
+import { pollCustomId } from '../polls/custom-ids.js';
+import { rankLeaderboard, type Leaderboard } from '../polls/leaderboard.js';
+import type { Poll } from '../polls/model.js';
+import type { OutgoingFile, PollMessagePayload } from '../polls/publisher.js';
+import type { Tally, TallyRow } from '../polls/tally.js';
+import { clip, discordTime, durationText, percentText, plural } from '../polls/text.js';
+import type { Message } from './message.js';
 
 /**
- * Pure builders of everything the polls show: the live poll message, the results, a member's
- * private view of the counts and the server's leaderboard. Same input, same output; no discord.js.
- * The public messages use the poll's language (the server's); private ones the member's.
+ * Everything the polls show (see message.ts for the convention): the live poll message, the
+ * results, a member's private view of the counts, the server's leaderboard and the private answers
+ * to `/kiss-poll` and the poll buttons. The public messages use the poll's language (the server's);
+ * private ones the member's.
  */
 
 export const POLL_COLOUR = 0xf25c8a;
@@ -22,12 +24,6 @@ const TITLE_MAX = 256;
 const DESCRIPTION_MAX = 4096;
 const BUTTONS_PER_ROW = 5;
 const LEADERBOARD_SHOWN = 20;
-
-/** Cuts text to `max` characters, ending with "…" when cut. */
-export function clip(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
 
 /** The couple's name in `lang`, or its id when it left the catalogue since the poll started. */
 export function candidateName(catalogue: Catalogue, coupleId: string, lang: Language): string {
@@ -182,7 +178,7 @@ export function resultsMessage(poll: Poll, tally: Tally, catalogue: Catalogue, c
  * What `/kiss-poll results` and the "My vote & counts" button show one member, privately: the
  * counts (unless the open poll hides them), and their own vote.
  */
-export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, lang: Language, myVote: string | undefined): { embeds: APIEmbed[] } {
+export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, lang: Language, myVote: string | undefined): Message<'embeds'> {
   const open = poll.status === 'open';
   const question = questionText(poll, lang);
   const lines: string[] = [];
@@ -211,7 +207,7 @@ export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, l
 }
 
 /** The server's all-time favourites: most wins, then most votes, top 20. */
-export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lang: Language): { embeds: APIEmbed[] } {
+export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lang: Language): Message<'embeds'> {
   const rows = rankLeaderboard(board).slice(0, LEADERBOARD_SHOWN);
   const lines = rows.map((row) => {
     const detail = t(lang, 'poll.leaderboard.line', {
@@ -237,16 +233,40 @@ export function voteReply(
   receipt: { outcome: 'new' | 'same' | 'changed'; coupleId: string; previous?: string },
   catalogue: Catalogue,
   lang: Language,
-): string {
+): Message<'content'> {
   const couple = candidateName(catalogue, receipt.coupleId, lang);
   if (receipt.outcome === 'changed' && receipt.previous !== undefined) {
-    return t(lang, 'poll.reply.changed', { couple, previous: candidateName(catalogue, receipt.previous, lang) });
+    return { content: t(lang, 'poll.reply.changed', { couple, previous: candidateName(catalogue, receipt.previous, lang) }) };
   }
-  return t(lang, receipt.outcome === 'same' ? 'poll.reply.same' : 'poll.reply.voted', { couple });
+  return { content: t(lang, receipt.outcome === 'same' ? 'poll.reply.same' : 'poll.reply.voted', { couple }) };
 }
 
 /** The private answer to "Withdraw my vote". */
-export function withdrawReply(receipt: { outcome: 'withdrawn'; previous: string } | { outcome: 'none' }, catalogue: Catalogue, lang: Language): string {
-  if (receipt.outcome === 'none') return t(lang, 'poll.reply.nothingToWithdraw');
-  return t(lang, 'poll.reply.withdrawn', { previous: candidateName(catalogue, receipt.previous, lang) });
+export function withdrawReply(
+  receipt: { outcome: 'withdrawn'; previous: string } | { outcome: 'none' },
+  catalogue: Catalogue,
+  lang: Language,
+): Message<'content'> {
+  if (receipt.outcome === 'none') return { content: t(lang, 'poll.reply.nothingToWithdraw') };
+  return { content: t(lang, 'poll.reply.withdrawn', { previous: candidateName(catalogue, receipt.previous, lang) }) };
+}
+
+/** The starter's private answer to `/kiss-poll start`: where the poll is, when it closes. */
+export function startedReply(
+  poll: Pick<Poll, 'guildId' | 'channelId' | 'messageId' | 'closesAt'>,
+  durationMs: number,
+  lang: Language,
+): Message<'content'> {
+  const link = poll.messageId ? messageLink(poll.guildId, poll.channelId, poll.messageId) : '';
+  return { content: t(lang, 'poll.reply.started', { link, closes: discordTime(poll.closesAt), duration: durationText(lang, durationMs) }) };
+}
+
+/** The private answer to closing a poll: closed with its results posted, closed without, or already closed. */
+export function closeReply(
+  receipt: { outcome: 'closed' | 'already-closed'; poll: Pick<Poll, 'guildId' | 'channelId'>; resultsMessageId?: string | undefined },
+  lang: Language,
+): Message<'content'> {
+  if (receipt.outcome === 'already-closed') return { content: t(lang, 'poll.reply.alreadyClosed') };
+  if (!receipt.resultsMessageId) return { content: t(lang, 'poll.reply.closedNoMessage') };
+  return { content: t(lang, 'poll.reply.closed', { link: messageLink(receipt.poll.guildId, receipt.poll.channelId, receipt.resultsMessageId) }) };
 }

@@ -1,11 +1,13 @@
+import type { PostNowResult, DailyStatus } from '../daily/service.js';
+import type { ChannelPermission, DisabledReason } from '../daily/schedule.js';
+import { offsetLabel } from '../daily/time.js';
 import { t, type Language } from '../i18n/index.js';
-import type { PostNowResult, DailyStatus } from './service.js';
-import type { ChannelPermission, DisabledReason } from './schedule.js';
-import { offsetLabel } from './time.js';
+import type { Message } from './message.js';
 
 /**
- * The texts of `/kiss-daily`. Pure: plain data in, a string out. Times are shown with Discord's
- * timestamp formatting, so each reader sees them in their own time zone and language.
+ * The answers of `/kiss-daily` (see message.ts for the convention). Times are shown with Discord's
+ * timestamp formatting, so each reader sees them in their own time zone and language. The story of
+ * the day itself is built in daily-post.ts.
  */
 
 /** `<t:1773140400:F>` and `<t:1773140400:R>` for an instant in epoch ms. */
@@ -14,7 +16,7 @@ export function timestamps(at: number): { full: string; relative: string } {
   return { full: `<t:${unix}:F>`, relative: `<t:${unix}:R>` };
 }
 
-/** Permission names, in `lang`, separated by commas. */
+/** "Send Messages, Embed Links" in `lang`. */
 export function permissionList(lang: Language, missing: readonly ChannelPermission[]): string {
   return missing.map((p) => t(lang, `daily.permission.${p}`)).join(', ');
 }
@@ -31,8 +33,8 @@ export function reasonText(lang: Language, reason: DisabledReason, channelId: st
   return `${because} ${t(lang, 'daily.status.fixPermissions')}`;
 }
 
-/** `/kiss-daily status` (and the confirmation of `set`). `coupleName` names a couple by id. */
-export function statusText(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): string {
+/** The settings, the next and last story and the stories left. `coupleName` names a couple by id. */
+function statusText(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): string {
   if (!status) return t(lang, 'daily.status.notConfigured');
   const { schedule } = status;
   const lines: string[] = [];
@@ -60,8 +62,8 @@ export function statusText(lang: Language, status: DailyStatus | undefined, now:
   return lines.join('\n');
 }
 
-/** The answer to `/kiss-daily now` (when the schedule is off or not set up, it throws a UserError: see errors.ts). */
-export function postNowText(lang: Language, result: PostNowResult, channelId: string | undefined, now: number, coupleName: (id: string) => string): string {
+/** The answer to `/kiss-daily now` (when the schedule is off or not set up, it throws a UserError: see daily/errors.ts). */
+function postNowText(lang: Language, result: PostNowResult, channelId: string | undefined, now: number, coupleName: (id: string) => string): string {
   const channel = `<#${channelId ?? ''}>`;
   switch (result.kind) {
     case 'posted':
@@ -75,4 +77,25 @@ export function postNowText(lang: Language, result: PostNowResult, channelId: st
     case 'failed':
       return t(lang, 'daily.now.failed');
   }
+}
+
+/** `/kiss-daily status`. */
+export function statusReply(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): Message<'content'> {
+  return { content: statusText(lang, status, now, coupleName) };
+}
+
+/** `/kiss-daily set`: saved, and the new settings. */
+export function savedReply(lang: Language, status: DailyStatus, now: number, coupleName: (id: string) => string): Message<'content'> {
+  return { content: `${t(lang, 'daily.set.saved')}\n${statusText(lang, status, now, coupleName)}` };
+}
+
+/** `/kiss-daily now`. */
+export function postNowReply(
+  lang: Language,
+  result: PostNowResult,
+  channelId: string | undefined,
+  now: number,
+  coupleName: (id: string) => string,
+): Message<'content'> {
+  return { content: postNowText(lang, result, channelId, now, coupleName) };
 }

@@ -1,8 +1,8 @@
 import type { Couple, Source } from '../catalogue/catalogue.js';
+import type { DailyPostPayload } from '../daily/publisher.js';
 import { t, type Language } from '../i18n/index.js';
-import { sceneMessage } from '../replies/scene.js';
 import type { PinnedLink } from '../store/index.js';
-import type { DailyPostPayload } from './publisher.js';
+import { sceneMessage } from './scene.js';
 
 export interface DailyPostView {
   readonly couple: Couple;
