@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ButtonStyle } from 'discord-api-types/v10';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { dailyPostMessage } from '../../src/replies/daily-post.js';
 import { postNowReply, savedReply, statusReply } from '../../src/replies/daily.js';
@@ -75,7 +76,7 @@ describe('the video reply', () => {
     const couple = catalogue.get('krystal-kang-min-hyuk')!;
     const buttons = videoMessage(couple, 'en', { url: 'https://tv.naver.com/v/1', pinnedBy: '1', pinnedAt: 0 }).components[0]!.components;
     expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Watch on Naver TV (pinned)', 'Search YouTube (English)', 'Search YouTube (Korean)']);
-    expect(buttons.every((b) => b.style === 5 && 'url' in b)).toBe(true);
+    expect(buttons.every((b) => b.style === ButtonStyle.Link && 'url' in b)).toBe(true);
   });
 
   it('says plainly that the default links are searches', () => {
