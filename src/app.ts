@@ -54,7 +54,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
     rest: { api: config.apiUrl, version: '10' },
-    ...(config.shards ? { shards: config.shards.ids, shardCount: config.shards.count } : {}),
+    // 'auto' asks Discord (GET /gateway/bot) for the recommended count: Discord refuses a shard
+    // that carries more than 2,500 servers.
+    ...(config.shards === 'auto' ? { shards: 'auto' as const } : { shards: config.shards.ids, shardCount: config.shards.count }),
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,
@@ -94,7 +96,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     random,
     publisher: createDiscordDailyPublisher(client),
-    ownsGuild: ownsGuildFor(config.shards),
+    ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
     videos: store.videos,
   });
 

@@ -6,6 +6,20 @@ export const STORE_URL_DEFAULT = 'sqlite://data/state/bot.sqlite';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
+const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  .default('info');
+
+const apiUrl = z
+  .string()
+  .trim()
+  .url({ error: 'must be a URL such as https://discord.com/api' })
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''))
+  .default(DISCORD_API_DEFAULT);
+
 const schema = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'is required to connect to Discord' })
@@ -18,22 +32,18 @@ const schema = z.object({
     .trim()
     .regex(/^(sqlite|redis|rediss|memory):/, 'must start with sqlite://, redis://, rediss:// or memory://')
     .default(STORE_URL_DEFAULT),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
-  DISCORD_API_URL: z
-    .string()
-    .trim()
-    .url({ error: 'must be a URL such as https://discord.com/api' })
-    .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
-    .transform((u) => u.replace(/\/+$/, ''))
-    .default(DISCORD_API_DEFAULT),
+  LOG_LEVEL: logLevel,
+  DISCORD_API_URL: apiUrl,
   SHARD_IDS: z
     .string()
     .trim()
     .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of shard numbers, e.g. 0,1')
+    .optional(),
+  // What discord.js's ShardingManager hands each process it spawns: one shard number, or a JSON list.
+  SHARDS: z
+    .string()
+    .trim()
+    .regex(/^(\d+|\[\s*\d+(\s*,\s*\d+)*\s*\])$/, 'must be a shard number or a JSON list such as [0,1] (set by the sharding manager)')
     .optional(),
   SHARD_COUNT: z.coerce.number({ error: 'must be a whole number, 1 or more' }).int('must be a whole number, 1 or more').min(1, 'must be a whole number, 1 or more').optional(),
 });
@@ -45,8 +55,11 @@ export type Config = Readonly<{
   storeUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   apiUrl: string;
-  /** Shards this process runs; undefined lets discord.js decide (all shards in one process). */
-  shards: { ids: number[]; count: number } | undefined;
+  /**
+   * The shards this process runs and the bot's total; 'auto' (no shard setting): every shard in this
+   * process, as many as Discord recommends for the bot's servers.
+   */
+  shards: { ids: number[]; count: number } | 'auto';
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -65,42 +78,13 @@ export interface LoadConfigOptions {
   requireToken?: boolean;
 }
 
-/**
- * Reads and validates the settings once. Empty strings count as unset, so a blank line in `.env`
- * falls back to the default instead of failing obscurely. The returned object is frozen.
- */
+/** Reads and validates the bot's settings once. The returned object is frozen. */
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
   const requireToken = options.requireToken ?? true;
-  const input: Record<string, string | undefined> = {};
-  for (const key of Object.keys(schema.shape)) {
-    const value = env[key];
-    input[key] = value === undefined || value.trim() === '' ? undefined : value;
-  }
-  if (!requireToken && input.DISCORD_TOKEN === undefined) input.DISCORD_TOKEN = 'unused';
-
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue?.path[0] ?? 'configuration');
-    if (input[variable] === undefined) {
-      throw new ConfigError(variable, variable === 'DISCORD_TOKEN' ? 'is missing: it is required to connect to Discord' : 'is missing');
-    }
-    throw new ConfigError(variable, `is invalid: it ${issue?.message ?? 'is malformed'}`);
-  }
-  const v = parsed.data;
-
-  let shards: Config['shards'];
-  if (v.SHARD_IDS !== undefined || v.SHARD_COUNT !== undefined) {
-    if (v.SHARD_IDS === undefined) throw new ConfigError('SHARD_IDS', 'is missing: set it together with SHARD_COUNT');
-    if (v.SHARD_COUNT === undefined) throw new ConfigError('SHARD_COUNT', 'is missing: set it together with SHARD_IDS');
-    const ids = v.SHARD_IDS.split(',').map(Number);
-    const count = v.SHARD_COUNT;
-    if (ids.some((id) => id >= count)) {
-      throw new ConfigError('SHARD_IDS', `is invalid: every shard number must be below SHARD_COUNT (${count})`);
-    }
-    shards = { ids, count };
-  }
-
+  const v = parseSettings(schema, env, (input) => {
+    if (!requireToken && input.DISCORD_TOKEN === undefined) input.DISCORD_TOKEN = 'unused';
+  });
+  const shards = shardsOf(v.SHARD_IDS, v.SHARDS, v.SHARD_COUNT);
   return Object.freeze({
     token: v.DISCORD_TOKEN,
     applicationId: v.DISCORD_APPLICATION_ID,
@@ -108,8 +92,94 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     storeUrl: v.STORE_URL,
     logLevel: v.LOG_LEVEL,
     apiUrl: v.DISCORD_API_URL,
-    shards: shards ? Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }) : undefined,
+    shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
   });
+}
+
+/**
+ * The shards of this process. `SHARD_IDS` (a list, for one machine of several) or `SHARDS` (what
+ * discord.js's ShardingManager sets) name them; `SHARD_COUNT` is the bot's total and must come with
+ * either, or alone (then this process runs all of them). Nothing set: 'auto'.
+ */
+function shardsOf(list: string | undefined, managed: string | undefined, count: number | undefined): Config['shards'] {
+  if (list !== undefined && managed !== undefined) throw new ConfigError('SHARD_IDS', 'is invalid: set SHARD_IDS or SHARDS, not both');
+  const variable = list !== undefined ? 'SHARD_IDS' : 'SHARDS';
+  const raw = list ?? managed;
+  if (raw === undefined && count === undefined) return 'auto';
+  if (count === undefined) throw new ConfigError('SHARD_COUNT', `is missing: set it together with ${variable}`);
+  const ids = raw === undefined ? [...Array(count).keys()] : (raw.match(/\d+/g) ?? []).map(Number);
+  if (ids.some((id) => id >= count)) throw new ConfigError(variable, `is invalid: every shard number must be below SHARD_COUNT (${count})`);
+  if (new Set(ids).size !== ids.length) throw new ConfigError(variable, 'is invalid: a shard is listed twice');
+  return { ids, count };
+}
+
+/**
+ * Validates the variables a schema names. Empty strings count as unset, so a blank line in `.env`
+ * falls back to the default instead of failing obscurely. The first problem becomes a ConfigError.
+ */
+function parseSettings<S extends z.ZodObject>(
+  settings: S,
+  env: NodeJS.ProcessEnv,
+  prepare: (input: Record<string, string | undefined>) => void = () => undefined,
+): z.infer<S> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(settings.shape)) {
+    const value = env[key];
+    input[key] = value === undefined || value.trim() === '' ? undefined : value;
+  }
+  prepare(input);
+  const parsed = settings.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const variable = String(issue?.path[0] ?? 'configuration');
+  if (input[variable] === undefined) {
+    throw new ConfigError(variable, variable === 'DISCORD_TOKEN' ? 'is missing: it is required to connect to Discord' : 'is missing');
+  }
+  throw new ConfigError(variable, `is invalid: it ${issue?.message ?? 'is malformed'}`);
+}
+
+/** Settings of the sharding manager (`npm run start:shards`) alone. */
+export type ShardingConfig = Readonly<{
+  /** Time between two shard processes' starts (Discord: one identify per 5 s per bucket). */
+  spawnDelayMs: number;
+}>;
+
+const shardingSchema = z.object({
+  SHARD_SPAWN_DELAY_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(0, 'must be 0 or more')
+    .default(5_500),
+});
+
+export function loadShardingConfig(env: NodeJS.ProcessEnv): ShardingConfig {
+  return Object.freeze({ spawnDelayMs: parseSettings(shardingSchema, env).SHARD_SPAWN_DELAY_MS });
+}
+
+/** Settings of the REST proxy (`npm run rest-proxy`) alone. */
+export type RestProxyConfig = Readonly<{
+  host: string;
+  port: number;
+  /** Where the proxy sends requests: Discord's API (the simulator's in tests). */
+  upstreamUrl: string;
+  logLevel: z.infer<typeof logLevel>;
+}>;
+
+const restProxySchema = z.object({
+  REST_PROXY_HOST: z.string().trim().default('127.0.0.1'),
+  REST_PROXY_PORT: z.coerce
+    .number({ error: 'must be a port number (0 to 65535)' })
+    .int('must be a port number (0 to 65535)')
+    .min(0, 'must be a port number (0 to 65535)')
+    .max(65_535, 'must be a port number (0 to 65535)')
+    .default(8080),
+  DISCORD_API_URL: apiUrl,
+  LOG_LEVEL: logLevel,
+});
+
+export function loadRestProxyConfig(env: NodeJS.ProcessEnv): RestProxyConfig {
+  const v = parseSettings(restProxySchema, env);
+  return Object.freeze({ host: v.REST_PROXY_HOST, port: v.REST_PROXY_PORT, upstreamUrl: v.DISCORD_API_URL, logLevel: v.LOG_LEVEL });
 }
 
 /** The application id is the first part of a bot token (base64 of the id). */

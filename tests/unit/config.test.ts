@@ -17,7 +17,7 @@ function errorOf(env: Record<string, string>): string {
 describe('config', () => {
   it('reads defaults and freezes the result', () => {
     const config = loadConfig({ DISCORD_TOKEN: TOKEN });
-    expect(config).toMatchObject({ storeUrl: STORE_URL_DEFAULT, apiUrl: DISCORD_API_DEFAULT, logLevel: 'info', guildId: undefined, shards: undefined });
+    expect(config).toMatchObject({ storeUrl: STORE_URL_DEFAULT, apiUrl: DISCORD_API_DEFAULT, logLevel: 'info', guildId: undefined, shards: 'auto' });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -50,9 +50,19 @@ describe('config', () => {
     expect(message).not.toContain('secret-value');
   });
 
+  it('takes the shard that discord.js’s ShardingManager hands a child process', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARDS: '2', SHARD_COUNT: '3' }).shards).toEqual({ ids: [2], count: 3 });
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARDS: '[0, 2]', SHARD_COUNT: '3' }).shards).toEqual({ ids: [0, 2], count: 3 });
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDS: '3', SHARD_COUNT: '3' })).toMatch(/SHARDS is invalid: every shard number must be below SHARD_COUNT \(3\)/);
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDS: 'zero', SHARD_COUNT: '3' })).toMatch(/SHARDS is invalid/);
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDS: '0', SHARD_IDS: '0', SHARD_COUNT: '3' })).toMatch(/set SHARD_IDS or SHARDS, not both/);
+  });
+
   it('takes shards as a pair that must agree', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '0,1', SHARD_COUNT: '4' }).shards).toEqual({ ids: [0, 1], count: 4 });
-    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2' })).toMatch(/SHARD_IDS is missing/);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2' }).shards).toEqual({ ids: [0, 1], count: 2 });
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '0' })).toMatch(/SHARD_COUNT is missing: set it together with SHARD_IDS/);
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '1,1', SHARD_COUNT: '2' })).toMatch(/SHARD_IDS is invalid: a shard is listed twice/);
     expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '2', SHARD_COUNT: '2' })).toMatch(/below SHARD_COUNT/);
   });
 

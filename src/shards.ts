@@ -1,0 +1,81 @@
+/**
+ * `npm run start:shards` (`node dist/src/shards.js` in production): discord.js's ShardingManager runs
+ * the bot as one process per shard on this machine, and starts a shard's process again when it
+ * exits. With no shard setting it asks Discord how many shards the bot needs; `SHARD_COUNT` fixes
+ * the total, and `SHARD_IDS` picks the shards this machine runs when several machines share a bot.
+ * Each child is the ordinary entry point (main.ts), which reads the `SHARDS`/`SHARD_COUNT` the manager
+ * sets. The children must share one store (Redis) and, to stay under Discord's global rate limit
+ * together, one REST proxy (`npm run rest-proxy`, with `DISCORD_API_URL` pointing at it).
+ */
+import 'dotenv/config';
+import { fileURLToPath } from 'node:url';
+import { ShardingManager } from 'discord.js';
+import { ConfigError, loadConfig, loadShardingConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let config;
+let sharding;
+try {
+  config = loadConfig(process.env);
+  sharding = loadShardingConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+/** How long one shard process may take to become ready (thousands of servers take a while). */
+const READY_TIMEOUT_MS = 120_000;
+
+const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
+
+// The child entry point next to this file: main.ts under tsx (`npm run start:shards`), main.js in dist/.
+const self = fileURLToPath(import.meta.url);
+const child = self.replace(/shards\.(ts|js)$/, (_m, ext: string) => `main.${ext}`);
+
+const manager = new ShardingManager(child, {
+  token: config.token,
+  totalShards: config.shards === 'auto' ? 'auto' : config.shards.count,
+  shardList: config.shards === 'auto' ? 'auto' : config.shards.ids,
+  respawn: true,
+  // The same loader flags (tsx under `npm run start:shards`), so children run what the parent runs.
+  execArgv: process.execArgv,
+  // The manager already gives each child SHARDS, SHARD_COUNT and the token; the rest of the
+  // environment (STORE_URL, DISCORD_API_URL, …) is inherited.
+});
+
+manager.on('shardCreate', (shard) => {
+  logger.info({ shardId: shard.id, total: manager.totalShards }, 'shard process started');
+  shard.on('death', (proc) => {
+    const exitCode = 'exitCode' in proc ? proc.exitCode : undefined;
+    logger.warn({ shardId: shard.id, exitCode }, 'shard process exited; starting it again');
+  });
+});
+
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping every shard process');
+  const children = [...manager.shards.values()].flatMap((shard) => (shard.process ? [shard.process] : []));
+  const exited = children.map((proc) => new Promise<void>((resolve) => (proc.exitCode === null ? proc.once('exit', () => resolve()) : resolve())));
+  // Shard#kill sends SIGTERM (each child then stops cleanly: main.ts) and stops the manager from
+  // starting it again.
+  for (const shard of manager.shards.values()) shard.kill();
+  setTimeout(() => process.exit(0), 10_000).unref();
+  void Promise.all(exited).then(() => process.exit(0));
+}
+process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+try {
+  // One shard at a time, `delay` apart: Discord lets a bot identify once per 5 s per concurrency bucket.
+  await manager.spawn({ amount: manager.totalShards, delay: sharding.spawnDelayMs, timeout: READY_TIMEOUT_MS });
+  logger.info({ shards: manager.shards.size, total: manager.totalShards }, 'every shard process is ready');
+} catch (err) {
+  const message = err instanceof Error ? err.message : String(err);
+  fail(`Could not start the shards: ${message.split('\n')[0]}`);
+}
