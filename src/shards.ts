@@ -9,8 +9,9 @@
  */
 import 'dotenv/config';
 import { fileURLToPath } from 'node:url';
-import { ShardingManager } from 'discord.js';
-import { ConfigError, loadConfig, loadShardingConfig } from './config.js';
+import { REST } from '@discordjs/rest';
+import { Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
+import { ConfigError, loadConfig, loadShardingConfig, type Config, type ShardingConfig } from './config.js';
 import { createLogger } from './logger.js';
 
 function fail(message: string): never {
@@ -18,8 +19,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let config;
-let sharding;
+let config: Config;
+let sharding: ShardingConfig;
 try {
   config = loadConfig(process.env);
   sharding = loadShardingConfig(process.env);
@@ -36,9 +37,27 @@ const logger = createLogger({ level: config.logLevel, secrets: [config.token] })
 const self = fileURLToPath(import.meta.url);
 const child = self.replace(/shards\.(ts|js)$/, (_m, ext: string) => `main.${ext}`);
 
+/**
+ * The shard count Discord recommends. discord.js's own helper always asks discord.com; this asks
+ * `DISCORD_API_URL`, so a REST proxy or a local Discord answers as Discord would.
+ */
+async function recommendedShardCount(): Promise<number> {
+  const rest = new REST({ api: config.apiUrl, version: '10' }).setToken(config.token);
+  const info = (await rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+  return info.shards;
+}
+
+let totalShards: number;
+try {
+  totalShards = config.shards === 'auto' ? await recommendedShardCount() : config.shards.count;
+} catch (err) {
+  const message = err instanceof Error ? err.message : String(err);
+  fail(`Could not ask Discord for the shard count: ${message.split('\n')[0]}`);
+}
+
 const manager = new ShardingManager(child, {
   token: config.token,
-  totalShards: config.shards === 'auto' ? 'auto' : config.shards.count,
+  totalShards,
   shardList: config.shards === 'auto' ? 'auto' : config.shards.ids,
   respawn: true,
   // The same loader flags (tsx under `npm run start:shards`), so children run what the parent runs.
@@ -48,7 +67,8 @@ const manager = new ShardingManager(child, {
 });
 
 manager.on('shardCreate', (shard) => {
-  logger.info({ shardId: shard.id, total: manager.totalShards }, 'shard process started');
+  logger.info({ shardId: shard.id, total: manager.totalShards }, 'shard process starting');
+  shard.on('spawn', (proc) => logger.info({ shardId: shard.id, pid: 'pid' in proc ? proc.pid : undefined }, 'shard process started'));
   shard.on('death', (proc) => {
     const exitCode = 'exitCode' in proc ? proc.exitCode : undefined;
     logger.warn({ shardId: shard.id, exitCode }, 'shard process exited; starting it again');
