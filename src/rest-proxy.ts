@@ -28,7 +28,12 @@ try {
 const logger = createLogger({ level: config.logLevel, secrets: [] });
 
 // No token of its own: each request carries its process's `Authorization` header through.
-const rest = new REST({ api: config.upstreamUrl, version: '10' });
+// The proxy keeps the one shared count (global limit and route buckets) but never waits or
+// retries itself: a request streams its body straight through, so it could not be sent twice.
+// Where the shared count says "not now" (or Discord answers 429), the proxy answers 429 with
+// Retry-After at once, and the bot process's own REST client waits and sends it again, body and all
+// (the setup of discord.js's own proxy container).
+const rest = new REST({ api: config.upstreamUrl, version: '10', rejectOnRateLimit: () => true, retries: 0 });
 rest.on('rateLimited', (info) =>
   logger.info({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'waiting for a Discord rate limit'),
 );
