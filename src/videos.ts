@@ -5,20 +5,20 @@ import type { Language } from './i18n/index.js';
  * Video sites a server's moderators may pin a filming-video link to. Only these hosts, only https,
  * so the bot never posts an arbitrary link in the server's name.
  */
-export const VIDEO_HOSTS: Readonly<Record<string, string>> = Object.freeze({
-  'youtube.com': 'YouTube',
-  'www.youtube.com': 'YouTube',
-  'm.youtube.com': 'YouTube',
-  'youtu.be': 'YouTube',
-  'tv.naver.com': 'Naver TV',
-  'm.tv.naver.com': 'Naver TV',
-  'www.viki.com': 'Viki',
-  'viki.com': 'Viki',
-  'tv.kakao.com': 'Kakao TV',
-  'vimeo.com': 'Vimeo',
-  'www.vimeo.com': 'Vimeo',
-  'player.vimeo.com': 'Vimeo',
-});
+export const VIDEO_HOSTS: ReadonlyMap<string, string> = new Map([
+  ['youtube.com', 'YouTube'],
+  ['www.youtube.com', 'YouTube'],
+  ['m.youtube.com', 'YouTube'],
+  ['youtu.be', 'YouTube'],
+  ['tv.naver.com', 'Naver TV'],
+  ['m.tv.naver.com', 'Naver TV'],
+  ['www.viki.com', 'Viki'],
+  ['viki.com', 'Viki'],
+  ['tv.kakao.com', 'Kakao TV'],
+  ['vimeo.com', 'Vimeo'],
+  ['www.vimeo.com', 'Vimeo'],
+  ['player.vimeo.com', 'Vimeo'],
+]);
 
 export const MAX_VIDEO_URL_LENGTH = 512;
 
@@ -39,7 +39,8 @@ export function checkVideoUrl(input: string): VideoUrlCheck {
   if (url.protocol !== 'https:') return { ok: false, reason: 'not-https' };
   if (url.username || url.password) return { ok: false, reason: 'credentials' };
   const host = url.hostname.toLowerCase();
-  const site = VIDEO_HOSTS[host];
+  // A Map, not an object: a host named `constructor` or `__proto__` must find nothing.
+  const site = VIDEO_HOSTS.get(host);
   if (!site || url.port !== '') return { ok: false, reason: 'not-a-video-site' };
   if (url.pathname === '/' || url.pathname === '') return { ok: false, reason: 'no-video-path' };
   url.hash = '';

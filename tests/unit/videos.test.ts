@@ -25,8 +25,33 @@ describe('pinned video links', () => {
     ['javascript:alert(1)', 'not-https'],
     ['youtube.com/watch?v=abc', 'not-a-url'],
     [`https://youtu.be/${'a'.repeat(600)}`, 'too-long'],
+    // Names an object would answer for itself.
+    ['https://constructor/watch?v=x', 'not-a-video-site'],
+    ['https://__proto__/watch?v=x', 'not-a-video-site'],
+    ['https://hasOwnProperty/watch?v=x', 'not-a-video-site'],
+    ['https://toString/watch?v=x', 'not-a-video-site'],
+    // Look-alikes and hosts that only contain a video site's name.
+    ['https://youtube.com.evil.com/watch?v=x', 'not-a-video-site'],
+    ['https://evil.com/youtube.com/watch?v=x', 'not-a-video-site'],
+    ['https://evil.com/?u=https://youtu.be/x', 'not-a-video-site'],
+    ['https://уoutube.com/watch?v=x', 'not-a-video-site'], // Cyrillic у
+    ['https://youtubе.com/watch?v=x', 'not-a-video-site'], // Cyrillic е
+    ['https://xn--outube-vrf.com/watch?v=x', 'not-a-video-site'], // the same, as punycode
+    ['https://www.youtube.com.:443/watch?v=x', 'not-a-video-site'],
+    ['https://www.youtube.com./watch?v=x', 'not-a-video-site'],
+    // Other schemes and parts.
+    ['data:text/html,<script>alert(1)</script>', 'not-https'],
+    ['JAVASCRIPT:alert(1)', 'not-https'],
+    ['ftp://youtube.com/watch?v=x', 'not-https'],
+    ['https://:pw@youtube.com/watch?v=x', 'credentials'],
+    ['https://youtube.com:443x/watch', 'not-a-url'],
+    ['https://vimeo.com', 'no-video-path'],
   ])('refuses %s', (url, reason) => {
     expect(checkVideoUrl(url)).toEqual({ ok: false, reason });
+  });
+
+  it('reads full-width letters as the URL parser does: the link goes to the real site', () => {
+    expect(checkVideoUrl('https://ｙｏｕｔｕ.ｂｅ/x')).toEqual({ ok: true, site: 'YouTube', url: 'https://youtu.be/x' });
   });
 
   it('drops the fragment of an accepted link', () => {
