@@ -10,8 +10,8 @@ let client: Client;
 beforeAll(async () => {
   sim = await startSimulator();                                  // 127.0.0.1, any free port
   client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: sim.apiUrl } });
-  client.on(Events.InteractionCreate, async (i) => {
-    if (i.isChatInputCommand()) await i.reply({ content: 'pong', flags: MessageFlags.Ephemeral });
+  client.on(Events.InteractionCreate, (i) => {
+    if (i.isChatInputCommand()) void i.reply({ content: 'pong', flags: MessageFlags.Ephemeral });
   });
   const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
   await client.login(sim.token);
