@@ -22,16 +22,19 @@ export const SESSION_START_TOTAL = 1000;
 const GLOBAL_WINDOW_MS = 1000;
 
 /**
- * How far the simulator's view of a request's time may be from the client's (its event loop, the
- * socket, the simulator's own event loop): a window boundary is recognised this much early or late.
+ * How long after its process counted a request it may reach the simulator: its event loop, a
+ * garbage-collection pause, the socket, the simulator's own event loop.
  */
-const GLOBAL_SLACK_MS = 200;
+const GLOBAL_DELIVERY_MS = 500;
 
 /** One request the global limit let through. */
 interface Passed {
   at: number;
-  /** Whether this request can have opened one client's 1-second window. */
-  opens: boolean;
+  /**
+   * When this request can have opened one client's 1-second window: the earliest time its client
+   * can have counted it. Undefined when it cannot have opened one.
+   */
+  counted: number | undefined;
 }
 
 /**
@@ -41,12 +44,14 @@ interface Passed {
  * request after the previous one ended (`@discordjs/rest`'s global limiter, 50 by default). Such a
  * process can send 50 requests at the end of one window and 50 more at the start of the next, so a
  * plain fixed or sliding window on the simulator's side would refuse a process that obeys the rule.
- * Instead a request passes when the requests passed so far, this one included, can be cut into
- * windows the way one client would: each window holds at most `limit` requests that arrived within
- * one second of its first one, and each next window starts at least a second after the previous one
- * started (both give or take {@link GLOBAL_SLACK_MS} for delivery). One process within the limit
- * therefore never sees a global 429; several processes of one bot that together send more than
- * `limit` in a second do, as on Discord.
+ * Instead a request passes when one such process can have sent every request passed so far and this
+ * one: when they can be cut, in the order they came, into windows of at most `limit` requests, each
+ * window's requests counted within a second of its first, each next window opened at least a second
+ * after the previous one, and each request counted at most {@link GLOBAL_DELIVERY_MS} before it came.
+ * One process within the limit therefore never sees a global 429, a stall of its event loop
+ * included; several processes of one bot that together send more than `limit` a second do, as on
+ * Discord (over any stretch longer than the delivery allowance; a quiet start lets one extra window
+ * through early).
  */
 export class GlobalRateLimit {
   readonly #limit: number;
@@ -65,28 +70,32 @@ export class GlobalRateLimit {
     const passed = this.#passed;
     const last = passed.at(-1);
     if (last === undefined) {
-      passed.push({ at: now, opens: true });
+      passed.push({ at: now, counted: now - GLOBAL_DELIVERY_MS });
       return undefined;
     }
     const at = Math.max(now, last.at);
     let joins = false;
-    let opens = false;
+    let opens = Number.POSITIVE_INFINITY;
     let soonest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < passed.length; i++) {
       const start = passed[i]!;
-      // Windows that may hold the latest passed request: opened by `start`, with everything since in it.
-      if (!start.opens || last.at - start.at >= GLOBAL_WINDOW_MS + GLOBAL_SLACK_MS) continue;
-      if (passed.length - i < this.#limit && at - start.at < GLOBAL_WINDOW_MS + GLOBAL_SLACK_MS) joins = true;
-      if (at - start.at >= GLOBAL_WINDOW_MS - GLOBAL_SLACK_MS) opens = true;
-      soonest = Math.min(soonest, start.at + GLOBAL_WINDOW_MS - GLOBAL_SLACK_MS);
+      if (start.counted === undefined) continue;
+      // The window `start` opened, holding every request since: its client counted `start` no
+      // earlier than `earliest`, and each of them less than a second after that.
+      const earliest = Math.max(start.counted, last.at - GLOBAL_DELIVERY_MS - GLOBAL_WINDOW_MS);
+      if (earliest > start.at) continue;
+      if (passed.length - i < this.#limit && at - GLOBAL_DELIVERY_MS - GLOBAL_WINDOW_MS <= start.at) joins = true;
+      // Or that window is complete and this request opens the next one, a second after it opened.
+      const next = earliest + GLOBAL_WINDOW_MS;
+      if (at >= next) opens = Math.min(opens, Math.max(at - GLOBAL_DELIVERY_MS, next));
+      soonest = Math.min(soonest, next);
     }
     // No possible window at all cannot happen (the latest request's own window is one); pass to be safe.
-    if (joins || opens || soonest === Number.POSITIVE_INFINITY) {
-      passed.push({ at, opens: opens || soonest === Number.POSITIVE_INFINITY });
-      if (passed.length > this.#limit) passed.shift();
-      return undefined;
-    }
-    return soonest - now;
+    if (soonest === Number.POSITIVE_INFINITY) opens = at - GLOBAL_DELIVERY_MS;
+    if (!joins && opens === Number.POSITIVE_INFINITY) return soonest - now;
+    passed.push({ at, counted: opens === Number.POSITIVE_INFINITY ? undefined : opens });
+    if (passed.length > this.#limit) passed.shift();
+    return undefined;
   }
 }
 
