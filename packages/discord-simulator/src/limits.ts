@@ -113,14 +113,15 @@ export class IdentifyLimit {
   }
 
   /**
-   * Whether shard `shardId` may identify at `now` (ms, monotonic); records it when it may. 5% of the
-   * interval is forgiven: a client waits the full interval by its own clock, and delivery varies.
+   * Whether shard `shardId` may identify at `now` (ms, monotonic); records it when it may. A tenth
+   * of the interval is forgiven: a client waits the full interval by its own clock, and a stalled
+   * event loop can deliver its previous IDENTIFY late.
    */
   take(shardId: number, maxConcurrency: number, now: number): boolean {
     if (this.#intervalMs === 0) return true;
     const bucket = shardId % Math.max(1, maxConcurrency);
     const last = this.#last.get(bucket);
-    if (last !== undefined && now - last < this.#intervalMs * 0.95) return false;
+    if (last !== undefined && now - last < this.#intervalMs * 0.9) return false;
     this.#last.set(bucket, now);
     return true;
   }
