@@ -23,7 +23,7 @@ interface Rule<T> {
 
 /** What the REST layer should do before handling a request. */
 export type FaultAction =
-  | { kind: 'rateLimit'; retryAfterSec: number; global: boolean }
+  | { kind: 'rateLimit'; retryAfterSec: number; scope: 'user' | 'global' | 'shared' }
   | { kind: 'serverError'; status: 500 | 502 | 503 };
 
 /** The active faults. */
@@ -66,7 +66,10 @@ export class Faults {
   takeFailure(method: string, path: string): FaultAction | undefined {
     const [limit] = this.#take(this.#rateLimits, method, path, true);
     this.#rateLimits = this.#rateLimits.filter((r) => r.remaining > 0);
-    if (limit) return { kind: 'rateLimit', retryAfterSec: limit.spec.retryAfterSec ?? 1, global: limit.spec.global ?? false };
+    if (limit) {
+      const scope = limit.spec.scope ?? (limit.spec.global ? 'global' : 'user');
+      return { kind: 'rateLimit', retryAfterSec: limit.spec.retryAfterSec ?? 1, scope };
+    }
     const [error] = this.#take(this.#serverErrors, method, path, true);
     this.#serverErrors = this.#serverErrors.filter((r) => r.remaining > 0);
     if (error) return { kind: 'serverError', status: error.spec.status ?? 500 };

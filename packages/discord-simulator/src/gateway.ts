@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { MAX_GUILDS_PER_SHARD, type IdentifyLimit, type StatsCounter } from './limits.js';
 import type { World } from './model.js';
 import { apiGuildCreate, apiUser, type Json } from './serialize.js';
 import { shardOf } from './snowflake.js';
@@ -27,11 +28,11 @@ const Op = {
 /** How many dispatches a session keeps for replay. */
 const REPLAY_LIMIT = 5000;
 
+/** A dispatch kept for replay, serialized once: a shard with thousands of guilds keeps text, not object trees. */
 interface Dispatch {
-  op: 0;
-  t: string;
   s: number;
-  d: unknown;
+  /** The whole `{ op: 0, t, s, d }` payload as sent. */
+  text: string;
 }
 
 class Session {
@@ -66,6 +67,11 @@ export interface GatewayHost {
   token: string;
   world: World;
   heartbeatIntervalMs: number;
+  /** `max_concurrency`: shards with equal `shard_id % maxConcurrency` share an identify bucket. */
+  maxConcurrency: number;
+  /** When each identify bucket may identify again. */
+  identifyLimit: IdentifyLimit;
+  stats: StatsCounter;
   /** ws://127.0.0.1:PORT/gateway, known once the server listens. */
   gatewayUrl: () => string;
   log: (message: string, details?: Record<string, unknown>) => void;
@@ -111,7 +117,11 @@ export class Gateway {
   }
 
   #send(conn: Connection, payload: unknown): void {
-    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify(payload));
+    this.#sendText(conn, JSON.stringify(payload));
+  }
+
+  #sendText(conn: Connection, text: string): void {
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text);
   }
 
   #onMessage(conn: Connection, data: RawData): void {
@@ -153,6 +163,8 @@ export class Gateway {
       conn.ws.close(4004, 'Authentication failed.');
       return;
     }
+    const { stats } = this.#host;
+    stats.identifies++;
     const [shardId, shardCount] = Array.isArray(data.shard) ? (data.shard as unknown[]) : [0, 1];
     if (
       typeof shardId !== 'number' ||
@@ -166,14 +178,26 @@ export class Gateway {
       conn.ws.close(4010, 'Invalid shard.');
       return;
     }
+    const { world } = this.#host;
+    const guilds = [...world.guilds.values()].filter((g) => shardOf(g.id, shardCount) === shardId);
+    if (guilds.length > MAX_GUILDS_PER_SHARD) {
+      stats.shardingRequiredCloses++;
+      this.#host.log('gateway: sharding required', { shardId, shardCount, guilds: guilds.length });
+      conn.ws.close(4011, 'Sharding required.');
+      return;
+    }
+    if (!this.#host.identifyLimit.take(shardId, this.#host.maxConcurrency, performance.now())) {
+      stats.identifyRateLimited++;
+      this.#host.log('gateway: identify too soon for its concurrency bucket', { shardId, shardCount });
+      this.#send(conn, { op: Op.InvalidSession, d: false });
+      return;
+    }
     const identified = (this.#identifies.get(shardId) ?? 0) + 1;
     this.#identifies.set(shardId, identified);
     const session = new Session(shardId, shardCount, typeof data.intents === 'number' ? data.intents : 0, identified);
     this.#sessions.set(session.id, session);
     session.connection = conn;
     conn.session = session;
-    const { world } = this.#host;
-    const guilds = [...world.guilds.values()].filter((g) => session.owns(g.id));
     session.live = true;
     this.#push(session, 'READY', {
       v: 10,
@@ -220,7 +244,7 @@ export class Gateway {
     session.connection = conn;
     conn.session = session;
     for (const dispatch of session.buffer) {
-      if (dispatch.s > seq) this.#send(conn, dispatch);
+      if (dispatch.s > seq) this.#sendText(conn, dispatch.text);
     }
     this.#send(conn, { op: Op.Dispatch, t: 'RESUMED', s: null, d: {} });
     session.live = true;
@@ -244,10 +268,10 @@ export class Gateway {
 
   #push(session: Session, t: string, d: unknown): void {
     session.seq++;
-    const dispatch: Dispatch = { op: 0, t, s: session.seq, d };
+    const dispatch: Dispatch = { s: session.seq, text: JSON.stringify({ op: Op.Dispatch, t, s: session.seq, d }) };
     session.buffer.push(dispatch);
     if (session.buffer.length > REPLAY_LIMIT) session.buffer.shift();
-    if (session.live && session.connection) this.#send(session.connection, dispatch);
+    if (session.live && session.connection) this.#sendText(session.connection, dispatch.text);
   }
 
   /**

@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Faults } from './faults.js';
 import { Gateway } from './gateway.js';
 import { InteractionFailedError, Interactions } from './interactions.js';
+import { IdentifyLimit, SESSION_START_TOTAL, StatsCounter, recommendedShardCount } from './limits.js';
 import { Messages } from './messages.js';
 import { World, type CommandPermissionOverride, type CreateGuildOptions } from './model.js';
 import { SimulatorUsageError } from './payloads.js';
@@ -44,6 +45,7 @@ import type {
   SimRole,
   SimUser,
   SimulatorOptions,
+  SimulatorStats,
 } from './types.js';
 
 export type * from './types.js';
@@ -119,7 +121,8 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
   readonly #gateway: Gateway;
   readonly #interactions: Interactions;
   readonly #server: SimulatorServer;
-  readonly #recommendedShards: number;
+  readonly #recommendedShards: () => number;
+  readonly #stats: StatsCounter;
   readonly #messages: Messages;
   #closed = false;
 
@@ -137,7 +140,8 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
     requests: RequestLogEntry[];
     schemaViolations: SchemaViolation[];
     port: number;
-    recommendedShards: number;
+    recommendedShards: () => number;
+    stats: StatsCounter;
   }) {
     super();
     parts.relay.message = (kind, m) => this.#messageEvent(kind, m);
@@ -150,6 +154,7 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
     this.#interactions = parts.interactions;
     this.#server = parts.server;
     this.#recommendedShards = parts.recommendedShards;
+    this.#stats = parts.stats;
     this.apiUrl = `http://127.0.0.1:${parts.port}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${parts.port}/gateway`;
     this.applicationId = parts.world.botUser.id;
@@ -172,6 +177,15 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
     };
   }
 
+  /**
+   * How the bot used Discord's limits so far (a fresh copy on each read): invalid requests (401,
+   * 403, 429 but shared-scope ones), global 429s, identifies and what the gateway refused. A bot's
+   * tests can assert `global429s === 0` and `invalidRequests === 0`.
+   */
+  get stats(): SimulatorStats {
+    return this.#stats.snapshot();
+  }
+
   // ---- world model ----
 
   /**
@@ -180,7 +194,7 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
    * Connected shards that own it get GUILD_CREATE.
    */
   createGuild(o: CreateGuildOptions = {}): SimGuild {
-    const shards = this.#gateway.currentShardCount() ?? this.#recommendedShards;
+    const shards = this.#gateway.currentShardCount() ?? this.#recommendedShards();
     const guild = this.world.createGuild(o, shards);
     this.#gateway.guildCreate(guild.id);
     return guild;
@@ -386,10 +400,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const log = opts.logger ?? (() => undefined);
   let port = 0;
   const ref: { sim?: Simulator } = {};
+  const stats = new StatsCounter();
+  const maxConcurrency = opts.maxConcurrency ?? 1;
   const gateway = new Gateway({
     token: SIMULATED_TOKEN,
     world,
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
+    maxConcurrency,
+    identifyLimit: new IdentifyLimit(opts.identifyIntervalMs ?? 5000),
+    stats,
     gatewayUrl: () => `ws://127.0.0.1:${port}/gateway`,
     log,
   });
@@ -413,7 +432,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     changed: (result) => ref.sim?.emit('interaction', result),
   });
   const faults = new Faults();
-  const recommendedShards = opts.recommendedShards ?? 1;
+  const fixedShards = opts.recommendedShards;
+  const recommendedShards = (): number => fixedShards ?? recommendedShardCount(world.guilds.size);
   const rest = new Rest({
     world,
     messages,
@@ -421,7 +441,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     applicationId,
     gatewayUrl: () => `ws://127.0.0.1:${port}/gateway`,
     recommendedShards,
-    maxConcurrency: opts.maxConcurrency ?? 1,
+    maxConcurrency,
+    sessionStartsRemaining: () => Math.max(0, SESSION_START_TOTAL - stats.identifies),
   });
   const requests: RequestLogEntry[] = [];
   const schemaViolations: SchemaViolation[] = [];
@@ -442,9 +463,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       opts.logger?.('request body does not match Discord’s schema', { ...violation });
     },
     ...(opts.requestLog ? { requestLog: opts.requestLog } : {}),
+    globalRateLimit: opts.globalRateLimit ?? 50,
+    stats,
   });
   port = await server.listen(opts.port ?? 0);
-  const sim = new Simulator({ world, clock, gateway, interactions, server, faults, messages, relay, requests, schemaViolations, port, recommendedShards });
+  const sim = new Simulator({ world, clock, gateway, interactions, server, faults, messages, relay, requests, schemaViolations, port, recommendedShards, stats });
   ref.sim = sim;
   return sim;
 }

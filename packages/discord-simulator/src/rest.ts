@@ -2,6 +2,7 @@
 import { overwriteCommands, upsertCommand } from './commands.js';
 import { ApiError, Errors, FormErrors } from './errors.js';
 import type { Interactions } from './interactions.js';
+import { SESSION_START_TOTAL } from './limits.js';
 import type { Messages } from './messages.js';
 import type { World } from './model.js';
 import type { ParsedBody } from './multipart.js';
@@ -52,8 +53,11 @@ export interface RestHost {
   interactions: Interactions;
   applicationId: string;
   gatewayUrl: () => string;
-  recommendedShards: number;
+  /** The shard count `GET /gateway/bot` advises, worked out when asked. */
+  recommendedShards: () => number;
   maxConcurrency: number;
+  /** `session_start_limit.remaining`: what is left of the day's 1,000 session starts. */
+  sessionStartsRemaining: () => number;
 }
 
 const ok = (body: unknown, status = 200): RestResponse => ({ status, body });
@@ -107,8 +111,13 @@ export class Rest {
     this.#add('GET', '/gateway/bot', true, 'get_bot_gateway', () =>
       ok({
         url: h.gatewayUrl(),
-        shards: h.recommendedShards,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: h.maxConcurrency },
+        shards: h.recommendedShards(),
+        session_start_limit: {
+          total: SESSION_START_TOTAL,
+          remaining: h.sessionStartsRemaining(),
+          reset_after: 86_400_000,
+          max_concurrency: h.maxConcurrency,
+        },
       }),
     );
     this.#add('GET', '/gateway', false, 'get_gateway', () => ok({ url: h.gatewayUrl() }));

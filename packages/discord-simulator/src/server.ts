@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, Errors } from './errors.js';
 import type { Faults } from './faults.js';
 import type { Gateway } from './gateway.js';
+import { GlobalRateLimit, type StatsCounter } from './limits.js';
 import type { Messages } from './messages.js';
 import { parseBody, type ParsedBody } from './multipart.js';
 import type { Rest, RestResponse } from './rest.js';
@@ -28,6 +29,9 @@ export interface ServerHost {
   schemaMode: SchemaMode;
   onSchemaViolation: (violation: SchemaViolation) => void;
   requestLog?: string;
+  /** Requests per second per bot token, interaction routes exempt; false: no global limit. */
+  globalRateLimit: number | false;
+  stats: StatsCounter;
 }
 
 /** The listening server; `close()` ends every connection. */
@@ -35,6 +39,8 @@ export class SimulatorServer {
   readonly #host: ServerHost;
   readonly #server: Server;
   readonly #log: WriteStream | undefined;
+  /** The global rate limit of each Authorization header (a bot token; '' for none, i.e. per IP). */
+  readonly #globalLimits = new Map<string, GlobalRateLimit>();
   #port = 0;
 
   constructor(host: ServerHost) {
@@ -75,13 +81,6 @@ export class SimulatorServer {
       this.#serveAttachment(url.pathname, res);
       return;
     }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req);
-    } catch {
-      this.#send(res, { status: 413, body: { code: 40005, message: 'Request entity too large' } });
-      return;
-    }
     const prefix = '/api/v10';
     const rawPath = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : undefined;
     let path = rawPath ?? url.pathname;
@@ -90,19 +89,32 @@ export class SimulatorServer {
     } catch {
       // keep the raw path; it will not match a route
     }
+    // The global limit counts a request when it arrives, before its body is read.
+    const globalRetryMs = rawPath === undefined ? undefined : this.#globalLimit(req, path, started);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      this.#send(res, { status: 413, body: { code: 40005, message: 'Request entity too large' } });
+      return;
+    }
     const entry: RequestLogEntry = { method, route: path, query: url.search.slice(1), status: 0, time: this.#host.nowIso(), durationMs: 0 };
     let body: ParsedBody | undefined;
     let response: RestResponse;
     try {
       const match = rawPath === undefined ? undefined : this.#host.rest.match(method, path);
+      if (match !== undefined && match !== 'method') entry.operationId = match.operationId;
+      if (globalRetryMs !== undefined) {
+        this.#host.stats.global429s++;
+        throw new GlobalRateLimited(globalRetryMs);
+      }
       if (match === undefined) throw Errors.notFound();
       if (match === 'method') throw Errors.methodNotAllowed();
-      entry.operationId = match.operationId;
       const delay = this.#host.faults.takeLatency(method, path);
       if (delay > 0) await sleep(delay);
       const failure = this.#host.faults.takeFailure(method, path);
       body = await parseBody(raw, req.headers['content-type']);
-      if (failure?.kind === 'rateLimit') response = rateLimited(path, failure.retryAfterSec, failure.global);
+      if (failure?.kind === 'rateLimit') response = rateLimited(path, failure.retryAfterSec, failure.scope);
       else if (failure?.kind === 'serverError') response = serverError(failure.status);
       else if (match.auth && req.headers.authorization !== `Bot ${this.#host.token}`) throw Errors.unauthorized();
       else {
@@ -127,9 +139,26 @@ export class SimulatorServer {
     }
     entry.status = response.status;
     entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    this.#host.stats.response(response.status, response.headers);
     this.#send(res, response);
     this.#log?.write(`${JSON.stringify(entry)}\n`);
     this.#host.onRequest(entry);
+  }
+
+  /**
+   * The global rate limit for this request's bot token: undefined when it may go on, or the
+   * milliseconds to wait. Interaction callbacks and webhooks are exempt, as on Discord.
+   */
+  #globalLimit(req: IncomingMessage, path: string, now: number): number | undefined {
+    const limit = this.#host.globalRateLimit;
+    if (limit === false || path.startsWith('/interactions/') || path.startsWith('/webhooks/')) return undefined;
+    const key = req.headers.authorization ?? '';
+    let bucket = this.#globalLimits.get(key);
+    if (!bucket) {
+      bucket = new GlobalRateLimit(limit);
+      this.#globalLimits.set(key, bucket);
+    }
+    return bucket.take(now);
   }
 
   /**
@@ -216,13 +245,39 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Thrown inside the request handler when the global rate limit refuses a request. */
+class GlobalRateLimited extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('global rate limit');
+  }
+}
+
 function errorResponse(err: unknown): RestResponse {
+  if (err instanceof GlobalRateLimited) return globalRateLimited(err.retryAfterMs);
   if (err instanceof ApiError) return { status: err.status, body: err.toJSON() };
   return { status: 500, body: { code: 0, message: '500: Internal Server Error' } };
 }
 
+/**
+ * Discord's answer over the global limit: `Retry-After` in whole seconds (rounded up, as Discord
+ * sends it), the exact wait in the body.
+ */
+function globalRateLimited(retryAfterMs: number): RestResponse {
+  const seconds = Math.max(0.001, Math.ceil(retryAfterMs) / 1000);
+  return {
+    status: 429,
+    headers: {
+      'Retry-After': String(Math.ceil(seconds)),
+      'X-RateLimit-Global': 'true',
+      'X-RateLimit-Scope': 'global',
+    },
+    body: { message: 'You are being rate limited.', retry_after: seconds, global: true },
+  };
+}
+
 /** A 429 with every header discord.js reads (without Retry-After it would retry in a tight loop). */
-function rateLimited(path: string, retryAfter: number, global: boolean): RestResponse {
+function rateLimited(path: string, retryAfter: number, scope: 'user' | 'global' | 'shared'): RestResponse {
+  const global = scope === 'global';
   const bucket = Buffer.from(path.replace(/\d{15,}/g, ':id')).toString('hex').slice(0, 32);
   const headers: Record<string, string> = {
     'Retry-After': String(retryAfter),
@@ -231,7 +286,7 @@ function rateLimited(path: string, retryAfter: number, global: boolean): RestRes
     'X-RateLimit-Reset': ((Date.now() + retryAfter * 1000) / 1000).toFixed(3),
     'X-RateLimit-Reset-After': String(retryAfter),
     'X-RateLimit-Bucket': bucket,
-    'X-RateLimit-Scope': global ? 'global' : 'user',
+    'X-RateLimit-Scope': scope,
   };
   if (global) headers['X-RateLimit-Global'] = 'true';
   return {

@@ -13,10 +13,31 @@ export interface SimulatorOptions {
   requestLog?: string;
   /** HELLO's heartbeat interval in ms. Default 41250. */
   heartbeatIntervalMs?: number;
-  /** Shard count that `GET /gateway/bot` advises. Default 1. */
+  /**
+   * Shard count that `GET /gateway/bot` advises. Default: Discord's rule, one shard per 1,000 guilds
+   * and at least one, counted when the request comes.
+   */
   recommendedShards?: number;
-  /** `session_start_limit.max_concurrency` of `GET /gateway/bot`. Default 1, like an ordinary bot. */
+  /**
+   * `session_start_limit.max_concurrency` of `GET /gateway/bot`, and the identify buckets the
+   * gateway enforces (shards with equal `shard_id % maxConcurrency` share one). Default 1, like an
+   * ordinary bot.
+   */
   maxConcurrency?: number;
+  /**
+   * Real milliseconds each identify bucket must wait between two IDENTIFYs, across every connection
+   * of the bot; one that comes sooner is answered with op 9 Invalid Session (`d: false`) and counted
+   * in `sim.stats.identifyRateLimited`. Default 5000, as on Discord (discord.js waits that long
+   * itself); 0 turns the check off.
+   */
+  identifyIntervalMs?: number;
+  /**
+   * The global REST rate limit: requests per second per bot token, across every connection.
+   * Interaction callbacks and interaction webhooks (`/interactions/…`, `/webhooks/…`) are exempt, as
+   * on Discord. Over it: 429 with `X-RateLimit-Global: true` and `X-RateLimit-Scope: global`, counted
+   * in `sim.stats.global429s`. Default 50; `false` turns it off.
+   */
+  globalRateLimit?: number | false;
   /** The application's (and bot user's) id. Default: a generated snowflake. */
   applicationId?: string;
   /** The bot user's name. Default 'Simulated Bot'. */
@@ -335,7 +356,13 @@ export interface RateLimitFault {
   times?: number;
   /** Seconds, may be fractional (default 1). */
   retryAfterSec?: number;
+  /** A global 429 (`X-RateLimit-Global: true`, scope `global`); same as `scope: 'global'`. */
   global?: boolean;
+  /**
+   * `X-RateLimit-Scope`: `'user'` (default), `'global'`, or `'shared'` (a shared resource's limit,
+   * which Discord does not count toward the invalid-request ban, nor does `sim.stats`).
+   */
+  scope?: 'user' | 'global' | 'shared';
 }
 
 /** Options of `faults.serverError`. */
@@ -421,4 +448,27 @@ export interface ModalInvocation {
   channelId?: string;
   locale?: string;
   message?: SimMessage | string;
+}
+
+/**
+ * Counters of how the bot used Discord's limits, since the simulator started (`sim.stats`). They
+ * count every connection and process of the bot: the simulator has one bot token, and Cloudflare's
+ * invalid-request ban counts per IP, which is one loopback address here.
+ */
+export interface SimulatorStats {
+  /**
+   * REST responses with status 401, 403 or 429, 429s of `X-RateLimit-Scope: shared` excepted: what
+   * Cloudflare counts toward its ban (10,000 in 10 minutes bans the IP). Injected faults count too.
+   */
+  invalidRequests: number;
+  /** {@link SimulatorStats.invalidRequests} by status. */
+  invalidByStatus: { 401: number; 403: number; 429: number };
+  /** 429s the global rate limit answered (not injected faults): more than `globalRateLimit` requests a second. */
+  global429s: number;
+  /** IDENTIFYs with the bot's token, whatever came of them; `session_start_limit.remaining` is 1000 minus this. */
+  identifies: number;
+  /** IDENTIFYs answered with op 9 because their bucket identified less than `identifyIntervalMs` before. */
+  identifyRateLimited: number;
+  /** Connections closed with 4011 Sharding required (a shard that would carry more than 2,500 guilds). */
+  shardingRequiredCloses: number;
 }

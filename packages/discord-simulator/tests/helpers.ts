@@ -30,7 +30,7 @@ export interface TestBot {
 /** Logs a real discord.js client into the simulator and waits for clientReady. */
 export async function startBot(
   sim: Simulator,
-  o: { shards?: number[]; shardCount?: number; intents?: number[] } = {},
+  o: { shards?: number[] | 'auto'; shardCount?: number; intents?: number[] } = {},
 ): Promise<TestBot> {
   const client = new Client({
     intents: o.intents ?? [GatewayIntentBits.Guilds],
