@@ -2,14 +2,14 @@
  * `npm run rest-proxy` (`node dist/src/rest-proxy.js`): the one owner of the bot's REST rate limits.
  * Discord's global limit (50 requests per second) and its per-route buckets count per bot token,
  * across every process of the bot; each process keeps its own count, so several processes posting
- * at the same minute would overrun them together. This runs discord.js's own `@discordjs/proxy`: one
- * @discordjs/rest instance that queues every process's requests. Point each bot process at it with
+ * at the same minute would overrun them together. This is discord.js's own answer, `@discordjs/proxy`:
+ * one @discordjs/rest instance that queues every process's requests. Point each bot process at it with
  * `DISCORD_API_URL=http://<host>:<REST_PROXY_PORT>/api`; run one per bot token.
  */
 import 'dotenv/config';
-import { createServer } from 'node:http';
-import { proxyRequests } from '@discordjs/proxy';
-import { REST } from '@discordjs/rest';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { populateErrorResponse, populateSuccessfulResponse } from '@discordjs/proxy';
+import { REST, type RequestMethod } from '@discordjs/rest';
 import { ConfigError, loadRestProxyConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -27,19 +27,61 @@ try {
 }
 const logger = createLogger({ level: config.logLevel, secrets: [] });
 
-// No token of its own: each request carries its process's `Authorization` header through.
-// The proxy keeps the one shared count (global limit and route buckets) but never waits or
-// retries itself: a request streams its body straight through, so it could not be sent twice.
-// Where the shared count says "not now" (or Discord answers 429), the proxy answers 429 with
-// Retry-After at once, and the bot process's own REST client waits and sends it again, body and all
-// (the setup of discord.js's own proxy container).
-const rest = new REST({ api: config.upstreamUrl, version: '10', rejectOnRateLimit: () => true, retries: 0 });
+// No token of its own: each request carries its process's `Authorization` header through. This
+// one REST instance keeps the bot's shared count (the global limit and every route bucket), waits
+// when the count says "not now", and sends a request again after Discord's 429.
+const rest = new REST({ api: config.upstreamUrl, version: '10' });
 rest.on('rateLimited', (info) =>
-  logger.info({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'waiting for a Discord rate limit'),
+  logger.debug({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'waiting for a Discord rate limit'),
 );
-const handle = proxyRequests(rest);
+
+/** Largest request body accepted: Discord's own upload limit for bots. */
+const MAX_BODY = 25 * 1024 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * @discordjs/proxy's `proxyRequests`, with one change: the body is read whole before it is queued,
+ * so a request that waited out a 429 is sent again with its body (proxyRequests streams the body
+ * through, and a second send would go out empty). The response side is @discordjs/proxy's own.
+ */
+async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://proxy');
+  const headers: Record<string, string> = {};
+  if (req.headers['content-type']) headers['Content-Type'] = req.headers['content-type'];
+  if (req.headers.authorization) headers.authorization = req.headers.authorization;
+  const reason = req.headers['x-audit-log-reason'];
+  if (typeof reason === 'string') headers['x-audit-log-reason'] = reason;
+  try {
+    const body = await readBody(req);
+    const response = await rest.queueRequest({
+      fullRoute: url.pathname.replace(/^\/api(\/v\d+)?/, '') as `/${string}`,
+      method: (req.method ?? 'GET') as RequestMethod,
+      ...(body.length > 0 ? { body, passThroughBody: true } : {}),
+      query: url.searchParams,
+      headers,
+      // The token travels in the forwarded header.
+      auth: false,
+    });
+    await populateSuccessfulResponse(res, response);
+  } catch (error) {
+    if (!populateErrorResponse(res, error)) throw error;
+  } finally {
+    res.end();
+  }
+}
+
 const server = createServer((req, res) => {
-  Promise.resolve(handle(req, res)).catch((err: unknown) => {
+  forward(req, res).catch((err: unknown) => {
     logger.error({ err, method: req.method }, 'proxied request failed');
     if (!res.headersSent) res.statusCode = 502;
     res.end();

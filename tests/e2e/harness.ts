@@ -38,6 +38,8 @@ export interface BotOverrides {
   random?: Random;
   storeUrl?: string;
   shards?: { ids: number[]; count: number };
+  /** Where the bot sends its REST requests (a REST proxy in front of the simulator); default the simulator. */
+  apiUrl?: string;
   pollEditIntervalMs?: number;
 }
 
@@ -52,6 +54,11 @@ export interface WorldOptions {
   pollEditIntervalMs?: number;
   /** Settings of the first bot process (for example the shards it runs). */
   firstBot?: BotOverrides;
+  /**
+   * Changes the world before the first bot connects (thousands of servers, say); what it returns is
+   * added to the first bot's settings (a REST proxy started meanwhile, for example).
+   */
+  beforeBot?: (sim: Simulator) => void | BotOverrides | Promise<void | BotOverrides>;
 }
 
 /**
@@ -76,7 +83,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const startBot: World['startBot'] = async (overrides = {}) => {
     const env: Record<string, string> = {
       DISCORD_TOKEN: sim.token,
-      DISCORD_API_URL: sim.apiUrl,
+      DISCORD_API_URL: overrides.apiUrl ?? sim.apiUrl,
       DISCORD_APPLICATION_ID: sim.applicationId,
       STORE_URL: overrides.storeUrl ?? storeUrl,
       LOG_LEVEL: 'debug',
@@ -100,7 +107,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     return bot;
   };
 
-  const bot = await startBot(options.firstBot);
+  const late = await options.beforeBot?.(sim);
+  const bot = await startBot({ ...options.firstBot, ...late });
   return {
     sim,
     guild,

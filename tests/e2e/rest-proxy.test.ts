@@ -58,7 +58,7 @@ describe('npm run rest-proxy', () => {
     await expect(anonymous.get(Routes.gatewayBot())).rejects.toThrow(/401|Unauthorized/);
   });
 
-  it('answers Discord’s 429 at once with Retry-After; the caller’s own client waits and sends it again', async () => {
+  it('waits out Discord’s 429 itself and sends the request again, body and all', async () => {
     const channelId = sim.channel(guild.id, 'general').id;
     sim.faults.rateLimit({ method: 'POST', route: `/channels/${channelId}/messages`, retryAfterSec: 1 });
     const rest = new REST({ api: proxyUrl, version: '10' }).setToken(sim.token);
