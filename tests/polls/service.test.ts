@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { RESULTS_LEASE_MS } from '../../src/polls/results.js';
 import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll, storedPoll, storedVotes } from './helpers.js';
 
 const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
@@ -438,6 +439,64 @@ describe('restarts', () => {
     expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
     expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });
     expect((await service.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('finish a close that a process claimed but died before storing: the poll is closed as claimed, and its results come once the claim would have lapsed', async () => {
+    const { service, restart, clock, publisher, store } = harness();
+    const poll = await startPoll(service, { durationMs: HOUR });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 2 });
+    await store.claimClose(poll, { closedAt: clock.now(), closeReason: 'manual', closedBy: STARTER });
+    await service.stop();
+    await clock.advance(2 * HOUR);
+
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 0, closed: 0 });
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', closeReason: 'manual', closedBy: STARTER });
+    expect(publisher.text(poll.messageId)).not.toMatch(/The favourite/);
+    await clock.advance(RESULTS_LEASE_MS);
+    await after.idle();
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });
+    expect((await after.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('take up a poll stored by an earlier version in one record with all its votes: it takes votes, shows them, and closes with the right results', async () => {
+    const { service, restart, clock, publisher, store, keyv } = harness();
+    const poll = await startPoll(service, { durationMs: 3 * HOUR });
+    await service.stop();
+    // The poll as the earlier version stored it: every vote inside the poll record.
+    const old = { ...(await store.getPoll(GUILD, poll.id))!, votes: { [MEMBER(1)]: ids[0]!, [MEMBER(2)]: ids[1]!, [MEMBER(3)]: ids[1]! } };
+    await keyv.set(`guild:${GUILD}:poll:${poll.id}`, old);
+
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 1, closed: 0 });
+    expect(await after.results({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2) })).toMatchObject({ myVote: ids[1], tally: { totalVoters: 3 } });
+    expect(await after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 1 })).toEqual({ outcome: 'changed', coupleId: ids[1], previous: ids[0] });
+    expect(await after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(4), index: 3 })).toEqual({ outcome: 'new', coupleId: ids[3] });
+    expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({
+      votes: { [MEMBER(1)]: ids[1], [MEMBER(2)]: ids[1], [MEMBER(3)]: ids[1], [MEMBER(4)]: ids[3] },
+      counts: { counts: [0, 3, 0, 1], voters: 4 },
+    });
+    expect(await keyv.get(`guild:${GUILD}:poll:${poll.id}`)).not.toHaveProperty('votes');
+
+    await clock.advanceTo(poll.closesAt);
+    await after.idle();
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite: \*\*Lee Dong Wook & Jung Ryeo Won\*\* with 3 votes \(75%\)/);
+    expect((await after.leaderboard(GUILD)).couples[ids[1]!]).toEqual({ votes: 3, wins: 1, polls: 1 });
+  });
+
+  it('close a poll stored by an earlier version whose deadline passed while the bot was down', async () => {
+    const { service, restart, clock, publisher, store, keyv } = harness();
+    const poll = await startPoll(service, { durationMs: HOUR });
+    await service.stop();
+    await keyv.set(`guild:${GUILD}:poll:${poll.id}`, { ...(await store.getPoll(GUILD, poll.id))!, votes: { [MEMBER(1)]: ids[2]!, [MEMBER(2)]: ids[2]! } });
+    await clock.advance(2 * HOUR);
+
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 0, closed: 1 });
+    expect(publisher.text(poll.messageId)).toMatch(/with 2 votes \(100%\)/);
+    expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({ poll: { status: 'closed', finalized: true }, votes: { [MEMBER(1)]: ids[2], [MEMBER(2)]: ids[2] } });
+    expect((await after.leaderboard(GUILD)).couples[ids[2]!]).toEqual({ votes: 2, wins: 1, polls: 1 });
   });
 
   it('restore only the servers they are given, each once', async () => {
