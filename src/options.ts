@@ -137,5 +137,5 @@ export function readFocused<const D extends CommandDefinition>(
   const focused = interaction.options.getFocused(true);
   const leaves = (data.options ?? []).flatMap((o) => (o.type === ApplicationCommandOptionType.Subcommand ? (o.options ?? []) : [o]));
   if (!leaves.some((o) => o.autocomplete === true && o.name === focused.name)) return undefined;
-  return { name: focused.name as AutocompleteName<D>, value: String(focused.value) };
+  return { name: focused.name, value: String(focused.value) };
 }

@@ -36,7 +36,7 @@ describe('discord publisher', () => {
 
   it('attaches the chart file and names it in the attachments', async () => {
     const { rest, calls } = fakeRest();
-    await createDiscordPublisher(rest as never).editMessage('1', '2', results);
+    await createDiscordPublisher(rest).editMessage('1', '2', results);
     expect(calls[0]?.options).toMatchObject({
       body: { attachments: [{ id: '0', filename: 'poll-x.png' }] },
       files: [{ name: 'poll-x.png', contentType: 'image/png', key: 'files[0]' }],
@@ -63,7 +63,7 @@ describe('discord publisher', () => {
         throw apiError(code, status);
       },
     });
-    const publisher = createDiscordPublisher(rest as never);
+    const publisher = createDiscordPublisher(rest);
     await expect(publisher.editMessage('1', '2', live)).resolves.toBe('gone');
     await expect(publisher.postMessage('1', live)).resolves.toEqual({ ok: false, reason: 'gone' });
   });

@@ -9,7 +9,7 @@ export interface SharedStore {
   readonly a: Keyv;
   readonly b: Keyv;
   /** Closes both connections (and removes a temporary SQLite file). */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 export interface Backend {

@@ -6,7 +6,7 @@ import type { MessageBody } from '../../src/replies/message.js';
 import * as poll from '../../src/replies/poll.js';
 import { sceneMessage } from '../../src/replies/scene.js';
 import { videoMessage } from '../../src/replies/video.js';
-import type { APIEmbed, APIInteractionResponseCallbackData, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
+import { ButtonStyle, type APIEmbed, type APIInteractionResponseCallbackData, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 
 const catalogue = loadCatalogue();
 
@@ -75,7 +75,7 @@ describe('the video reply', () => {
     const couple = catalogue.get('krystal-kang-min-hyuk')!;
     const buttons = videoMessage(couple, 'en', { url: 'https://tv.naver.com/v/1', pinnedBy: '1', pinnedAt: 0 }).components[0]!.components;
     expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Watch on Naver TV (pinned)', 'Search YouTube (English)', 'Search YouTube (Korean)']);
-    expect(buttons.every((b) => b.style === 5 && 'url' in b)).toBe(true);
+    expect(buttons.every((b) => b.style === ButtonStyle.Link && 'url' in b)).toBe(true);
   });
 
   it('says plainly that the default links are searches', () => {
