@@ -2,7 +2,7 @@ import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { describe, expect, it } from 'vitest';
 import { createDailyService } from '../../src/daily/service.js';
 import { createDailyStore } from '../../src/store/daily.js';
-import { BACKENDS, uniqueGuildId, type SharedStore } from '../support/backends.js';
+import { BACKENDS, type Backend, type SharedStore } from '../support/backends.js';
 import { CHANNEL, DAY, FakePublisher, HOUR, capturingLogger, catalogue, postedCouple, seeded } from './helpers.js';
 
 /** 09:00 UTC on 10 March 2026 = 18:00 in Seoul; the post is due at 20:00 Seoul time. */
@@ -35,15 +35,25 @@ async function walk(clock: ManualClock, ...times: number[]) {
   }
 }
 
+/** Runs `body` with a server set up (through the old process) and both processes started, then stops both. */
+async function withTwoProcesses(backend: Backend, body: (world: ReturnType<typeof twoProcesses> & { guildId: string }) => Promise<void>) {
+  const shared = backend.open();
+  const world = twoProcesses(shared);
+  const guildId = shared.guild();
+  try {
+    await world.old.configure(guildId, { channelId: CHANNEL, time: '20:00', timezone: 'Asia/Seoul', language: 'en' });
+    await Promise.all([world.old.start(), world.next.start()]);
+    await body({ ...world, guildId });
+  } finally {
+    await Promise.all([world.old.stop(), world.next.stop()]);
+    await shared.close();
+  }
+}
+
 describe.each(BACKENDS)('two processes that both own a server, on $name', (backend) => {
   describe.skipIf(backend.skip)('', () => {
-    it('post once a day, retries included', async () => {
-      const shared = backend.open();
-      const { clock, publisher, old, next } = twoProcesses(shared);
-      const guildId = uniqueGuildId();
-      try {
-        await old.configure(guildId, { channelId: CHANNEL, time: '20:00', timezone: 'Asia/Seoul', language: 'en' });
-        await Promise.all([old.start(), next.start()]);
+    it('post once a day, retries included', () =>
+      withTwoProcesses(backend, async ({ clock, publisher }) => {
         await walk(clock, SEOUL_20, SEOUL_20 + HOUR);
         // The second day's first attempt fails for a passing reason and is retried.
         publisher.outcomes.set(CHANNEL, [{ kind: 'transient', detail: '503' }]);
@@ -55,20 +65,10 @@ describe.each(BACKENDS)('two processes that both own a server, on $name', (backe
         // The retry resent the day's story.
         expect(postedCouple(publisher.attempts[2]!)).toBe(postedCouple(publisher.attempts[1]!));
         expect(new Set(publisher.delivered.map(postedCouple)).size).toBe(3);
-      } finally {
-        await Promise.all([old.stop(), next.stop()]);
-        await createDailyStore(shared.a).delete(guildId);
-        await shared.close();
-      }
-    });
+      }));
 
-    it('post once when a moderator asks for today’s story in one process as it falls due in the other', async () => {
-      const shared = backend.open();
-      const { clock, publisher, old, next } = twoProcesses(shared);
-      const guildId = uniqueGuildId();
-      try {
-        await old.configure(guildId, { channelId: CHANNEL, time: '20:00', timezone: 'Asia/Seoul', language: 'en' });
-        await Promise.all([old.start(), next.start()]);
+    it('post once when a moderator asks for today’s story in one process as it falls due in the other', () =>
+      withTwoProcesses(backend, async ({ clock, publisher, old, next, guildId }) => {
         await walk(clock, SEOUL_20 - 1);
         const [now] = await Promise.all([next.postNow(guildId), clock.advance(1)]);
         await walk(clock, SEOUL_20 + HOUR);
@@ -76,11 +76,6 @@ describe.each(BACKENDS)('two processes that both own a server, on $name', (backe
         expect(publisher.attempts).toHaveLength(1);
         expect(['posted', 'already-posted']).toContain(now.kind);
         expect((await old.status(guildId))?.schedule.lastPost).toMatchObject({ date: '2026-03-10', state: 'sent' });
-      } finally {
-        await Promise.all([old.stop(), next.stop()]);
-        await createDailyStore(shared.a).delete(guildId);
-        await shared.close();
-      }
-    });
+      }));
   });
 });

@@ -2,7 +2,7 @@ import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { describe, expect, it } from 'vitest';
 import { createPollService, type PollService } from '../../src/polls/service.js';
 import { createPollStore } from '../../src/store/polls.js';
-import { BACKENDS, uniqueGuildId, type SharedStore } from '../support/backends.js';
+import { BACKENDS, type Backend, type SharedStore } from '../support/backends.js';
 import { catalogue, CHANNEL, HOUR, MEMBER, MemoryPublisher, silent, START, STARTER } from './helpers.js';
 
 const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
@@ -25,14 +25,25 @@ async function pollWithVotes(service: PollService, guildId: string) {
   return poll;
 }
 
+type World = ReturnType<typeof twoProcesses> & { shared: SharedStore; guildId: string; poll: Awaited<ReturnType<typeof pollWithVotes>> };
+
+/** Runs `body` with a poll started (through the old process) and voted on, then stops both processes. */
+async function withTwoProcesses(backend: Backend, body: (world: World) => Promise<void>) {
+  const shared = backend.open();
+  const world = twoProcesses(shared);
+  const guildId = shared.guild();
+  try {
+    await body({ ...world, shared, guildId, poll: await pollWithVotes(world.old, guildId) });
+  } finally {
+    await Promise.all([world.old.stop(), world.next.stop()]);
+    await shared.close();
+  }
+}
+
 describe.each(BACKENDS)('two processes serving one server, on $name', (backend) => {
   describe.skipIf(backend.skip)('', () => {
-    it('close a poll at its deadline once: one results message, counted once in the leaderboard', async () => {
-      const shared = backend.open();
-      const { clock, publisher, old, next } = twoProcesses(shared);
-      const guildId = uniqueGuildId();
-      try {
-        const poll = await pollWithVotes(old, guildId);
+    it('close a poll at its deadline once: one results message, counted once in the leaderboard', () =>
+      withTwoProcesses(backend, async ({ shared, clock, publisher, old, next, guildId, poll }) => {
         // The new process starts while the old one still runs: both hold a deadline timer.
         expect(await next.start([guildId])).toEqual({ restored: 1, closed: 0 });
         await clock.advanceTo(poll.closesAt);
@@ -45,18 +56,10 @@ describe.each(BACKENDS)('two processes serving one server, on $name', (backend) 
         expect(board.couples[ids[1]!]).toEqual({ votes: 3, wins: 1, polls: 1 });
         expect(await createPollStore(shared.b).getPoll(guildId, poll.id)).toMatchObject({ status: 'closed', closeReason: 'deadline', finalized: true });
         expect(await createPollStore(shared.b).listOpenPolls(guildId)).toEqual([]);
-      } finally {
-        await Promise.all([old.stop(), next.stop()]);
-        await shared.close();
-      }
-    });
+      }));
 
-    it('close a poll once when a member closes it in one process as the deadline closes it in the other', async () => {
-      const shared = backend.open();
-      const { clock, publisher, old, next } = twoProcesses(shared);
-      const guildId = uniqueGuildId();
-      try {
-        const poll = await pollWithVotes(old, guildId);
+    it('close a poll once when a member closes it in one process as the deadline closes it in the other', () =>
+      withTwoProcesses(backend, async ({ shared, clock, publisher, old, next, guildId, poll }) => {
         await next.start([guildId]);
         await clock.advanceTo(poll.closesAt - 1);
         const [byHand] = await Promise.all([
@@ -72,18 +75,10 @@ describe.each(BACKENDS)('two processes serving one server, on $name', (backend) 
         if (byHand && typeof byHand === 'object' && 'outcome' in byHand && byHand.outcome === 'closed') expect(stored).toMatchObject({ closeReason: 'manual', closedBy: STARTER });
         else expect(stored).toMatchObject({ closeReason: 'deadline' });
         expect((await createPollStore(shared.b).getLeaderboard(guildId)).polls).toBe(1);
-      } finally {
-        await Promise.all([old.stop(), next.stop()]);
-        await shared.close();
-      }
-    });
+      }));
 
-    it('post the results of a close left unfinished once, when both start up and finish it at once', async () => {
-      const shared = backend.open();
-      const { publisher, old, next } = twoProcesses(shared);
-      const guildId = uniqueGuildId();
-      try {
-        const poll = await pollWithVotes(old, guildId);
+    it('post the results of a close left unfinished once, when both start up and finish it at once', () =>
+      withTwoProcesses(backend, async ({ shared, publisher, old, guildId, poll }) => {
         publisher.failEdits = new Error('Discord is down');
         publisher.failNextPost = new Error('Discord is down');
         expect(await old.close({ guildId, pollId: poll.id, userId: STARTER, canManageGuild: false })).toMatchObject({ outcome: 'closed', resultsMessageId: undefined });
@@ -99,10 +94,6 @@ describe.each(BACKENDS)('two processes serving one server, on $name', (backend) 
         expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
         expect((await createPollStore(shared.a).getLeaderboard(guildId)).polls).toBe(1);
         await Promise.all([again.old.stop(), again.next.stop()]);
-      } finally {
-        await Promise.all([old.stop(), next.stop()]);
-        await shared.close();
-      }
-    });
+      }));
   });
 });

@@ -8,6 +8,8 @@ import { openKeyv } from '../../src/store/keyv.js';
 export interface SharedStore {
   readonly a: Keyv;
   readonly b: Keyv;
+  /** A server id no other test run uses (the Redis database outlives runs); `close` removes its keys from Redis. */
+  readonly guild: () => string;
   /** Closes both connections (and removes a temporary SQLite file). */
   readonly close: () => Promise<void>;
 }
@@ -19,13 +21,45 @@ export interface Backend {
   open(): SharedStore;
 }
 
-function both(a: Keyv, b: Keyv, after: () => void = () => undefined): SharedStore {
+let counter = 0;
+
+function uniqueGuildId(): string {
+  counter += 1;
+  return String(BigInt(Date.now()) * 1_000_000n + BigInt(process.pid % 1000) * 1000n + BigInt(counter));
+}
+
+interface RedisClient {
+  scan(cursor: string, options: { MATCH: string; COUNT: number }): Promise<{ cursor: string | number; keys: string[] }>;
+  unlink(keys: string[]): Promise<number>;
+}
+
+/** Removes every key of the given servers from Redis, and nothing else. */
+async function forgetGuilds(keyv: Keyv, guilds: readonly string[]): Promise<void> {
+  const client = await (keyv.store as { getClient(): Promise<RedisClient> }).getClient();
+  for (const guildId of guilds) {
+    let cursor = '0';
+    do {
+      const page = await client.scan(cursor, { MATCH: `*guild:${guildId}:*`, COUNT: 1_000 });
+      cursor = String(page.cursor);
+      if (page.keys.length) await client.unlink(page.keys);
+    } while (cursor !== '0');
+  }
+}
+
+function both(a: Keyv, b: Keyv, options: { redis?: boolean; after?: () => void } = {}): SharedStore {
+  const guilds: string[] = [];
   return {
     a,
     b,
+    guild() {
+      const id = uniqueGuildId();
+      guilds.push(id);
+      return id;
+    },
     async close() {
+      if (options.redis) await forgetGuilds(a, guilds);
       await Promise.all([a.disconnect(), b.disconnect()]);
-      after();
+      options.after?.();
     },
   };
 }
@@ -50,7 +84,7 @@ export const BACKENDS: readonly Backend[] = [
     open() {
       const dir = mkdtempSync(join(tmpdir(), 'kiss-shared-'));
       const url = `sqlite://${join(dir, 'bot.sqlite')}`;
-      return both(openKeyv(url), openKeyv(url), () => rmSync(dir, { recursive: true, force: true }));
+      return both(openKeyv(url), openKeyv(url), { after: () => rmSync(dir, { recursive: true, force: true }) });
     },
   },
   {
@@ -58,15 +92,8 @@ export const BACKENDS: readonly Backend[] = [
     skip: !process.env.TEST_REDIS_URL,
     open() {
       const url = process.env.TEST_REDIS_URL ?? '';
-      return both(openKeyv(url), openKeyv(url));
+      return both(openKeyv(url), openKeyv(url), { redis: true });
     },
   },
 ];
 
-let counter = 0;
-
-/** A server id no other test run uses (the Redis database outlives runs). */
-export function uniqueGuildId(): string {
-  counter += 1;
-  return String(BigInt(Date.now()) * 1_000_000n + BigInt(process.pid % 1000) * 1000n + BigInt(counter));
-}
