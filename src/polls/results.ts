@@ -139,6 +139,8 @@ export class ResultsPoster {
     });
     await this.deps.openPolls.remove(guildId, pollId);
     logger.info({ guildId, pollId, voters: tally.totalVoters, winners: tally.winners }, 'poll results recorded');
+    // The server's polls that expired since (with their voters' ids) leave the store for good.
+    await store.deleteExpired(guildId).catch((err: unknown) => logger.warn({ guildId, err }, 'deleting expired polls failed; the next close tries again'));
     return resultsMessageId;
   }
 

@@ -139,6 +139,39 @@ export async function setIfAbsent<T>(keyv: Keyv, key: string, value: T, ttlMs?: 
 }
 
 /**
+ * Deletes the keys starting with `prefix` whose value has expired. Redis drops expired keys itself
+ * and Keyv deletes an expired value it reads, but SQLite keeps the row of a key nobody reads again
+ * (a past day's claim, a finished poll's votes): this removes them from the file. SQLite: one
+ * DELETE over the key range (an index range of the primary key); memory: a pass over the Map.
+ */
+export async function deleteExpired(keyv: Keyv, prefix: string): Promise<void> {
+  const store: unknown = keyv.store;
+  const now = Date.now();
+  const from = keyvPrefix(keyv) + prefix;
+
+  if (isSqlite(store)) {
+    const table = sqliteTable(store);
+    // Every key with the prefix sorts at or after it and before the prefix with its last character bumped.
+    const to = from.slice(0, -1) + String.fromCharCode(from.charCodeAt(from.length - 1) + 1);
+    await store.query(
+      `DELETE FROM ${table} WHERE key >= ? AND key < ? AND (CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END) < ?`,
+      from,
+      to,
+      now,
+    );
+    return;
+  }
+
+  if (store instanceof Map) {
+    const map = store as Map<string, unknown>;
+    for (const [key, raw] of [...map.entries()]) {
+      if (typeof key !== 'string' || !key.startsWith(from) || (await isLive(keyv, raw, now))) continue;
+      if (map.get(key) === raw) map.delete(key);
+    }
+  }
+}
+
+/**
  * Writes every entry at once: a reader (in any process) sees all of them or none. SQLite: one
  * `INSERT … SELECT FROM json_each(?)` upsert; Redis: one MULTI (on a cluster, one per hash slot);
  * memory: one synchronous pass over the Map.

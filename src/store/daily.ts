@@ -1,7 +1,7 @@
 import type Keyv from 'keyv';
 import { z } from 'zod';
 import { CHANNEL_PERMISSIONS, type DailySchedule } from '../daily/schedule.js';
-import { isRedis, isSqlite, keyvPrefix, redisPrefix, setIfAbsent, sqliteTable } from './atomic.js';
+import { deleteExpired, isRedis, isSqlite, keyvPrefix, redisPrefix, setIfAbsent, sqliteTable } from './atomic.js';
 import { guildKey } from './keys.js';
 
 /**
@@ -29,7 +29,8 @@ export interface DailyStore {
   list(options?: ListOptions): AsyncIterable<readonly StoredSchedule[]>;
   /**
    * Claims attempt `attempt` (1 for the first) at the post for local `date`: of every holder, in
-   * any process, exactly one gets true (again, if it asks again). Claims expire after a few days.
+   * any process, exactly one gets true (again, if it asks again). Claims expire after a few days,
+   * and a server's expired claims are deleted when it claims a new day.
    */
   claimPost(guildId: string, date: string, attempt: number, claim: PostClaim): Promise<boolean>;
 }
@@ -146,7 +147,11 @@ export function createDailyStore(keyv: Keyv): DailyStore {
     },
     async claimPost(guildId, date, attempt, claim) {
       const key = guildKey(guildId, 'daily-post', date, String(attempt));
-      if (await setIfAbsent(keyv, key, claim, POST_CLAIM_TTL_MS)) return true;
+      if (await setIfAbsent(keyv, key, claim, POST_CLAIM_TTL_MS)) {
+        // The server's claims of past days have expired: a few rows, removed once a day.
+        if (attempt === 1) await deleteExpired(keyv, guildKey(guildId, 'daily-post', ''));
+        return true;
+      }
       return (await keyv.get<PostClaim>(key))?.holder === claim.holder;
     },
     async *list({ include, onInvalid } = {}) {

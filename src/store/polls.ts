@@ -2,7 +2,7 @@ import type Keyv from 'keyv';
 import { addPollResult, EMPTY_LEADERBOARD, type Leaderboard } from '../polls/leaderboard.js';
 import type { CloseReason, Poll } from '../polls/model.js';
 import { countVotes, noVotes, type Tally, type VoteCounts } from '../polls/tally.js';
-import { setAll, setIfAbsent, type Entry } from './atomic.js';
+import { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
 import { guildKey } from './keys.js';
 
 /** An entry of a server's open-poll index: enough to restore its deadline timer at start-up. */
@@ -71,6 +71,11 @@ export interface PollStore {
   /** Changes a stored poll's record; undefined (and nothing written) when there is no such poll. */
   updatePoll(guildId: string, pollId: string, change: (poll: Poll) => Poll): Promise<Poll | undefined>;
   deletePoll(guildId: string, pollId: string): Promise<void>;
+  /**
+   * Deletes the server's poll keys that have expired: finished polls with their counts, votes and
+   * claims (Redis drops them itself; an SQLite file keeps them until then).
+   */
+  deleteExpired(guildId: string): Promise<void>;
   /**
    * Claims the close of a poll: of every caller, in any process, exactly one wins. The close
    * returned is the winner's (this caller's when it won).
@@ -187,6 +192,7 @@ export function createPollStore(keyv: Keyv, options: { closedPollTtlMs?: number 
     async deletePoll(guildId, pollId) {
       await keyv.deleteMany([pollKey(guildId, pollId), tallyKey(guildId, pollId)]);
     },
+    deleteExpired: (guildId) => deleteExpired(keyv, guildKey(guildId, 'poll', '')),
     async claimClose(poll, close) {
       const key = closeKey(poll.guildId, poll.id);
       if (await setIfAbsent(keyv, key, close, afterDeadline(poll))) return { won: true, close };

@@ -90,6 +90,14 @@ describe('the daily store', () => {
     expect(await store.claimPost(guild(1), '2026-03-11', 1, claim(loser))).toBe(true);
     expect(await store.claimPost(guild(2), '2026-03-10', 1, claim(loser))).toBe(true);
     expect(await keyv.get(guildKey(guild(1), 'daily-post', '2026-03-10', '1'))).toEqual(claim(winner));
+    // Claiming a new day deletes the server's expired claims from the store itself.
+    const store2 = keyv.store as Map<string, unknown>;
+    await keyv.set(guildKey(guild(1), 'daily-post', '2026-02-01', '1'), claim('old'), 1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(store2.has(`keyv:${guildKey(guild(1), 'daily-post', '2026-02-01', '1')}`)).toBe(true);
+    expect(await store.claimPost(guild(1), '2026-03-12', 1, claim(loser))).toBe(true);
+    expect(store2.has(`keyv:${guildKey(guild(1), 'daily-post', '2026-02-01', '1')}`)).toBe(false);
+    expect(store2.has(`keyv:${guildKey(guild(1), 'daily-post', '2026-03-10', '1')}`)).toBe(true);
     await store.save(guild(3), schedule(3));
     expect([...(await listAll(store)).keys()]).toEqual([guild(3)]);
   });

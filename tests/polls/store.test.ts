@@ -69,6 +69,13 @@ describe('poll store', () => {
     expect(await store.getCounted('g1', 'BBBBBBBBBB')).toMatchObject({ counts: { counts: [0, 1], voters: 1 } });
     expect(await keyv.get('guild:g1:poll:BBBBBBBBBB:vote:m')).toBe('b');
     expect((await store.getLeaderboard('g1')).couples.b).toEqual({ votes: 1, wins: 1, polls: 1 });
+    // Expired keys stay in the store until read, or until deleted: then they are gone for good.
+    const keys = () => [...(keyv.store as Map<string, unknown>).keys()].filter((k) => k.includes(':poll:')).sort();
+    await keyv.set('guild:g1:poll:CCCCCCCCCC:vote:m', 'a', 1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(keys()).toContain('keyv:guild:g1:poll:CCCCCCCCCC:vote:m');
+    await store.deleteExpired('g1');
+    expect(keys()).toEqual(['keyv:guild:g1:poll:BBBBBBBBBB', 'keyv:guild:g1:poll:BBBBBBBBBB:tally', 'keyv:guild:g1:poll:BBBBBBBBBB:vote:m']);
   });
 
   it('adds a poll to the leaderboard once', async () => {

@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
-import { setAll, setIfAbsent } from '../../src/store/atomic.js';
+import { deleteExpired, setAll, setIfAbsent } from '../../src/store/atomic.js';
 import { BACKENDS } from '../support/backends.js';
 
 /** Keys unique to this run: the Redis database is shared, and never flushed. */
@@ -68,6 +68,31 @@ describe.each(BACKENDS)('atomic writes on $name', (backend) => {
         await close();
       }
     });
+  });
+});
+
+describe.each(BACKENDS.filter((b) => b.name !== 'Redis (TEST_REDIS_URL)'))('deleting expired keys on $name (Redis expires keys itself)', (backend) => {
+  it('removes the expired values under a prefix from the store itself, and nothing else', async () => {
+    const { a, close } = backend.open();
+    try {
+      const base = fresh();
+      await a.set(`${base}:p:gone`, 1, 1);
+      await a.set(`${base}:p:live`, 2, 60_000);
+      await a.set(`${base}:p:kept`, 3);
+      await a.set(`${base}:q:gone`, 4, 1);
+      await a.set(`${base}:p`, 5, 1);
+      await new Promise((r) => setTimeout(r, 10));
+      await deleteExpired(a, `${base}:p:`);
+      const stored = async () => {
+        const store: unknown = a.store;
+        if (store instanceof Map) return [...(store as Map<string, unknown>).keys()].filter((k) => k.includes(base)).sort();
+        const rows = await (store as { query: (sql: string, ...args: unknown[]) => Promise<Array<{ key: string }>> }).query('SELECT key FROM keyv WHERE key LIKE ? ORDER BY key', `%${base}%`);
+        return rows.map((r) => r.key);
+      };
+      expect(await stored()).toEqual([`kiss:${base}:p`, `kiss:${base}:p:kept`, `kiss:${base}:p:live`, `kiss:${base}:q:gone`]);
+    } finally {
+      await close();
+    }
   });
 });
 
