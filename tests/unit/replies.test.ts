@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ButtonStyle } from 'discord-api-types/v10';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { dailyPostMessage } from '../../src/replies/daily-post.js';
 import { postNowReply, savedReply, statusReply } from '../../src/replies/daily.js';
@@ -6,7 +7,7 @@ import type { MessageBody } from '../../src/replies/message.js';
 import * as poll from '../../src/replies/poll.js';
 import { sceneMessage } from '../../src/replies/scene.js';
 import { videoMessage } from '../../src/replies/video.js';
-import { ButtonStyle, type APIEmbed, type APIInteractionResponseCallbackData, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
+import type { APIEmbed, APIInteractionResponseCallbackData, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 
 const catalogue = loadCatalogue();
 
