@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Keyv from 'keyv';
+import Keyv, { type DeserializedData } from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EMPTY_ROUND } from '../../src/daily/rotation.js';
 import type { DailySchedule } from '../../src/daily/schedule.js';
@@ -67,7 +67,7 @@ describe('the daily store', () => {
   });
 
   it('reads records written with another serializer through Keyv\'s own', async () => {
-    const keyv = new Keyv({ serialize: (data) => `v1|${JSON.stringify(data)}`, deserialize: (text: string) => JSON.parse(text.slice(3)) as { value: never } });
+    const keyv = new Keyv({ serialize: (data) => `v1|${JSON.stringify(data)}`, deserialize: <T>(text: string) => JSON.parse(text.slice(3)) as DeserializedData<T> });
     const store = await fill(keyv, 5);
     const listed = await listAll(store);
     expect(listed.size).toBe(5);

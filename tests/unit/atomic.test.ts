@@ -1,4 +1,4 @@
-import Keyv from 'keyv';
+import Keyv, { type DeserializedData } from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { deleteExpired, setAll, setIfAbsent } from '../../src/store/atomic.js';
 import { BACKENDS } from '../support/backends.js';
@@ -98,7 +98,7 @@ describe.each(BACKENDS.filter((b) => b.name !== 'Redis (TEST_REDIS_URL)'))('dele
 
 describe('atomic writes through Keyv’s own key prefix and serializer', () => {
   it('use a custom serializer, so Keyv reads the values back', async () => {
-    const keyv = new Keyv({ serialize: (data) => `v1|${JSON.stringify(data)}`, deserialize: (text: string) => JSON.parse(text.slice(3)) as { value: never } });
+    const keyv = new Keyv({ serialize: (data) => `v1|${JSON.stringify(data)}`, deserialize: <T>(text: string) => JSON.parse(text.slice(3)) as DeserializedData<T> });
     expect(await setIfAbsent(keyv, 'k', { a: 1 }, 60_000)).toBe(true);
     expect(await setIfAbsent(keyv, 'k', { a: 2 }, 60_000)).toBe(false);
     await setAll(keyv, [{ key: 'm', value: [1] }]);
