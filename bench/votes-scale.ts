@@ -48,8 +48,8 @@ type PollStore = PollStoreModule.PollStore;
 const catalogue = loadCatalogue();
 const logger = createLogger({ level: 'silent' });
 const SIZES = [100, 10_000, 100_000];
-const ROUNDS = 7;
-const VOTES_PER_ROUND = 40;
+const ROUNDS = 9;
+const VOTES_PER_ROUND = 100;
 const BURST = 1_000;
 const BURST_EXISTING = 50_000;
 const BURST_ROUNDS = 3;
@@ -104,42 +104,45 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 /**
- * One vote at a time by members who had not voted, each awaited (a batch of one); then they
- * withdraw again, so every round starts from the same number of voters. Returns ms per vote per round.
+ * One round on one poll: votes by members who had not voted, one at a time, each awaited (a batch
+ * of one); then they withdraw again, so every round starts from the same number of voters.
+ * Returns the ms per vote.
  */
-async function perVote(bench: Bench, guildId: string, pollId: string, base: number): Promise<number[]> {
-  const rounds: number[] = [];
-  for (let round = 0; round < ROUNDS + 1; round++) {
-    const ids = Array.from({ length: VOTES_PER_ROUND }, (_, i) => member(base + 1 + round * VOTES_PER_ROUND + i));
-    const started = performance.now();
-    for (const [i, userId] of ids.entries()) await bench.service.vote({ guildId, pollId, userId, index: i % 4 });
-    const elapsed = (performance.now() - started) / VOTES_PER_ROUND;
-    for (const userId of ids) await bench.service.withdraw({ guildId, pollId, userId });
-    // The first round warms the connection and the caches up; it is not counted.
-    if (round > 0) rounds.push(elapsed);
-  }
-  return rounds;
+async function round(bench: Bench, guildId: string, pollId: string, firstId: number): Promise<number> {
+  const ids = Array.from({ length: VOTES_PER_ROUND }, (_, i) => member(firstId + i));
+  const started = performance.now();
+  for (const [i, userId] of ids.entries()) await bench.service.vote({ guildId, pollId, userId, index: i % 4 });
+  const elapsed = (performance.now() - started) / VOTES_PER_ROUND;
+  for (const userId of ids) await bench.service.withdraw({ guildId, pollId, userId });
+  return elapsed;
 }
 
 async function scaleOn(label: string, url: () => string, cleanup: (keyv: Keyv, guilds: string[]) => Promise<void>) {
-  console.log(`\n(a) one vote, on ${label} (${ROUNDS} rounds of ${VOTES_PER_ROUND} votes; median, min–max per vote):`);
-  const medians: number[] = [];
+  console.log(`\n(a) one vote, on ${label} (${ROUNDS} rounds of ${VOTES_PER_ROUND} votes per size, the sizes taking turns; median, min–max per vote):`);
+  const polls = [];
   for (const size of SIZES) {
     const bench = open(url());
     const seedStart = performance.now();
-    const { guildId, pollId } = await seededPoll(bench, size);
-    const seedMs = performance.now() - seedStart;
-    const rounds = await perVote(bench, guildId, pollId, size);
-    const stored = await bench.store.getCounted(guildId, pollId);
-    if (stored?.counts.voters !== size) throw new Error(`the poll ended with ${stored?.counts.voters} voters, wanted ${size}`);
-    medians.push(median(rounds));
-    console.log(`  ${String(size).padStart(7)} voters: ${ms(median(rounds))}  (${ms(Math.min(...rounds))} – ${ms(Math.max(...rounds))}; seeded in ${(seedMs / 1000).toFixed(1)} s)`);
-    await bench.service.stop();
-    await cleanup(bench.keyv, [guildId]);
-    await bench.keyv.disconnect();
+    polls.push({ size, bench, ...(await seededPoll(bench, size)), seedMs: performance.now() - seedStart, rounds: [] as number[] });
   }
-  const ratio = medians.at(-1)! / medians[0]!;
-  console.log(`  ratio ${SIZES.at(-1)} / ${SIZES[0]} voters: ${ratio.toFixed(2)}× (goal ≤ 1.5×)${ratio <= 1.5 ? '' : '  ← over the goal'}`);
+  // The sizes take turns, so drifting load on the machine touches them alike; round 0 warms up and is not counted.
+  for (let r = 0; r <= ROUNDS; r++) {
+    for (const p of polls) {
+      const perVote = await round(p.bench, p.guildId, p.pollId, p.size + 1 + r * VOTES_PER_ROUND);
+      if (r > 0) p.rounds.push(perVote);
+    }
+  }
+  for (const p of polls) {
+    const stored = await p.bench.store.getCounted(p.guildId, p.pollId);
+    if (stored?.counts.voters !== p.size) throw new Error(`the poll ended with ${stored?.counts.voters} voters, wanted ${p.size}`);
+    console.log(`  ${String(p.size).padStart(7)} voters: ${ms(median(p.rounds))}  (${ms(Math.min(...p.rounds))} – ${ms(Math.max(...p.rounds))}; seeded in ${(p.seedMs / 1000).toFixed(1)} s)`);
+    await p.bench.service.stop();
+    await cleanup(p.bench.keyv, [p.guildId]);
+    await p.bench.keyv.disconnect();
+  }
+  const medians = polls.map((p) => median(p.rounds));
+  const ratio = Math.max(...medians) / Math.min(...medians);
+  console.log(`  largest / smallest median: ${ratio.toFixed(2)}× (goal ≤ 1.5×)${ratio <= 1.5 ? '' : '  ← over the goal'}`);
 }
 
 /** 1,000 members voting at once on a poll with 50,000 voters: ms until every vote is answered. */
