@@ -16,6 +16,7 @@ import { castVote } from '../src/polls/model.js';
 import type { PollPublisher } from '../src/polls/publisher.js';
 import { KeyedQueue } from '../src/keyed-queue.js';
 import { createPollService } from '../src/polls/service.js';
+import { moveVote } from '../src/polls/tally.js';
 import { openKeyv } from '../src/store/keyv.js';
 import { createPollStore } from '../src/store/polls.js';
 
@@ -51,10 +52,10 @@ async function run(dir: string, label: string, votes: (service: ReturnType<typeo
   // Let the coalesced live edits run, as if 10 s passed.
   await clock.advance(10_000);
   await service.idle();
-  const stored = await store.getPoll(GUILD, poll.id);
+  const stored = await store.getCounted(GUILD, poll.id);
   await service.stop();
   await keyv.disconnect();
-  return { ms, counted: Object.keys(stored?.votes ?? {}).length, edits: counts.edits };
+  return { ms, counted: stored?.counts.voters ?? 0, edits: counts.edits };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'poll-bench-'));
@@ -65,9 +66,14 @@ try {
     await Promise.all(
       Array.from({ length: VOTES }, (_, i) =>
         queue.run(pollId, async () => {
-          const poll = await store.getPoll(GUILD, pollId);
-          const change = castVote(poll!, userId(i), poll!.coupleIds[i % poll!.coupleIds.length]!, Date.UTC(2025, 0, 1));
-          if (change.ok) await store.savePoll(change.poll);
+          const snapshot = (await store.read(GUILD, pollId, [userId(i)]))!;
+          const { poll } = snapshot;
+          const previous = snapshot.votes.get(userId(i));
+          const change = castVote(poll, previous, poll.coupleIds[i % poll.coupleIds.length]!, Date.UTC(2025, 0, 1));
+          if (change.ok && change.outcome !== 'same') {
+            const counts = moveVote(snapshot.counts, poll.coupleIds, previous, change.coupleId);
+            await store.write(snapshot, { counts, votes: new Map([[userId(i), change.coupleId]]) });
+          }
         }),
       ),
     );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
@@ -95,6 +96,7 @@ const RECHECK_AFTER_ERROR_MS = 5 * 60 * 1000;
 
 type Claim = { readonly kind: 'claimed'; readonly schedule: DailySchedule; readonly post: LastPost };
 type NoClaim =
+  /** Not due yet, or another process claimed the post: `schedule` says when to look again. */
   | { readonly kind: 'not-due'; readonly schedule: DailySchedule }
   | { readonly kind: 'not-configured' }
   | { readonly kind: 'off'; readonly reason: DisabledReason | undefined; readonly channelId: string }
@@ -111,6 +113,8 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   const retryBase = deps.retryBaseMs ?? 30_000;
   const retryMax = deps.retryMaxMs ?? 30 * 60_000;
   const lock = new KeyedQueue();
+  /** This service's id in the store's post claims. */
+  const holder = randomUUID();
   let started = false;
 
   const scheduler = new DueScheduler({
@@ -160,6 +164,13 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
       round = pick.round;
       const date = trigger === 'now' ? localDate(now, schedule.timezone) : plan.date;
       post = { date, coupleId: pick.id, state: 'sending', attempts: 1, claimedAt: now };
+    }
+    // The store's claim makes the post exactly once even when another process also thinks it owns
+    // this server (a rolling deploy): only the winner records and sends it.
+    if (!(await store.claimPost(guildId, post.date, post.attempts, { holder, coupleId: post.coupleId, claimedAt: now }))) {
+      logger.info({ guildId, date: post.date, attempt: post.attempts }, 'daily post claimed by another process; not posting');
+      const elsewhere: DailySchedule = { ...schedule, lastPost: { ...post, state: 'sending' } };
+      return trigger === 'now' ? { kind: 'already-posted', next: planNext(elsewhere, now) } : { kind: 'not-due', schedule: elsewhere };
     }
     const claimed: DailySchedule = { ...schedule, lastPost: post, round };
     await store.save(guildId, claimed);

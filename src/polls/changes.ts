@@ -6,6 +6,7 @@ import { Batcher, type BatchOutcome } from './batcher.js';
 import { pollKey } from './ids.js';
 import type { LiveEdits } from './live-edits.js';
 import { acceptsVotes, castVote, closePoll, mayClose, withdrawVote, type CloseReason, type Poll } from './model.js';
+import { moveVote } from './tally.js';
 
 export type VoteReceipt =
   | { readonly outcome: 'new' | 'same'; readonly coupleId: string }
@@ -36,8 +37,9 @@ const fail = <R>(error: unknown): BatchOutcome<R> => ({ ok: false, error });
 
 /**
  * Votes, withdrawals and closes of one poll, in order: the changes that arrive while the poll is
- * busy are applied together, with one read and one write, and each is stored before it is answered.
- * A refused change (closed poll, bad choice, not allowed) rejects with a UserError.
+ * busy are applied together, with one read (the poll, its counts and the members the batch
+ * touches) and one atomic write, and each is stored before it is answered. A refused change
+ * (closed poll, bad choice, not allowed) rejects with a UserError.
  */
 export class PollChanges {
   readonly #batcher: Batcher<PollOp, Outcome>;
@@ -67,47 +69,86 @@ export class PollChanges {
     const first = ops[0];
     if (!first) return [];
     const { store, clock } = this.deps;
-    let poll = await store.getPoll(first.guildId, first.pollId);
+    const snapshot = await store.read(first.guildId, first.pollId, ops.flatMap((op) => (op.kind === 'close' ? [] : [op.userId])));
+    if (!snapshot) return ops.map(() => fail(new UserError('poll.errors.unknownPoll')));
     const now = clock.now();
-    let changed = false;
-    let votesChanged = false;
-    const outcomes = ops.map((op): BatchOutcome<Outcome> => {
-      if (!poll) return fail(new UserError('poll.errors.unknownPoll'));
+    let poll = snapshot.poll;
+    let counts = snapshot.counts;
+    /** The votes of the members this batch touches, as they stand after each change. */
+    const votes = new Map(snapshot.votes);
+    const changedVotes = new Map<string, string | undefined>();
+    let pollChanged = false;
+    const setVote = (userId: string, previous: string | undefined, coupleId: string | undefined) => {
+      counts = moveVote(counts, poll.coupleIds, previous, coupleId);
+      votes.set(userId, coupleId);
+      changedVotes.set(userId, coupleId);
+    };
+
+    const outcomes: Array<BatchOutcome<Outcome>> = [];
+    for (const op of ops) {
       switch (op.kind) {
         case 'vote': {
-          if (!acceptsVotes(poll, now)) return fail(new UserError('poll.errors.closed'));
-          const coupleId = Number.isInteger(op.index) ? poll.coupleIds[op.index] : undefined;
-          if (coupleId === undefined) return fail(new UserError('poll.errors.badChoice'));
-          const change = castVote(poll, op.userId, coupleId, now);
-          if (!change.ok) return fail(new UserError(change.reason === 'closed' ? 'poll.errors.closed' : 'poll.errors.badChoice'));
-          if (change.outcome !== 'same') {
-            poll = change.poll;
-            changed = votesChanged = true;
+          if (!acceptsVotes(poll, now)) {
+            outcomes.push(fail(new UserError('poll.errors.closed')));
+            break;
           }
-          return ok(change.outcome === 'changed' ? { outcome: 'changed', coupleId, previous: change.previous } : { outcome: change.outcome, coupleId });
+          const coupleId = Number.isInteger(op.index) ? poll.coupleIds[op.index] : undefined;
+          const change = coupleId === undefined ? undefined : castVote(poll, votes.get(op.userId), coupleId, now);
+          if (!change?.ok) {
+            outcomes.push(fail(new UserError(change?.reason === 'closed' ? 'poll.errors.closed' : 'poll.errors.badChoice')));
+            break;
+          }
+          if (change.outcome !== 'same') setVote(op.userId, votes.get(op.userId), change.coupleId);
+          outcomes.push(ok(change.outcome === 'changed' ? { outcome: 'changed', coupleId: change.coupleId, previous: change.previous } : { outcome: change.outcome, coupleId: change.coupleId }));
+          break;
         }
         case 'withdraw': {
-          const change = withdrawVote(poll, op.userId, now);
-          if (!change.ok) return fail(new UserError('poll.errors.closed'));
-          if (change.outcome === 'none') return ok({ outcome: 'none' });
-          poll = change.poll;
-          changed = votesChanged = true;
-          return ok({ outcome: 'withdrawn', previous: change.previous });
+          const change = withdrawVote(poll, votes.get(op.userId), now);
+          if (!change.ok) {
+            outcomes.push(fail(new UserError('poll.errors.closed')));
+          } else if (change.outcome === 'none') {
+            outcomes.push(ok({ outcome: 'none' }));
+          } else {
+            setVote(op.userId, change.previous, undefined);
+            outcomes.push(ok({ outcome: 'withdrawn', previous: change.previous }));
+          }
+          break;
         }
         case 'close': {
-          if (poll.status === 'closed') return ok({ outcome: 'already-closed', poll });
-          if (op.reason === 'manual' && !mayClose(poll, op.userId ?? '', op.canManageGuild ?? false)) {
-            return fail(new UserError('poll.errors.notAllowed'));
+          if (poll.status === 'closed') {
+            outcomes.push(ok({ outcome: 'already-closed', poll }));
+            break;
           }
-          const change = closePoll(poll, now, op.reason, op.reason === 'manual' ? op.userId : undefined);
+          if (op.reason === 'manual' && !mayClose(poll, op.userId ?? '', op.canManageGuild ?? false)) {
+            outcomes.push(fail(new UserError('poll.errors.notAllowed')));
+            break;
+          }
+          const { change, store } = await this.#claimClose(poll, now, op.reason, op.reason === 'manual' ? op.userId : undefined);
+          outcomes.push(ok(change));
           poll = change.poll;
-          changed = true;
-          return ok({ outcome: 'closed', poll });
+          pollChanged ||= store;
+          break;
         }
       }
-    });
-    if (changed && poll) await store.savePoll(poll);
-    if (votesChanged && poll?.status === 'open' && !poll.hideCounts) this.deps.liveEdits.touch(key);
+    }
+    if (changedVotes.size || pollChanged) {
+      await store.write(snapshot, { poll: pollChanged ? poll : undefined, counts: changedVotes.size ? counts : undefined, votes: changedVotes });
+    }
+    if (changedVotes.size && poll.status === 'open' && !poll.hideCounts) this.deps.liveEdits.touch(key);
     return outcomes;
+  }
+
+  /**
+   * Closes the poll through the store's close claim, so that of several processes closing it at
+   * once (a rolling deploy, where two think they serve the server) exactly one closes it. The one
+   * that loses stores the winner's close only if the poll still shows open (the winner died
+   * before storing it); `store` says whether the poll record is to be written.
+   */
+  async #claimClose(poll: Poll, now: number, reason: CloseReason, by: string | undefined): Promise<{ change: CloseChange; store: boolean }> {
+    const claim = await this.deps.store.claimClose(poll, { closedAt: now, closeReason: reason, closedBy: by });
+    if (claim.won) return { change: { outcome: 'closed', poll: closePoll(poll, now, reason, by).poll }, store: true };
+    const stored = await this.deps.store.getPoll(poll.guildId, poll.id);
+    if (stored?.status === 'closed') return { change: { outcome: 'already-closed', poll: stored }, store: false };
+    return { change: { outcome: 'already-closed', poll: { ...poll, status: 'closed', ...claim.close } }, store: true };
   }
 }

@@ -13,7 +13,7 @@ import { pollMessage } from '../replies/poll.js';
 import { MAX_COUPLES, MAX_QUESTION_LENGTH, MIN_COUPLES, newPoll, type Poll } from './model.js';
 import type { OpenPolls } from './open-polls.js';
 import type { PollPublisher } from './publisher.js';
-import { tallyPoll } from './tally.js';
+import { noVotes, tallyCounts } from './tally.js';
 
 export interface CreatePollInput {
   readonly guildId: string;
@@ -75,7 +75,7 @@ export class PollCreator {
 
     let posted;
     try {
-      posted = await publisher.postMessage(poll.channelId, pollMessage(poll, tallyPoll(poll), catalogue));
+      posted = await publisher.postMessage(poll.channelId, pollMessage(poll, tallyCounts(poll.coupleIds, noVotes(poll.coupleIds.length)), catalogue));
     } catch (err) {
       await openPolls.discard(poll);
       throw err;
@@ -86,7 +86,9 @@ export class PollCreator {
     }
     const messageId = posted.messageId;
     const shown = await queue.run(pollKey(poll.guildId, poll.id), async () => {
-      const withMessage: Poll = { ...((await store.getPoll(poll.guildId, poll.id)) ?? poll), messageId };
+      const updated = await store.updatePoll(poll.guildId, poll.id, (stored) => ({ ...stored, messageId }));
+      if (updated) return updated;
+      const withMessage: Poll = { ...poll, messageId };
       await store.savePoll(withMessage);
       return withMessage;
     });

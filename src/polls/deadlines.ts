@@ -11,7 +11,7 @@ export interface DeadlinesDeps {
   readonly logger: Logger;
   readonly timers: KeyedTimers;
   readonly changes: Pick<PollChanges, 'close'>;
-  readonly results: Pick<ResultsPoster, 'finalize'>;
+  readonly results: Pick<ResultsPoster, 'finalize' | 'finalizeLater'>;
 }
 
 /** Node timers cannot wait longer than about 24.8 days; longer waits are done in steps. */
@@ -39,12 +39,17 @@ export class Deadlines {
   /**
    * Closes a poll whose deadline has passed and posts its results. True when this call closed it;
    * false when it was closed already, or closing failed (logged: the next start-up tries again).
+   * A poll another process closed meanwhile gets its results from that process; this one looks
+   * again later in case that process died before posting them.
    */
   async closeNow(guildId: string, pollId: string): Promise<boolean> {
     const { changes, results, logger } = this.deps;
     try {
       const result = await changes.close({ guildId, pollId, reason: 'deadline' });
-      if (result.outcome !== 'closed') return false;
+      if (result.outcome !== 'closed') {
+        if (!result.poll.finalized) results.finalizeLater(guildId, pollId);
+        return false;
+      }
       logger.info({ guildId, pollId }, 'poll closed at its deadline');
       await results.finalize(guildId, pollId);
       return true;

@@ -12,9 +12,10 @@ export type PollStatus = 'open' | 'closed';
 export type CloseReason = 'deadline' | 'manual';
 
 /**
- * One favourite-kiss poll, as stored. Plain data: every change is a pure function below that
- * returns a new poll. `votes` maps a member id to the id of the couple they chose; it never leaves
- * the bot (replies show only counts, and each member only their own vote).
+ * One favourite-kiss poll, as stored. Plain data: every change is a pure function below. The votes
+ * are not part of it: each member's vote and the counts are stored beside it (see store/polls.ts),
+ * so a vote costs the same however many members voted. A vote never leaves the bot (replies show
+ * only counts, and each member only their own vote).
  */
 export interface Poll {
   readonly id: string;
@@ -34,7 +35,6 @@ export interface Poll {
   readonly createdAt: number;
   readonly closesAt: number;
   readonly status: PollStatus;
-  readonly votes: Readonly<Record<string, string>>;
   readonly closedAt?: number | undefined;
   readonly closeReason?: CloseReason | undefined;
   readonly closedBy?: string | undefined;
@@ -79,7 +79,6 @@ export function newPoll(input: NewPoll): { ok: true; poll: Poll } | { ok: false;
       createdAt: input.createdAt,
       closesAt: input.createdAt + input.durationMs,
       status: 'open',
-      votes: {},
     },
   };
 }
@@ -90,39 +89,33 @@ export function acceptsVotes(poll: Poll, now: number): boolean {
 }
 
 export type VoteChange =
-  | { ok: true; poll: Poll; outcome: 'new' | 'same'; coupleId: string }
-  | { ok: true; poll: Poll; outcome: 'changed'; coupleId: string; previous: string }
+  | { ok: true; outcome: 'new' | 'same'; coupleId: string }
+  | { ok: true; outcome: 'changed'; coupleId: string; previous: string }
   | { ok: false; reason: 'closed' | 'not-a-candidate' };
 
-/** One vote per member: a vote for another couple replaces the member's earlier one. */
-export function castVote(poll: Poll, userId: string, coupleId: string, now: number): VoteChange {
+/**
+ * One vote per member: a vote for another couple replaces the member's earlier one (`previous`,
+ * the couple they chose before, if any).
+ */
+export function castVote(poll: Poll, previous: string | undefined, coupleId: string, now: number): VoteChange {
   if (!acceptsVotes(poll, now)) return { ok: false, reason: 'closed' };
   if (!poll.coupleIds.includes(coupleId)) return { ok: false, reason: 'not-a-candidate' };
-  const previous = Object.hasOwn(poll.votes, userId) ? poll.votes[userId] : undefined;
-  if (previous === coupleId) return { ok: true, poll, outcome: 'same', coupleId };
-  const next: Poll = { ...poll, votes: { ...poll.votes, [userId]: coupleId } };
-  return previous === undefined
-    ? { ok: true, poll: next, outcome: 'new', coupleId }
-    : { ok: true, poll: next, outcome: 'changed', coupleId, previous };
+  if (previous === coupleId) return { ok: true, outcome: 'same', coupleId };
+  return previous === undefined ? { ok: true, outcome: 'new', coupleId } : { ok: true, outcome: 'changed', coupleId, previous };
 }
 
-export type WithdrawChange =
-  | { ok: true; poll: Poll; outcome: 'withdrawn'; previous: string }
-  | { ok: true; poll: Poll; outcome: 'none' }
-  | { ok: false; reason: 'closed' };
+export type WithdrawChange = { ok: true; outcome: 'withdrawn'; previous: string } | { ok: true; outcome: 'none' } | { ok: false; reason: 'closed' };
 
-/** Removes the member's vote, if they have one. */
-export function withdrawVote(poll: Poll, userId: string, now: number): WithdrawChange {
+/** Removes the member's vote (`previous`), if they have one. */
+export function withdrawVote(poll: Poll, previous: string | undefined, now: number): WithdrawChange {
   if (!acceptsVotes(poll, now)) return { ok: false, reason: 'closed' };
-  if (!Object.hasOwn(poll.votes, userId)) return { ok: true, poll, outcome: 'none' };
-  const { [userId]: previous, ...rest } = poll.votes;
-  return { ok: true, poll: { ...poll, votes: rest }, outcome: 'withdrawn', previous: previous as string };
+  return previous === undefined ? { ok: true, outcome: 'none' } : { ok: true, outcome: 'withdrawn', previous };
 }
 
-export type CloseChange = { outcome: 'closed'; poll: Poll } | { outcome: 'already-closed'; poll: Poll };
+export type CloseChange<P extends Poll = Poll> = { outcome: 'closed'; poll: P } | { outcome: 'already-closed'; poll: P };
 
 /** Closes an open poll; closing a closed poll changes nothing. */
-export function closePoll(poll: Poll, at: number, reason: CloseReason, by?: string): CloseChange {
+export function closePoll<P extends Poll>(poll: P, at: number, reason: CloseReason, by?: string): CloseChange<P> {
   if (poll.status === 'closed') return { outcome: 'already-closed', poll };
   return { outcome: 'closed', poll: { ...poll, status: 'closed', closedAt: at, closeReason: reason, closedBy: by } };
 }

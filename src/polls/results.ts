@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Language } from '../i18n/index.js';
 import type { KeyedQueue } from '../keyed-queue.js';
@@ -10,7 +11,7 @@ import { candidateName, chartFileName, questionText, resultsMessage } from '../r
 import type { Poll } from './model.js';
 import type { OpenPolls } from './open-polls.js';
 import type { OutgoingFile, PollMessagePayload, PollPublisher } from './publisher.js';
-import { tallyPoll, type Tally } from './tally.js';
+import { tallyCounts, type Tally } from './tally.js';
 import type { KeyedTimers } from './timers.js';
 
 export type RenderChart = (tally: Tally, labels: readonly string[], lang: Language, options?: ChartOptions) => Buffer;
@@ -33,14 +34,26 @@ export interface ResultsDeps {
 const RESULT_RETRIES_MS = [60_000, 5 * 60_000, 30 * 60_000];
 
 /**
+ * How long the claim to post a poll's results holds: far longer than posting takes, and the wait
+ * before another process finishes the job of one that died holding it.
+ */
+export const RESULTS_LEASE_MS = 5 * 60_000;
+
+/**
  * The end of a closed poll, done once: counts it in the leaderboard, replaces the poll message with
  * the results (or posts them anew when the message is gone), then marks the poll finished and takes
  * it off the server's open list. When posting fails for another reason, the poll stays unfinished;
  * it is tried again a few times, then at the next start-up.
+ *
+ * Posting is claimed in the store first, so that when two processes both serve the server (a rolling
+ * deploy) only one posts; the other looks again once the claim would have lapsed, and finds the poll
+ * finished, or finishes it if the holder died.
  */
 export class ResultsPoster {
   readonly #running = new Map<string, Promise<string | undefined>>();
   readonly #attempts = new Map<string, number>();
+  /** Who holds a results claim: this poster (one per service instance). */
+  readonly #holder = randomUUID();
 
   constructor(private readonly deps: ResultsDeps) {}
 
@@ -58,6 +71,18 @@ export class ResultsPoster {
     return work;
   }
 
+  /**
+   * Finishes a closed poll later, unless it is finished by then: for a close that another process
+   * made (it posts the results; this is in case it died first).
+   */
+  finalizeLater(guildId: string, pollId: string): void {
+    if (!this.#running.has(pollKey(guildId, pollId))) this.#lookAgain(guildId, pollId);
+  }
+
+  #lookAgain(guildId: string, pollId: string): void {
+    this.deps.timers.set(`results:${pollKey(guildId, pollId)}`, RESULTS_LEASE_MS, () => this.finalize(guildId, pollId));
+  }
+
   /** Whether results are being posted. */
   get busy(): boolean {
     return this.#running.size > 0;
@@ -72,10 +97,20 @@ export class ResultsPoster {
     const { store, logger, publisher, queue } = this.deps;
     const key = pollKey(guildId, pollId);
     await this.deps.liveEdits.stop(key);
-    const poll = await store.getPoll(guildId, pollId);
-    if (!poll || poll.status !== 'closed') return undefined;
+    const seen = await store.getPoll(guildId, pollId);
+    if (!seen || seen.status !== 'closed') return undefined;
+    if (seen.finalized) return seen.resultsMessageId;
+    if (!(await store.claimResults(guildId, pollId, this.#holder, RESULTS_LEASE_MS))) {
+      logger.info({ guildId, pollId }, 'poll results are being posted by another process');
+      this.#lookAgain(guildId, pollId);
+      return undefined;
+    }
+    // Read again under the claim: the counts as they are now, and a poll finished meanwhile stays so.
+    const counted = await store.getCounted(guildId, pollId);
+    if (!counted) return undefined;
+    const { poll } = counted;
     if (poll.finalized) return poll.resultsMessageId;
-    const tally = tallyPoll(poll);
+    const tally = tallyCounts(poll.coupleIds, counted.counts);
     await queue.run(serverKey(guildId), () => store.addToLeaderboard(guildId, pollId, tally));
     const payload = this.#render(poll, tally);
     let resultsMessageId: string | undefined;
@@ -91,16 +126,21 @@ export class ResultsPoster {
         else logger.warn({ guildId, pollId, channelId: poll.channelId }, 'cannot post poll results in the channel; the result is recorded in the leaderboard');
       }
     } catch (err) {
+      await store.releaseResults(guildId, pollId, this.#holder).catch((releaseErr: unknown) => logger.warn({ guildId, pollId, err: releaseErr }, 'releasing the results claim failed; it lapses by itself'));
       this.#retryLater(guildId, pollId, err);
       return undefined;
     }
     this.#attempts.delete(key);
+    // The claim is kept until it lapses: a process that read the poll before this finished cannot post again.
     await queue.run(key, async () => {
-      const latest = (await store.getPoll(guildId, pollId)) ?? poll;
-      await store.savePoll({ ...latest, finalized: true, resultsMessageId });
+      if (!(await store.updatePoll(guildId, pollId, (latest) => ({ ...latest, finalized: true, resultsMessageId })))) {
+        await store.savePoll({ ...poll, finalized: true, resultsMessageId });
+      }
     });
     await this.deps.openPolls.remove(guildId, pollId);
     logger.info({ guildId, pollId, voters: tally.totalVoters, winners: tally.winners }, 'poll results recorded');
+    // The server's polls that expired since (with their voters' ids) leave the store for good.
+    await store.deleteExpired(guildId).catch((err: unknown) => logger.warn({ guildId, err }, 'deleting expired polls failed; the next close tries again'));
     return resultsMessageId;
   }
 

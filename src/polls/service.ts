@@ -1,6 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
+import { UserError } from '../errors.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type { Logger } from '../logger.js';
 import type { PollStore } from '../store/polls.js';
@@ -17,7 +18,7 @@ import { OpenPolls } from './open-polls.js';
 import type { PollPublisher } from './publisher.js';
 import { PollRestorer, type StartReport } from './restore.js';
 import { ResultsPoster, type RenderChart } from './results.js';
-import { tallyPoll, type Tally } from './tally.js';
+import { tallyCounts, type Tally } from './tally.js';
 import { KeyedTimers } from './timers.js';
 
 export type { CreatePollInput, StartReport, VoteReceipt, WithdrawReceipt };
@@ -97,9 +98,10 @@ export function createPollService(deps: PollServiceDeps): PollService {
     deps.editIntervalMs ?? 2000,
     async (key) => {
       const { guildId, pollId } = pollOfKey(key);
-      const poll = await store.getPoll(guildId, pollId);
-      if (!poll || poll.status !== 'open' || !poll.messageId) return 'ok';
-      const result = await publisher.editMessage(poll.channelId, poll.messageId, pollMessage(poll, tallyPoll(poll), catalogue));
+      const counted = await store.getCounted(guildId, pollId);
+      const poll = counted?.poll;
+      if (!counted || !poll || poll.status !== 'open' || !poll.messageId) return 'ok';
+      const result = await publisher.editMessage(poll.channelId, poll.messageId, pollMessage(poll, tallyCounts(poll.coupleIds, counted.counts), catalogue));
       if (result === 'gone') logger.info({ guildId, pollId }, 'poll message is gone; live counts stop');
       return result;
     },
@@ -152,8 +154,10 @@ export function createPollService(deps: PollServiceDeps): PollService {
     },
 
     async results({ guildId, pollId, userId }) {
-      const poll = await openPolls.resolve(guildId, pollId);
-      return { poll, tally: tallyPoll(poll), myVote: Object.hasOwn(poll.votes, userId) ? poll.votes[userId] : undefined };
+      const { id } = await openPolls.resolve(guildId, pollId);
+      const snapshot = await store.read(guildId, id, [userId]);
+      if (!snapshot) throw new UserError('poll.errors.unknownPoll');
+      return { poll: snapshot.poll, tally: tallyCounts(snapshot.poll.coupleIds, snapshot.counts), myVote: snapshot.votes.get(userId) };
     },
 
     leaderboard: (guildId) => store.getLeaderboard(guildId),

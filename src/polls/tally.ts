@@ -1,5 +1,3 @@
-import type { Poll } from './model.js';
-
 export interface TallyRow {
   readonly coupleId: string;
   readonly votes: number;
@@ -16,20 +14,57 @@ export interface Tally {
   readonly winners: readonly string[];
 }
 
-/** Counts a poll's votes. Votes for a couple that is not a candidate (never stored) are ignored. */
-export function tallyPoll(poll: Pick<Poll, 'coupleIds' | 'votes'>): Tally {
-  const counts = new Map(poll.coupleIds.map((id) => [id, 0]));
-  for (const coupleId of Object.values(poll.votes)) {
-    const count = counts.get(coupleId);
-    if (count !== undefined) counts.set(coupleId, count + 1);
+/**
+ * A poll's vote counts, as stored beside it: constant in size however many members voted, so
+ * live counts, results and the leaderboard never read the votes themselves.
+ */
+export interface VoteCounts {
+  /** Votes per candidate, in the poll's order. */
+  readonly counts: readonly number[];
+  /** Members who have a vote (each member counts once): the sum of `counts`. */
+  readonly voters: number;
+}
+
+/** The counts of a poll nobody voted in yet. */
+export function noVotes(candidates: number): VoteCounts {
+  return { counts: Array.from({ length: candidates }, () => 0), voters: 0 };
+}
+
+/** Counts members' votes (member id → couple id). Votes for a couple that is not a candidate are ignored. */
+export function countVotes(coupleIds: readonly string[], votes: Readonly<Record<string, string>>): VoteCounts {
+  const index = new Map(coupleIds.map((id, i) => [id, i]));
+  const counts = coupleIds.map(() => 0);
+  for (const coupleId of Object.values(votes)) {
+    const i = index.get(coupleId);
+    if (i !== undefined) counts[i] = (counts[i] ?? 0) + 1;
   }
-  const votes = [...counts.values()];
+  return { counts, voters: counts.reduce((a, b) => a + b, 0) };
+}
+
+/** The counts after one member's vote went from `from` to `to` (undefined: no vote). */
+export function moveVote(counts: VoteCounts, coupleIds: readonly string[], from: string | undefined, to: string | undefined): VoteCounts {
+  const next = [...counts.counts];
+  const out = from === undefined ? -1 : coupleIds.indexOf(from);
+  const into = to === undefined ? -1 : coupleIds.indexOf(to);
+  if (out >= 0) next[out] = Math.max(0, (next[out] ?? 0) - 1);
+  if (into >= 0) next[into] = (next[into] ?? 0) + 1;
+  return { counts: next, voters: next.reduce((a, b) => a + b, 0) };
+}
+
+/** The tally of a poll's counts. */
+export function tallyCounts(coupleIds: readonly string[], { counts }: VoteCounts): Tally {
+  const votes = coupleIds.map((_, i) => counts[i] ?? 0);
   const totalVoters = votes.reduce((a, b) => a + b, 0);
   const percents = sharePercents(votes);
-  const rows = [...counts.keys()].map((coupleId, i) => ({ coupleId, votes: votes[i] ?? 0, percent: percents[i] ?? 0 }));
+  const rows = coupleIds.map((coupleId, i) => ({ coupleId, votes: votes[i] ?? 0, percent: percents[i] ?? 0 }));
   const best = Math.max(0, ...votes);
   const winners = best > 0 ? rows.filter((r) => r.votes === best).map((r) => r.coupleId) : [];
   return { rows, totalVoters, winners };
+}
+
+/** Counts members' votes (member id → couple id) into a tally. Votes for a couple that is not a candidate are ignored. */
+export function tallyPoll({ coupleIds, votes }: { coupleIds: readonly string[]; votes: Readonly<Record<string, string>> }): Tally {
+  return tallyCounts(coupleIds, countVotes(coupleIds, votes));
 }
 
 /**

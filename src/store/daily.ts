@@ -1,12 +1,15 @@
 import type Keyv from 'keyv';
 import { z } from 'zod';
 import { CHANNEL_PERMISSIONS, type DailySchedule } from '../daily/schedule.js';
+import { deleteExpired, isRedis, isSqlite, keyvPrefix, redisPrefix, setIfAbsent, sqliteTable } from './atomic.js';
 import { guildKey } from './keys.js';
 
 /**
  * The daily-post schedules: one record per server at `guild:<id>:daily`, which holds its settings,
- * its rotation and the claim of the last post. Each record is written whole by the one process
- * that owns the server, so a claim is a single atomic write.
+ * its rotation and the last post, written whole by the process that owns the server. Beside it,
+ * each attempt at a day's post is claimed once at `guild:<id>:daily-post:<date>:<attempt>` (an
+ * atomic set-if-absent), so that two processes that both think they own the server (a rolling
+ * deploy) never both post: one wins the claim, the other leaves the day alone.
  *
  * Start-up must find every configured server. There is deliberately no shared index key: a list
  * that every process read-modify-writes loses updates when several processes (Redis) change it at
@@ -24,7 +27,24 @@ export interface DailyStore {
    * `onInvalid` hears about records that cannot be read, which are skipped.
    */
   list(options?: ListOptions): AsyncIterable<readonly StoredSchedule[]>;
+  /**
+   * Claims attempt `attempt` (1 for the first) at the post for local `date`: of every holder, in
+   * any process, exactly one gets true (again, if it asks again). Claims expire after a few days,
+   * and a server's expired claims are deleted when it claims a new day.
+   */
+  claimPost(guildId: string, date: string, attempt: number, claim: PostClaim): Promise<boolean>;
 }
+
+/** A claim of a day's post. */
+export interface PostClaim {
+  /** Who claims: one id per daily service, so a claim whose schedule could not be saved can be taken up again. */
+  readonly holder: string;
+  readonly coupleId: string;
+  readonly claimedAt: number;
+}
+
+/** How long a day's claim is kept: past the end of that local day in every zone. */
+const POST_CLAIM_TTL_MS = 3 * 24 * 60 * 60 * 1000;
 
 export interface ListOptions {
   readonly include?: (guildId: string) => boolean;
@@ -125,6 +145,15 @@ export function createDailyStore(keyv: Keyv): DailyStore {
     async delete(guildId) {
       return keyv.delete(guildKey(guildId, KIND));
     },
+    async claimPost(guildId, date, attempt, claim) {
+      const key = guildKey(guildId, 'daily-post', date, String(attempt));
+      if (await setIfAbsent(keyv, key, claim, POST_CLAIM_TTL_MS)) {
+        // The server's claims of past days have expired: a few rows, removed once a day.
+        if (attempt === 1) await deleteExpired(keyv, guildKey(guildId, 'daily-post', ''));
+        return true;
+      }
+      return (await keyv.get<PostClaim>(key))?.holder === claim.holder;
+    },
     async *list({ include, onInvalid } = {}) {
       const now = Date.now();
       for await (const page of scanEntries(keyv)) {
@@ -154,40 +183,8 @@ export function createDailyStore(keyv: Keyv): DailyStore {
 /** A stored value: the raw text as the store holds it, or a value Keyv already decoded. */
 export type Stored = { readonly raw: string } | { readonly value: unknown };
 
-interface SqliteAdapter {
-  query: (sql: string, ...args: unknown[]) => Promise<Array<{ key: string; value: string }>>;
-  opts: { dialect?: string; table?: string };
-}
-
-interface RedisNode {
-  scan(cursor: string, options: { MATCH: string; COUNT: number }): Promise<{ cursor: string | number; keys: string[] }>;
-}
-
-interface RedisAdapter {
-  getMasterNodes(): Promise<RedisNode[]>;
-  /** MGET of full keys, split by slot on a cluster. */
-  mget(keys: string[]): Promise<Array<string | undefined>>;
-  namespace?: string | undefined;
-  keyPrefixSeparator?: string;
-}
-
-function isSqlite(store: unknown): store is SqliteAdapter {
-  const s = store as Partial<SqliteAdapter> | undefined;
-  return typeof s?.query === 'function' && s.opts?.dialect === 'sqlite';
-}
-
-function isRedis(store: unknown): store is RedisAdapter {
-  const s = store as Partial<RedisAdapter> | undefined;
-  return typeof s?.getMasterNodes === 'function' && typeof s.mget === 'function';
-}
-
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]]/g, (c) => `[${c}]`);
-}
-
-/** The prefix Keyv itself puts before every key (`kiss:` unless `useKeyPrefix` is off). */
-function keyvPrefix(keyv: Keyv): string {
-  return keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:` : '';
 }
 
 /** Every daily record as [key without prefixes, stored value], in pages, in as few round trips as the store allows. */
@@ -197,13 +194,12 @@ export async function* scanEntries(keyv: Keyv): AsyncGenerator<Array<[string, St
   const strip = (key: string, extra = 0) => key.slice(prefix.length + extra);
 
   if (isSqlite(store)) {
-    const table = (store.opts.table ?? 'keyv').replace(/"/g, '""');
     // Keyset pages along the primary key: each page is one index seek, and memory stays at one page.
-    const sql = `SELECT key, value FROM "${table}" WHERE key > ? AND key GLOB ? ORDER BY key LIMIT ${BATCH}`;
+    const sql = `SELECT key, value FROM ${sqliteTable(store)} WHERE key > ? AND key GLOB ? ORDER BY key LIMIT ${BATCH}`;
     const glob = `${escapeGlob(prefix)}${KEY_GLOB}`;
     let after = '';
     for (;;) {
-      const rows = await store.query(sql, after, glob);
+      const rows = (await store.query(sql, after, glob)) as Array<{ key: string; value: string }>;
       if (!rows.length) return;
       yield rows.map((row): [string, Stored] => [strip(row.key), { raw: row.value }]);
       after = (rows.at(-1) as { key: string }).key;
@@ -211,7 +207,7 @@ export async function* scanEntries(keyv: Keyv): AsyncGenerator<Array<[string, St
   }
 
   if (isRedis(store)) {
-    const storePrefix = store.namespace ? `${store.namespace}${store.keyPrefixSeparator ?? '::'}` : '';
+    const storePrefix = redisPrefix(store);
     const match = `${escapeGlob(storePrefix + prefix)}${KEY_GLOB}`;
     for (const node of await store.getMasterNodes()) {
       let cursor = '0';

@@ -1,9 +1,11 @@
 import type Keyv from 'keyv';
+import { setIfAbsent } from './atomic.js';
 import { createDailyStore, type DailyStore } from './daily.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
 
+export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
 export { openKeyv } from './keyv.js';
 export { scopeOf, type Scope } from './keys.js';
 export type { PinnedLink } from './videos.js';
@@ -17,6 +19,12 @@ export interface Store {
   readonly videos: VideoStore;
   readonly polls: PollStore;
   readonly daily: DailyStore;
+  /**
+   * Sets `key` to `value` only if it holds nothing, or only an expired value: of any callers, in
+   * any process sharing the store, exactly one gets true (see atomic.ts). A claim such as a shard's
+   * identify bucket is `store.setIfAbsent(key, Date.now(), ttlMs)`; `keyv.get` reads the value back.
+   */
+  setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
   /** Closes the underlying connection (SQLite file or Redis). */
   close(): Promise<void>;
 }
@@ -27,6 +35,7 @@ export function createStore(keyv: Keyv): Store {
     videos: createVideoStore(keyv),
     polls: createPollStore(keyv),
     daily: createDailyStore(keyv),
+    setIfAbsent: (key, value, ttlMs) => setIfAbsent(keyv, key, value, ttlMs),
     close: () => keyv.disconnect(),
   };
 }

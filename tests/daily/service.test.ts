@@ -306,6 +306,25 @@ describe('failures', () => {
     expect(h.lines.find((l) => l.msg === 'daily schedules loaded')).toMatchObject({ owned: 2, scheduled: 1, invalid: 2 });
   });
 
+  it('posts later the same day when the claimed post could not be recorded (the store failed once)', async () => {
+    const h = harness(MORNING);
+    await h.service.start();
+    await h.set(GUILD, {});
+    const realSave = h.store.save.bind(h.store);
+    let failedOnce = false;
+    h.store.save = async (guildId, schedule) => {
+      if (schedule.lastPost?.state === 'sending' && !failedOnce) {
+        failedOnce = true;
+        throw new Error('SQLITE_BUSY');
+      }
+      return realSave(guildId, schedule);
+    };
+    await h.clock.advanceTo(SEOUL_20 + 6 * MINUTE);
+    expect(h.publisher.attempts).toHaveLength(1);
+    expect(h.publisher.delivered).toHaveLength(1);
+    expect(failedOnce).toBe(true);
+  });
+
   it('survives a publisher that throws, and a store that fails once', async () => {
     const h = harness(MORNING);
     await h.service.start();

@@ -74,6 +74,34 @@ describe('the daily store', () => {
     expect(listed.get(guild(3))).toEqual(schedule(3));
   });
 
+  it('claims each attempt at a day’s post for one holder only, and lists no claim as a schedule', async () => {
+    const keyv = new Keyv();
+    const store = createDailyStore(keyv);
+    const claim = (holder: string) => ({ holder, coupleId: 'a', claimedAt: 1 });
+    const first = await Promise.all([store.claimPost(guild(1), '2026-03-10', 1, claim('x')), store.claimPost(guild(1), '2026-03-10', 1, claim('y'))]);
+    expect(first.filter(Boolean)).toHaveLength(1);
+    const winner = first[0] ? 'x' : 'y';
+    const loser = first[0] ? 'y' : 'x';
+    // The winner may ask again (its schedule could not be saved); nobody else may.
+    expect(await store.claimPost(guild(1), '2026-03-10', 1, claim(winner))).toBe(true);
+    expect(await store.claimPost(guild(1), '2026-03-10', 1, claim(loser))).toBe(false);
+    // Another attempt, day or server is another claim.
+    expect(await store.claimPost(guild(1), '2026-03-10', 2, claim(loser))).toBe(true);
+    expect(await store.claimPost(guild(1), '2026-03-11', 1, claim(loser))).toBe(true);
+    expect(await store.claimPost(guild(2), '2026-03-10', 1, claim(loser))).toBe(true);
+    expect(await keyv.get(guildKey(guild(1), 'daily-post', '2026-03-10', '1'))).toEqual(claim(winner));
+    // Claiming a new day deletes the server's expired claims from the store itself.
+    const store2 = keyv.store as Map<string, unknown>;
+    await keyv.set(guildKey(guild(1), 'daily-post', '2026-02-01', '1'), claim('old'), 1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(store2.has(`keyv:${guildKey(guild(1), 'daily-post', '2026-02-01', '1')}`)).toBe(true);
+    expect(await store.claimPost(guild(1), '2026-03-12', 1, claim(loser))).toBe(true);
+    expect(store2.has(`keyv:${guildKey(guild(1), 'daily-post', '2026-02-01', '1')}`)).toBe(false);
+    expect(store2.has(`keyv:${guildKey(guild(1), 'daily-post', '2026-03-10', '1')}`)).toBe(true);
+    await store.save(guild(3), schedule(3));
+    expect([...(await listAll(store)).keys()]).toEqual([guild(3)]);
+  });
+
   it('lists every schedule in an in-memory store, and nothing else', async () => {
     const store = await fill(new Keyv(), 50);
     const listed = await listAll(store);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import command from '../../commands/kiss-poll.js';
 import { CoupleSearch } from '../../src/catalogue/search.js';
 import type { AppContext } from '../../src/context.js';
-import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, refusal, silent, STARTER } from './helpers.js';
+import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, refusal, silent, STARTER, storedPoll } from './helpers.js';
 
 const search = new CoupleSearch(catalogue);
 const CAN_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles;
@@ -133,7 +133,7 @@ describe('poll buttons', () => {
   }
 
   it('answer each vote privately, in the member’s language', async () => {
-    const { ctx, poll, store } = await withPoll();
+    const { ctx, poll, keyv } = await withPoll();
     const first = button(`poll:vote:${poll.id}:0`, { userId: MEMBER(1), locale: 'ko' });
     await first.run(ctx);
     expect(first.calls).toEqual([['reply', { content: '**박보검 & 김유정**에 투표했어요.', flags: MessageFlags.Ephemeral }]]);
@@ -143,7 +143,7 @@ describe('poll buttons', () => {
     const withdraw = button(`poll:withdraw:${poll.id}`, { userId: MEMBER(1) });
     await withdraw.run(ctx);
     expect(withdraw.calls[0]?.[1].content).toBe('Your vote for **Seo In Guk & Jung Eun Ji** was withdrawn.');
-    expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({});
+    expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({ votes: {}, counts: { counts: [0, 0], voters: 0 } });
   });
 
   it.each([
@@ -152,10 +152,10 @@ describe('poll buttons', () => {
     ['an unknown poll', () => 'poll:vote:Zzzzzzzzzz:0', 'poll.errors.unknownPoll'],
     ['a position past the candidates', (id: string) => `poll:vote:${id}:7`, 'poll.errors.badChoice'],
   ])('answer %s clearly and change nothing', async (_, make, key) => {
-    const { ctx, poll, store } = await withPoll();
-    const before = await store.getPoll(GUILD, poll.id);
+    const { ctx, poll, keyv } = await withPoll();
+    const before = await storedPoll(keyv, GUILD, poll.id);
     expect(await refusal(button(make(poll.id), { userId: MEMBER(1) }).run(ctx))).toBe(key);
-    expect(await store.getPoll(GUILD, poll.id)).toEqual(before);
+    expect(await storedPoll(keyv, GUILD, poll.id)).toEqual(before);
   });
 
   it('treat a poll of another server as unknown', async () => {

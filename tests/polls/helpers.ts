@@ -85,7 +85,7 @@ export interface Harness {
   publisher: MemoryPublisher;
   service: PollService;
   /** A second service over the same Keyv, clock and publisher: the bot after a restart. */
-  restart(overrides?: Partial<PollServiceDeps>): PollService;
+  restart: (overrides?: Partial<PollServiceDeps>) => PollService;
 }
 
 export function harness(overrides: Partial<PollServiceDeps> = {}): Harness {
@@ -104,6 +104,29 @@ export function harness(overrides: Partial<PollServiceDeps> = {}): Harness {
     ...more,
   });
   return { keyv, store, clock, publisher, service: createPollService(deps()), restart: (more) => createPollService(deps(more)) };
+}
+
+/**
+ * The votes stored for a poll (member id → couple id): every member's key, found in the in-memory
+ * store's Map and read back through Keyv (withdrawn and expired votes are left out).
+ */
+export async function storedVotes(keyv: Keyv, guildId: string, pollId: string): Promise<Record<string, string>> {
+  const prefix = `guild:${guildId}:poll:${pollId}:vote:`;
+  const namespace = keyv.namespace ? `${keyv.namespace}:` : '';
+  const votes: Record<string, string> = {};
+  for (const key of [...(keyv.store as Map<string, unknown>).keys()]) {
+    const bare = key.slice(namespace.length);
+    if (!bare.startsWith(prefix)) continue;
+    const value = await keyv.get<string | null>(bare);
+    if (typeof value === 'string') votes[bare.slice(prefix.length)] = value;
+  }
+  return votes;
+}
+
+/** Everything stored about a poll: its record, its counts and every member's vote. */
+export async function storedPoll(keyv: Keyv, guildId: string, pollId: string) {
+  const counted = await createPollStore(keyv).getCounted(guildId, pollId);
+  return counted && { ...counted, votes: await storedVotes(keyv, guildId, pollId) };
 }
 
 /** Starts a poll with sensible defaults. */

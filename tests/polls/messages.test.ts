@@ -10,10 +10,13 @@ import { catalogue } from './helpers.js';
 const allIds = catalogue.couples.map((c) => c.id);
 const CLOSES = Date.UTC(2025, 0, 2, 12, 0, 0);
 
-function poll(overrides: Partial<Poll> = {}, coupleIds: readonly string[] = allIds.slice(0, 4)): Poll {
+/** A poll with its members' votes beside it (member id → couple id), to tally. */
+type Voted = Poll & { votes: Record<string, string> };
+
+function poll(overrides: Partial<Voted> = {}, coupleIds: readonly string[] = allIds.slice(0, 4)): Voted {
   const built = newPoll({ id: 'AbCdEfGh12', guildId: '1', channelId: '2', starterId: '42', coupleIds, hideCounts: false, lang: 'en', createdAt: CLOSES - 86_400_000, durationMs: 86_400_000 });
   if (!built.ok) throw new Error(built.reason);
-  return { ...built.poll, ...overrides };
+  return { ...built.poll, votes: {}, ...overrides };
 }
 
 /** 20 candidates: the catalogue's ten, and ten ids that left the catalogue since. */

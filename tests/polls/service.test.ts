@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { tallyPoll } from '../../src/polls/tally.js';
-import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll } from './helpers.js';
-
+import { RESULTS_LEASE_MS } from '../../src/polls/results.js';
+import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll, storedPoll, storedVotes } from './helpers.js';
 
 const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
 
@@ -61,7 +60,7 @@ describe('starting a poll', () => {
 
 describe('voting', () => {
   it('two members vote, one changes and one withdraws: the counts are exact', async () => {
-    const { service, store, publisher, clock } = harness();
+    const { service, store, publisher, clock, keyv } = harness();
     const poll = await startPoll(service);
     const [a, b] = [MEMBER(1), MEMBER(2)];
     expect(await service.vote({ guildId: GUILD, pollId: poll.id, userId: a, index: 0 })).toEqual({ outcome: 'new', coupleId: ids[0] });
@@ -71,9 +70,10 @@ describe('voting', () => {
     expect(await service.withdraw({ guildId: GUILD, pollId: poll.id, userId: b })).toEqual({ outcome: 'withdrawn', previous: ids[1] });
     expect(await service.withdraw({ guildId: GUILD, pollId: poll.id, userId: b })).toEqual({ outcome: 'none' });
 
-    const stored = await store.getPoll(GUILD, poll.id);
+    const stored = await storedPoll(keyv, GUILD, poll.id);
     expect(stored?.votes).toEqual({ [a]: ids[2] });
-    expect(tallyPoll(stored!).rows.map((r) => r.votes)).toEqual([0, 0, 1, 0]);
+    expect(stored?.counts).toEqual({ counts: [0, 0, 1, 0], voters: 1 });
+    expect((await store.read(GUILD, poll.id, [a, b]))?.votes).toEqual(new Map([[a, ids[2]], [b, undefined]]));
 
     await clock.advance(2_000);
     await service.idle();
@@ -85,19 +85,21 @@ describe('voting', () => {
     const poll = await startPoll(service);
     await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 3 });
     const { createPollStore } = await import('../../src/store/polls.js');
-    expect((await createPollStore(keyv).getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[3] });
+    const stored = await createPollStore(keyv).read(GUILD, poll.id, [MEMBER(1)]);
+    expect(stored?.votes.get(MEMBER(1))).toBe(ids[3]);
+    expect(stored?.counts).toEqual({ counts: [0, 0, 0, 1], voters: 1 });
   });
 
   it('300 members voting at once are each counted exactly once, with far fewer message edits than votes', async () => {
-    const { service, store, publisher, clock } = harness();
+    const { service, publisher, clock, keyv } = harness();
     const poll = await startPoll(service);
     const receipts = await Promise.all(
       Array.from({ length: 300 }, (_, i) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(i), index: i % 4 })),
     );
     expect(receipts.every((r) => r.outcome === 'new')).toBe(true);
-    const stored = await store.getPoll(GUILD, poll.id);
+    const stored = await storedPoll(keyv, GUILD, poll.id);
     expect(Object.keys(stored!.votes)).toHaveLength(300);
-    expect(tallyPoll(stored!).rows.map((r) => r.votes)).toEqual([75, 75, 75, 75]);
+    expect(stored?.counts).toEqual({ counts: [75, 75, 75, 75], voters: 300 });
 
     await clock.advance(10_000);
     await service.idle();
@@ -109,18 +111,20 @@ describe('voting', () => {
   it('stores a burst of votes in a handful of writes rather than one per vote', async () => {
     const { service, keyv } = harness();
     const poll = await startPoll(service);
-    const writes = vi.spyOn(keyv, 'set');
+    // Each batch writes its members and the counts at once: count the writes of the counts.
+    const writes = vi.spyOn(keyv.store as Map<string, unknown>, 'set');
     await Promise.all(Array.from({ length: 300 }, (_, i) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(i), index: i % 4 })));
-    const pollWrites = writes.mock.calls.filter(([key]) => String(key).includes(`:poll:${poll.id}`)).length;
-    expect(pollWrites).toBeGreaterThan(0);
-    expect(pollWrites).toBeLessThanOrEqual(3);
+    const batches = writes.mock.calls.filter(([key]) => key.endsWith(`:poll:${poll.id}:tally`)).length;
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThanOrEqual(3);
+    expect(writes.mock.calls.filter(([key]) => key.includes(`:poll:${poll.id}:vote:`))).toHaveLength(300);
   });
 
   it('concurrent changes by the same member end on their last click', async () => {
-    const { service, store } = harness();
+    const { service, keyv } = harness();
     const poll = await startPoll(service);
     await Promise.all([0, 1, 2, 3, 1].map((index) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index })));
-    expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[1] });
+    expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({ votes: { [MEMBER(1)]: ids[1] }, counts: { counts: [0, 1, 0, 0], voters: 1 } });
   });
 
   it('edits the live message at most once per interval and always ends on the exact final state', async () => {
@@ -169,44 +173,45 @@ describe('voting', () => {
       ['a negative position', { guildId: GUILD, index: -1 }, 'poll.errors.badChoice'],
       ['a fractional position', { guildId: GUILD, index: 1.5 }, 'poll.errors.badChoice'],
     ])('%s', async (_, forged, key) => {
-      const { service, store } = harness();
+      const { service, store, keyv } = harness();
       const poll = await startPoll(service);
       await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(9), index: 0 });
-      const before = await store.getPoll(GUILD, poll.id);
+      const before = await storedPoll(keyv, GUILD, poll.id);
       expect(await refusal(service.vote({ pollId: poll.id, userId: MEMBER(1), ...forged }))).toBe(key);
-      expect(await store.getPoll(GUILD, poll.id)).toEqual(before);
+      expect(await storedPoll(keyv, GUILD, poll.id)).toEqual(before);
       expect(await store.getPoll(OTHER_GUILD, poll.id)).toBeUndefined();
+      expect(await storedVotes(keyv, OTHER_GUILD, poll.id)).toEqual({});
     });
 
     it('a closed poll’s buttons are answered and change nothing', async () => {
-      const { service, store } = harness();
+      const { service, keyv } = harness();
       const poll = await startPoll(service);
       await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
       await service.close({ guildId: GUILD, pollId: poll.id, userId: STARTER, canManageGuild: false });
-      const before = await store.getPoll(GUILD, poll.id);
+      const before = await storedPoll(keyv, GUILD, poll.id);
       expect(await refusal(service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2), index: 1 }))).toBe('poll.errors.closed');
       expect(await refusal(service.withdraw({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1) }))).toBe('poll.errors.closed');
-      expect(await store.getPoll(GUILD, poll.id)).toEqual(before);
+      expect(await storedPoll(keyv, GUILD, poll.id)).toEqual(before);
     });
 
     it('withdrawing from an unknown poll or another server’s poll', async () => {
-      const { service, store } = harness();
+      const { service, keyv } = harness();
       const poll = await startPoll(service);
       await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
       expect(await refusal(service.withdraw({ guildId: OTHER_GUILD, pollId: poll.id, userId: MEMBER(1) }))).toBe('poll.errors.unknownPoll');
       expect(await refusal(service.withdraw({ guildId: GUILD, pollId: 'Zzzzzzzzzz', userId: MEMBER(1) }))).toBe('poll.errors.unknownPoll');
-      expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[0] });
+      expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({ votes: { [MEMBER(1)]: ids[0] }, counts: { counts: [1, 0, 0, 0], voters: 1 } });
     });
 
     it('a vote after the deadline is refused even before the deadline timer has run', async () => {
-      const { service, restart, clock, store } = harness();
+      const { service, restart, clock, keyv } = harness();
       const poll = await startPoll(service, { durationMs: HOUR });
       await service.stop();
       await clock.advance(2 * HOUR);
       // A click that arrives after a restart, before start-up has closed the overdue poll.
       const after = restart();
       expect(await refusal(after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 }))).toBe('poll.errors.closed');
-      expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({});
+      expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({ votes: {}, counts: { counts: [0, 0, 0, 0], voters: 0 } });
     });
   });
 });
@@ -361,7 +366,7 @@ describe('closing', () => {
 
 describe('restarts', () => {
   it('keep the votes and the buttons working, and the deadline still closes the poll', async () => {
-    const { service, restart, store, clock, publisher } = harness();
+    const { service, restart, store, clock, publisher, keyv } = harness();
     const poll = await startPoll(service, { durationMs: 3 * HOUR });
     await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 0 });
     await service.stop();
@@ -369,7 +374,7 @@ describe('restarts', () => {
     const after = restart();
     expect(await after.start([GUILD])).toEqual({ restored: 1, closed: 0 });
     await after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2), index: 1 });
-    expect((await store.getPoll(GUILD, poll.id))?.votes).toEqual({ [MEMBER(1)]: ids[0], [MEMBER(2)]: ids[1] });
+    expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({ votes: { [MEMBER(1)]: ids[0], [MEMBER(2)]: ids[1] }, counts: { counts: [1, 1, 0, 0], voters: 2 } });
 
     await clock.advanceTo(poll.closesAt);
     await after.idle();
@@ -434,6 +439,64 @@ describe('restarts', () => {
     expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
     expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });
     expect((await service.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('finish a close that a process claimed but died before storing: the poll is closed as claimed, and its results come once the claim would have lapsed', async () => {
+    const { service, restart, clock, publisher, store } = harness();
+    const poll = await startPoll(service, { durationMs: HOUR });
+    await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 2 });
+    await store.claimClose(poll, { closedAt: clock.now(), closeReason: 'manual', closedBy: STARTER });
+    await service.stop();
+    await clock.advance(2 * HOUR);
+
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 0, closed: 0 });
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', closeReason: 'manual', closedBy: STARTER });
+    expect(publisher.text(poll.messageId)).not.toMatch(/The favourite/);
+    await clock.advance(RESULTS_LEASE_MS);
+    await after.idle();
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
+    expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });
+    expect((await after.leaderboard(GUILD)).polls).toBe(1);
+  });
+
+  it('take up a poll stored by an earlier version in one record with all its votes: it takes votes, shows them, and closes with the right results', async () => {
+    const { service, restart, clock, publisher, store, keyv } = harness();
+    const poll = await startPoll(service, { durationMs: 3 * HOUR });
+    await service.stop();
+    // The poll as the earlier version stored it: every vote inside the poll record.
+    const old = { ...(await store.getPoll(GUILD, poll.id))!, votes: { [MEMBER(1)]: ids[0]!, [MEMBER(2)]: ids[1]!, [MEMBER(3)]: ids[1]! } };
+    await keyv.set(`guild:${GUILD}:poll:${poll.id}`, old);
+
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 1, closed: 0 });
+    expect(await after.results({ guildId: GUILD, pollId: poll.id, userId: MEMBER(2) })).toMatchObject({ myVote: ids[1], tally: { totalVoters: 3 } });
+    expect(await after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 1 })).toEqual({ outcome: 'changed', coupleId: ids[1], previous: ids[0] });
+    expect(await after.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(4), index: 3 })).toEqual({ outcome: 'new', coupleId: ids[3] });
+    expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({
+      votes: { [MEMBER(1)]: ids[1], [MEMBER(2)]: ids[1], [MEMBER(3)]: ids[1], [MEMBER(4)]: ids[3] },
+      counts: { counts: [0, 3, 0, 1], voters: 4 },
+    });
+    expect(await keyv.get(`guild:${GUILD}:poll:${poll.id}`)).not.toHaveProperty('votes');
+
+    await clock.advanceTo(poll.closesAt);
+    await after.idle();
+    expect(publisher.text(poll.messageId)).toMatch(/The favourite: \*\*Lee Dong Wook & Jung Ryeo Won\*\* with 3 votes \(75%\)/);
+    expect((await after.leaderboard(GUILD)).couples[ids[1]!]).toEqual({ votes: 3, wins: 1, polls: 1 });
+  });
+
+  it('close a poll stored by an earlier version whose deadline passed while the bot was down', async () => {
+    const { service, restart, clock, publisher, store, keyv } = harness();
+    const poll = await startPoll(service, { durationMs: HOUR });
+    await service.stop();
+    await keyv.set(`guild:${GUILD}:poll:${poll.id}`, { ...(await store.getPoll(GUILD, poll.id))!, votes: { [MEMBER(1)]: ids[2]!, [MEMBER(2)]: ids[2]! } });
+    await clock.advance(2 * HOUR);
+
+    const after = restart();
+    expect(await after.start([GUILD])).toEqual({ restored: 0, closed: 1 });
+    expect(publisher.text(poll.messageId)).toMatch(/with 2 votes \(100%\)/);
+    expect(await storedPoll(keyv, GUILD, poll.id)).toMatchObject({ poll: { status: 'closed', finalized: true }, votes: { [MEMBER(1)]: ids[2], [MEMBER(2)]: ids[2] } });
+    expect((await after.leaderboard(GUILD)).couples[ids[2]!]).toEqual({ votes: 2, wins: 1, polls: 1 });
   });
 
   it('restore only the servers they are given, each once', async () => {

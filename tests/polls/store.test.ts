@@ -1,13 +1,23 @@
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { newPoll, type Poll } from '../../src/polls/model.js';
-import { tallyPoll } from '../../src/polls/tally.js';
+import { moveVote, tallyPoll } from '../../src/polls/tally.js';
 import { createPollStore } from '../../src/store/polls.js';
+import { storedVotes } from './helpers.js';
 
-function poll(guildId: string, id: string): Poll {
-  const built = newPoll({ id, guildId, channelId: 'c', starterId: 's', coupleIds: ['a', 'b'], hideCounts: false, lang: 'en', createdAt: 0, durationMs: 600_000 });
+function poll(guildId: string, id: string, closesIn = 600_000): Poll {
+  const built = newPoll({ id, guildId, channelId: 'c', starterId: 's', coupleIds: ['a', 'b'], hideCounts: false, lang: 'en', createdAt: Date.now(), durationMs: closesIn });
   if (!built.ok) throw new Error();
   return built.poll;
+}
+
+/** Stores members' votes (undefined: withdrawn) the way a batch does. */
+async function vote(store: ReturnType<typeof createPollStore>, p: Poll, votes: Record<string, string | undefined>) {
+  const snapshot = await store.read(p.guildId, p.id, Object.keys(votes));
+  if (!snapshot) throw new Error('no poll');
+  let counts = snapshot.counts;
+  for (const [userId, coupleId] of Object.entries(votes)) counts = moveVote(counts, p.coupleIds, snapshot.votes.get(userId), coupleId);
+  await store.write(snapshot, { counts, votes: new Map(Object.entries(votes)) });
 }
 
 describe('poll store', () => {
@@ -17,30 +27,55 @@ describe('poll store', () => {
     await store.savePoll(poll('g1', 'AAAAAAAAAA'));
     expect(await store.getPoll('g1', 'AAAAAAAAAA')).toMatchObject({ id: 'AAAAAAAAAA', guildId: 'g1' });
     expect(await store.getPoll('g2', 'AAAAAAAAAA')).toBeUndefined();
+    expect(await store.read('g2', 'AAAAAAAAAA', ['m'])).toBeUndefined();
     expect(await keyv.get('guild:g1:poll:AAAAAAAAAA')).toBeDefined();
   });
 
-  it('survives a new store over the same Keyv (a restart)', async () => {
+  it('keeps each vote under its own key and the counts in one record, and survives a new store over the same Keyv (a restart)', async () => {
     const keyv = new Keyv();
-    await createPollStore(keyv).savePoll({ ...poll('g1', 'AAAAAAAAAA'), votes: { m: 'a' } });
+    const p = poll('g1', 'AAAAAAAAAA');
+    await createPollStore(keyv).savePoll(p);
+    await vote(createPollStore(keyv), p, { m1: 'a', m2: 'b', m3: 'a' });
+    await vote(createPollStore(keyv), p, { m2: undefined, m3: 'b' });
     await createPollStore(keyv).setOpenPolls('g1', [{ pollId: 'AAAAAAAAAA', closesAt: 5 }]);
     const again = createPollStore(keyv);
-    expect((await again.getPoll('g1', 'AAAAAAAAAA'))?.votes).toEqual({ m: 'a' });
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA:vote:m1')).toBe('a');
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA:tally')).toEqual({ counts: [1, 1], voters: 2 });
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA')).not.toHaveProperty('votes');
+    expect(await storedVotes(keyv, 'g1', 'AAAAAAAAAA')).toEqual({ m1: 'a', m3: 'b' });
+    const snapshot = await again.read('g1', 'AAAAAAAAAA', ['m1', 'm2', 'm3', 'm4']);
+    expect(snapshot?.votes).toEqual(new Map([['m1', 'a'], ['m2', undefined], ['m3', 'b'], ['m4', undefined]]));
+    expect(snapshot?.counts).toEqual({ counts: [1, 1], voters: 2 });
     expect(await again.listOpenPolls('g1')).toEqual([{ pollId: 'AAAAAAAAAA', closesAt: 5 }]);
     expect(await again.listOpenPolls('g2')).toEqual([]);
   });
 
-  it('lets finished polls expire, so old polls are pruned while the leaderboard keeps their history', async () => {
+  it('lets finished polls expire with their counts, and votes expire after the deadline, while the leaderboard keeps the history', async () => {
     const keyv = new Keyv();
-    const store = createPollStore(keyv, { closedPollTtlMs: 20 });
-    const closed: Poll = { ...poll('g1', 'AAAAAAAAAA'), votes: { m: 'b' }, status: 'closed', finalized: true };
-    await store.addToLeaderboard('g1', closed.id, tallyPoll(closed));
-    await store.savePoll(closed);
-    await store.savePoll(poll('g1', 'BBBBBBBBBB'));
-    await new Promise((r) => setTimeout(r, 40));
+    const store = createPollStore(keyv, { closedPollTtlMs: 30 });
+    // A poll past its deadline, and one still open for an hour.
+    const closed = poll('g1', 'AAAAAAAAAA', -1);
+    const open = poll('g1', 'BBBBBBBBBB', 3_600_000);
+    for (const p of [closed, open]) {
+      await store.savePoll(p);
+      await vote(store, p, { m: 'b' });
+    }
+    await store.addToLeaderboard('g1', closed.id, tallyPoll({ coupleIds: closed.coupleIds, votes: { m: 'b' } }));
+    await store.updatePoll('g1', closed.id, (p) => ({ ...p, status: 'closed', finalized: true }));
+    await new Promise((r) => setTimeout(r, 60));
     expect(await store.getPoll('g1', 'AAAAAAAAAA')).toBeUndefined();
-    expect(await store.getPoll('g1', 'BBBBBBBBBB')).toBeDefined();
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA:tally')).toBeUndefined();
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA:vote:m')).toBeUndefined();
+    expect(await store.getCounted('g1', 'BBBBBBBBBB')).toMatchObject({ counts: { counts: [0, 1], voters: 1 } });
+    expect(await keyv.get('guild:g1:poll:BBBBBBBBBB:vote:m')).toBe('b');
     expect((await store.getLeaderboard('g1')).couples.b).toEqual({ votes: 1, wins: 1, polls: 1 });
+    // Expired keys stay in the store until read, or until deleted: then they are gone for good.
+    const keys = () => [...(keyv.store as Map<string, unknown>).keys()].filter((k) => k.includes(':poll:')).sort();
+    await keyv.set('guild:g1:poll:CCCCCCCCCC:vote:m', 'a', 1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(keys()).toContain('keyv:guild:g1:poll:CCCCCCCCCC:vote:m');
+    await store.deleteExpired('g1');
+    expect(keys()).toEqual(['keyv:guild:g1:poll:BBBBBBBBBB', 'keyv:guild:g1:poll:BBBBBBBBBB:tally', 'keyv:guild:g1:poll:BBBBBBBBBB:vote:m']);
   });
 
   it('adds a poll to the leaderboard once', async () => {
@@ -50,5 +85,78 @@ describe('poll store', () => {
     expect(await store.addToLeaderboard('g1', 'AAAAAAAAAA', tally)).toBe(false);
     expect((await store.getLeaderboard('g1')).polls).toBe(1);
     expect((await store.getLeaderboard('g2')).polls).toBe(0);
+  });
+
+  it('deletes a poll with its counts', async () => {
+    const keyv = new Keyv();
+    const store = createPollStore(keyv);
+    const p = poll('g1', 'AAAAAAAAAA');
+    await store.savePoll(p);
+    await vote(store, p, { m: 'a' });
+    await store.deletePoll('g1', p.id);
+    expect(await store.getPoll('g1', p.id)).toBeUndefined();
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA:tally')).toBeUndefined();
+  });
+});
+
+describe('polls stored in the old one-record format', () => {
+  const legacy = (p: Poll, votes: Record<string, string>) => ({ ...p, votes });
+
+  it('read as they are: the poll without its votes, the counts and each member’s vote from the record', async () => {
+    const keyv = new Keyv();
+    const p = poll('g1', 'AAAAAAAAAA');
+    await keyv.set('guild:g1:poll:AAAAAAAAAA', legacy(p, { m1: 'a', m2: 'b', m3: 'a', m4: 'gone' }));
+    const store = createPollStore(keyv);
+    expect(await store.getPoll('g1', p.id)).toEqual(p);
+    expect((await store.getCounted('g1', p.id))?.counts).toEqual({ counts: [2, 1], voters: 3 });
+    expect((await store.read('g1', p.id, ['m2', 'm9']))?.votes).toEqual(new Map([['m2', 'b'], ['m9', undefined]]));
+  });
+
+  it('are converted by their next write, in one write with its changes', async () => {
+    const keyv = new Keyv();
+    const p = poll('g1', 'AAAAAAAAAA');
+    await keyv.set('guild:g1:poll:AAAAAAAAAA', legacy(p, { m1: 'a', m2: 'b', m3: 'a' }));
+    const store = createPollStore(keyv);
+    await vote(store, p, { m1: 'b', m4: 'b' });
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA')).toEqual(p);
+    expect(await storedVotes(keyv, 'g1', p.id)).toEqual({ m1: 'b', m2: 'b', m3: 'a', m4: 'b' });
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA:tally')).toEqual({ counts: [1, 3], voters: 4 });
+  });
+
+  it('are converted when only the poll record changes', async () => {
+    const keyv = new Keyv();
+    const p = poll('g1', 'AAAAAAAAAA');
+    await keyv.set('guild:g1:poll:AAAAAAAAAA', legacy({ ...p, status: 'closed' }, { m1: 'a', m2: 'b', m3: 'a' }));
+    const store = createPollStore(keyv);
+    await store.updatePoll('g1', p.id, (stored) => ({ ...stored, finalized: true, resultsMessageId: '9' }));
+    expect(await keyv.get('guild:g1:poll:AAAAAAAAAA')).toEqual({ ...p, status: 'closed', finalized: true, resultsMessageId: '9' });
+    expect(await storedVotes(keyv, 'g1', p.id)).toEqual({ m1: 'a', m2: 'b', m3: 'a' });
+    expect((await store.getCounted('g1', p.id))?.counts).toEqual({ counts: [2, 1], voters: 3 });
+  });
+});
+
+describe('claims', () => {
+  it('let exactly one of several processes close a poll, and tell the others how it was closed', async () => {
+    const keyv = new Keyv();
+    const p = poll('g1', 'AAAAAAAAAA');
+    const stores = [createPollStore(keyv), createPollStore(new Keyv({ store: keyv.store as Map<string, unknown> }))];
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => stores[i % 2]!.claimClose(p, { closedAt: 100 + i, closeReason: 'manual', closedBy: `m${i}` })),
+    );
+    const winners = claims.filter((c) => c.won);
+    expect(winners).toHaveLength(1);
+    expect(new Set(claims.map((c) => c.close.closedBy))).toEqual(new Set([winners[0]!.close.closedBy]));
+  });
+
+  it('let one holder at a time post a poll’s results; a release or a lapse frees the claim', async () => {
+    const store = createPollStore(new Keyv());
+    expect(await store.claimResults('g1', 'AAAAAAAAAA', 'x', 30)).toBe(true);
+    expect(await store.claimResults('g1', 'AAAAAAAAAA', 'y', 30)).toBe(false);
+    await store.releaseResults('g1', 'AAAAAAAAAA', 'y');
+    expect(await store.claimResults('g1', 'AAAAAAAAAA', 'y', 30)).toBe(false);
+    await store.releaseResults('g1', 'AAAAAAAAAA', 'x');
+    expect(await store.claimResults('g1', 'AAAAAAAAAA', 'y', 30)).toBe(true);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await store.claimResults('g1', 'AAAAAAAAAA', 'x', 30)).toBe(true);
   });
 });

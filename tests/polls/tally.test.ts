@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharePercents, tallyPoll } from '../../src/polls/tally.js';
+import { countVotes, moveVote, noVotes, sharePercents, tallyCounts, tallyPoll } from '../../src/polls/tally.js';
 
 const votes = (entries: Record<string, string>) => entries;
 
@@ -26,6 +26,31 @@ describe('tally', () => {
   it('ignores a stored vote for a couple that is not a candidate', () => {
     const tally = tallyPoll({ coupleIds: ['a', 'b'], votes: votes({ m1: 'a', m2: 'gone' }) });
     expect(tally.totalVoters).toBe(1);
+  });
+});
+
+describe('stored counts', () => {
+  it('count each member once per candidate index, ignoring couples that are not candidates', () => {
+    expect(countVotes(['a', 'b', 'c'], { m1: 'b', m2: 'b', m3: 'a', m4: 'gone' })).toEqual({ counts: [1, 2, 0], voters: 3 });
+    expect(noVotes(3)).toEqual({ counts: [0, 0, 0], voters: 0 });
+  });
+
+  it('follow a member’s vote as it is cast, changed and withdrawn', () => {
+    const ids = ['a', 'b'];
+    const cast = moveVote(noVotes(2), ids, undefined, 'a');
+    const changed = moveVote(cast, ids, 'a', 'b');
+    expect([cast, changed, moveVote(changed, ids, 'b', undefined)]).toEqual([
+      { counts: [1, 0], voters: 1 },
+      { counts: [0, 1], voters: 1 },
+      { counts: [0, 0], voters: 0 },
+    ]);
+  });
+
+  it('tally exactly as the votes they were counted from', () => {
+    const ids = ['a', 'b', 'c'];
+    const votes = { m1: 'a', m2: 'c', m3: 'b', m4: 'c', m5: 'a' };
+    expect(tallyCounts(ids, countVotes(ids, votes))).toEqual(tallyPoll({ coupleIds: ids, votes }));
+    expect(tallyCounts(ids, { counts: [2, 1, 2], voters: 5 })).toMatchObject({ totalVoters: 5, winners: ['a', 'c'] });
   });
 });
 
