@@ -8,6 +8,7 @@ import type { AppContext } from './context.js';
 import { createDiscordDailyPublisher } from './daily/discord-publisher.js';
 import { ownsGuildFor } from './daily/ownership.js';
 import { createDailyService } from './daily/service.js';
+import { SharedIdentifyThrottler } from './identify-throttler.js';
 import { handleInteraction } from './interactions.js';
 import { loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
@@ -57,6 +58,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     // 'auto' asks Discord (GET /gateway/bot) for the recommended count: Discord refuses a shard
     // that carries more than 2,500 servers.
     ...(config.shards === 'auto' ? { shards: 'auto' as const } : { shards: config.shards.ids, shardCount: config.shards.count }),
+    ws: {
+      // One IDENTIFY per 5 s per concurrency bucket for the whole bot, not per process: shard
+      // processes (a sharding manager, several machines) take their bucket in the shared store.
+      buildIdentifyThrottler: async (manager) =>
+        new SharedIdentifyThrottler({
+          maxConcurrency: (await manager.fetchGatewayInformation()).session_start_limit.max_concurrency,
+          claim: (key, ttlMs) => store.setIfAbsent(`bot:${key}`, clock.now(), ttlMs),
+        }),
+    },
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,
