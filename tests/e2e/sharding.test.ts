@@ -80,7 +80,9 @@ describe.skipIf(!redis)('npm run start:shards: one process per shard on Redis', 
     const started = logs().filter((l) => l.msg === 'shard process started');
     expect(new Set(started.map((l) => l.shardId))).toEqual(new Set([0, 1, 2]));
     expect(new Set(started.map((l) => l.pid)).size).toBe(SHARDS);
-    expect(readyCount()).toBe(SHARDS);
+    // Each process logs 'bot ready' once its polls and daily schedules are loaded, just after the
+    // manager hears it is connected.
+    await expect.poll(() => readyCount(), { timeout: 15_000 }).toBe(SHARDS);
     for (const guild of guilds) {
       const user = sim.createMember(guild.id, { username: 'reader' }).user;
       const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'iu' } });
