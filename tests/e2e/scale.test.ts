@@ -43,6 +43,7 @@ describe('6,000 servers with no shard setting', () => {
     expect(client.ws.shards.size).toBe(Math.ceil((GUILDS + 1) / 1_000));
     expect(client.guilds.cache.size).toBe(GUILDS + 1);
     expect(world.sim.stats.shardingRequiredCloses).toBe(0);
+    expect(world.sim.stats.identifyRateLimited).toBe(0);
 
     const failed: string[] = [];
     await inBatches(guilds, 200, async (guild) => {

@@ -140,5 +140,8 @@ describe.skipIf(!redis)('npm run start:shards: one process per shard on Redis', 
     const refused = [...results, ...retried].flatMap((r) => r.errors);
     expect(refused).toEqual([]);
     expect(sim.requests.filter((r) => r.status === 400 && JSON.stringify(r).includes('40060'))).toEqual([]);
+    // Every process kept Discord's identify and REST limits, the restarted one included.
+    expect(sim.stats.identifyRateLimited).toBe(0);
+    expect(sim.stats.global429s).toBe(0);
   }, 120_000);
 });
