@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points, scripts, benchmarks, tests and the playground talk to a person.
-    files: ['tests/**', 'bench/**', 'scripts/**', 'src/deploy.ts', 'src/main.ts', 'src/shards.ts', 'src/rest-proxy.ts', 'packages/playground/**', 'packages/*/tests/**'],
+    files: ['tests/**', 'bench/**', 'scripts/**', 'src/deploy.ts', 'src/main.ts', 'src/shards.ts', 'src/rest-proxy.ts', 'src/cli.ts', 'packages/playground/**', 'packages/*/tests/**'],
     rules: { 'no-console': 'off' },
   },
   {

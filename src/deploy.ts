@@ -4,6 +4,7 @@
  * The list comes from the same loader the bot uses.
  */
 import 'dotenv/config';
+import { fail, firstLine } from './cli.js';
 import { applicationIdFromToken, ConfigError, loadConfig } from './config.js';
 import { commandPayload, loadCommands } from './loader.js';
 import { registerCommands } from './registration.js';
@@ -24,10 +25,5 @@ try {
     `Registered ${stored.length} commands ${config.guildId ? `to server ${config.guildId}` : 'globally (they can take a while to appear in every server)'}.`,
   );
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  console.error(`Deploy failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-  process.exit(1);
+  fail(error instanceof ConfigError ? error.message : `Deploy failed: ${firstLine(error)}`);
 }

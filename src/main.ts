@@ -4,24 +4,13 @@
  */
 import 'dotenv/config';
 import { createApp } from './app.js';
-import { CatalogueError, loadCatalogue } from './catalogue/catalogue.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadCatalogue } from './catalogue/catalogue.js';
+import { fail, firstLine, readOrExit } from './cli.js';
+import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let config;
-let catalogue;
-try {
-  config = loadConfig(process.env);
-  catalogue = loadCatalogue();
-} catch (error) {
-  if (error instanceof ConfigError || error instanceof CatalogueError) fail(error.message);
-  throw error;
-}
+const config = readOrExit(() => loadConfig(process.env));
+const catalogue = readOrExit(() => loadCatalogue());
 
 const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
 const app = await createApp({ config, catalogue, logger });
@@ -46,7 +35,6 @@ process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejec
 try {
   await app.start();
 } catch (err) {
-  const message = err instanceof Error ? err.message : String(err);
   // discord.js says "An invalid token was provided." for a refused token: one line, no stack.
-  fail(`Could not connect to Discord: ${message.split('\n')[0]}`);
+  fail(`Could not connect to Discord: ${firstLine(err)}`);
 }

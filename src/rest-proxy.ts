@@ -10,21 +10,11 @@ import 'dotenv/config';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { populateErrorResponse, populateSuccessfulResponse } from '@discordjs/proxy';
 import { REST, type RequestMethod } from '@discordjs/rest';
-import { ConfigError, loadRestProxyConfig } from './config.js';
+import { fail, readOrExit } from './cli.js';
+import { loadRestProxyConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let config;
-try {
-  config = loadRestProxyConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
+const config = readOrExit(() => loadRestProxyConfig(process.env));
 const logger = createLogger({ level: config.logLevel, secrets: [] });
 
 // No token of its own: each request carries its process's `Authorization` header through. This

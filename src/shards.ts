@@ -11,23 +11,12 @@ import 'dotenv/config';
 import { fileURLToPath } from 'node:url';
 import { REST } from '@discordjs/rest';
 import { Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
-import { ConfigError, loadConfig, loadShardingConfig, type Config, type ShardingConfig } from './config.js';
+import { fail, firstLine, readOrExit } from './cli.js';
+import { loadConfig, loadShardingConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let config: Config;
-let sharding: ShardingConfig;
-try {
-  config = loadConfig(process.env);
-  sharding = loadShardingConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
+const config = readOrExit(() => loadConfig(process.env));
+const sharding = readOrExit(() => loadShardingConfig(process.env));
 /** How long one shard process may take to become ready (thousands of servers take a while). */
 const READY_TIMEOUT_MS = 120_000;
 
@@ -51,8 +40,7 @@ let totalShards: number;
 try {
   totalShards = config.shards === 'auto' ? await recommendedShardCount() : config.shards.count;
 } catch (err) {
-  const message = err instanceof Error ? err.message : String(err);
-  fail(`Could not ask Discord for the shard count: ${message.split('\n')[0]}`);
+  fail(`Could not ask Discord for the shard count: ${firstLine(err)}`);
 }
 
 const manager = new ShardingManager(child, {
@@ -96,6 +84,5 @@ try {
   await manager.spawn({ amount: manager.totalShards, delay: sharding.spawnDelayMs, timeout: READY_TIMEOUT_MS });
   logger.info({ shards: manager.shards.size, total: manager.totalShards }, 'every shard process is ready');
 } catch (err) {
-  const message = err instanceof Error ? err.message : String(err);
-  fail(`Could not start the shards: ${message.split('\n')[0]}`);
+  fail(`Could not start the shards: ${firstLine(err)}`);
 }
