@@ -100,18 +100,21 @@ async function start(
   const hideCounts = options.hide_counts ?? false;
   requireBotCanPost(interaction);
 
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const poll = await ctx.polls.create({
-    guildId,
-    channelId: interaction.channelId,
-    starterId: interaction.user.id,
-    question,
-    coupleIds,
-    durationMs,
-    hideCounts,
-    lang: languageOf(interaction.guildLocale),
+  // Posts the poll publicly: counts toward the member's cooldown in this channel.
+  await ctx.cooldowns.run('pollStart', interaction, async () => {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const poll = await ctx.polls.create({
+      guildId,
+      channelId: interaction.channelId,
+      starterId: interaction.user.id,
+      question,
+      coupleIds,
+      durationMs,
+      hideCounts,
+      lang: languageOf(interaction.guildLocale),
+    });
+    await interaction.editReply(startedReply(poll, durationMs, lang));
   });
-  await interaction.editReply(startedReply(poll, durationMs, lang));
 }
 
 async function close(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {

@@ -48,10 +48,14 @@ export default {
 
   async execute(interaction, ctx) {
     const typed = readOptions(data, interaction).couple;
-    const couple = typed
-      ? resolveCouple(ctx.search, typed, interaction.locale)
-      : await randomCouple(ctx, interaction.guildId, interaction.channelId);
-    await interaction.reply(await sceneReply(ctx, couple, interaction.guildId, interaction.locale));
+    // A public answer: counts toward the member's cooldown in this channel ("Another story" answers
+    // privately, so it does not).
+    await ctx.cooldowns.run('scene', interaction, async () => {
+      const couple = typed
+        ? resolveCouple(ctx.search, typed, interaction.locale)
+        : await randomCouple(ctx, interaction.guildId, interaction.channelId);
+      await interaction.reply(await sceneReply(ctx, couple, interaction.guildId, interaction.locale));
+    });
   },
 
   autocomplete: respondWithCouples,

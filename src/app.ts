@@ -5,6 +5,7 @@ import { CoupleSearch } from './catalogue/search.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { createCooldowns } from './cooldowns.js';
 import { createDiscordDailyPublisher } from './daily/discord-publisher.js';
 import { ownsGuildFor } from './daily/ownership.js';
 import { createDailyService } from './daily/service.js';
@@ -120,6 +121,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     polls,
     daily,
+    cooldowns: createCooldowns(config.cooldowns, clock),
   });
 
   client.on(Events.InteractionCreate, (interaction) => {
@@ -150,6 +152,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       stopped = true;
       await polls.stop();
       await daily.stop();
+      ctx.cooldowns.close();
       await client.destroy();
       await store.close();
       logger.info('bot stopped');

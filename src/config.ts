@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CooldownLimit, CooldownLimits } from './cooldowns.js';
 
 /** Discord's own API base; the simulator's address replaces it in tests and the playground. */
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
@@ -20,6 +21,22 @@ const apiUrl = z
   .transform((u) => u.replace(/\/+$/, ''))
   .default(DISCORD_API_DEFAULT);
 
+const PERIOD_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** A cooldown: `<uses>/<period>` per member and channel (`3/30s`, `1/1m`, `10/1h`), or `0`/`off` (null). */
+const cooldown = (fallback: CooldownLimit) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(0|off|[1-9]\d{0,2}\s*\/\s*[1-9]\d{0,4}\s*[smh])$/, 'must be uses per period such as 3/30s or 1/1m (s, m or h), or off')
+    .transform((value): CooldownLimit | null => {
+      const match = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(value);
+      return match ? { uses: Number(match[1]), windowMs: Number(match[2]) * PERIOD_MS[match[3] as keyof typeof PERIOD_MS] } : null;
+    })
+    .refine((limit) => !limit || limit.windowMs <= 86_400_000, 'must have a period of at most 24h')
+    .default(fallback);
+
 const schema = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'is required to connect to Discord' })
@@ -33,6 +50,8 @@ const schema = z.object({
     .regex(/^(sqlite|redis|rediss|memory):/, 'must start with sqlite://, redis://, rediss:// or memory://')
     .default(STORE_URL_DEFAULT),
   LOG_LEVEL: logLevel,
+  SCENE_COOLDOWN: cooldown({ uses: 3, windowMs: 30_000 }),
+  POLL_START_COOLDOWN: cooldown({ uses: 1, windowMs: 60_000 }),
   DISCORD_API_URL: apiUrl,
   SHARD_IDS: z
     .string()
@@ -55,6 +74,8 @@ export type Config = Readonly<{
   storeUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   apiUrl: string;
+  /** Per member and channel: public `/kiss-scene` answers, `/kiss-poll start`; undefined = off. */
+  cooldowns: CooldownLimits;
   /**
    * The shards this process runs and the bot's total; 'auto' (no shard setting): every shard in this
    * process, as many as Discord recommends for the bot's servers.
@@ -92,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     storeUrl: v.STORE_URL,
     logLevel: v.LOG_LEVEL,
     apiUrl: v.DISCORD_API_URL,
+    cooldowns: Object.freeze({ scene: v.SCENE_COOLDOWN ?? undefined, pollStart: v.POLL_START_COOLDOWN ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
   });
 }

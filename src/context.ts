@@ -3,6 +3,7 @@ import type { Random } from './catalogue/random.js';
 import type { CoupleSearch } from './catalogue/search.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { Cooldowns } from './cooldowns.js';
 import type { DailyService } from './daily/service.js';
 import type { Logger } from './logger.js';
 import type { PollService } from './polls/service.js';
@@ -22,4 +23,6 @@ export interface AppContext {
   readonly random: Random;
   readonly polls: PollService;
   readonly daily: DailyService;
+  /** Per-member cooldowns on the commands that post publicly (in memory, per process). */
+  readonly cooldowns: Cooldowns;
 }

@@ -3,14 +3,16 @@ import { describe, expect, it } from 'vitest';
 import command from '../../commands/kiss-poll.js';
 import { CoupleSearch } from '../../src/catalogue/search.js';
 import type { AppContext } from '../../src/context.js';
-import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, refusal, silent, STARTER, storedPoll } from './helpers.js';
+import { CooldownError, createCooldowns } from '../../src/cooldowns.js';
+import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, refusal, silent, STARTER, startPoll, storedPoll } from './helpers.js';
 
 const search = new CoupleSearch(catalogue);
 const CAN_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles;
 
 function context() {
   const h = harness();
-  const ctx = { catalogue, search, logger: silent, clock: h.clock, random: Math.random, polls: h.service } as unknown as AppContext;
+  const cooldowns = createCooldowns({ scene: undefined, pollStart: { uses: 1, windowMs: 60_000 } }, h.clock);
+  const ctx = { catalogue, search, logger: silent, clock: h.clock, random: Math.random, polls: h.service, cooldowns } as unknown as AppContext;
   return { ...h, ctx };
 }
 
@@ -19,6 +21,7 @@ interface Who {
   locale?: string;
   guildLocale?: string;
   guildId?: string | null;
+  channelId?: string;
   manage?: boolean;
   appPermissions?: bigint;
 }
@@ -29,7 +32,7 @@ function base(who: Who) {
     calls,
     interaction: {
       guildId: who.guildId === undefined ? GUILD : who.guildId,
-      channelId: CHANNEL,
+      channelId: who.channelId ?? CHANNEL,
       locale: who.locale ?? 'en-US',
       guildLocale: who.guildLocale ?? 'en-US',
       user: { id: who.userId ?? STARTER },
@@ -82,6 +85,31 @@ describe('/kiss-poll start', () => {
     expect(calls[1]?.[1].content).toBe(
       `Your poll is up: https://discord.com/channels/${GUILD}/${CHANNEL}/${poll!.messageId}. It closes <t:${Math.floor(poll!.closesAt / 1000)}:R> (2 hours).`,
     );
+  });
+
+  it('lets a member start one poll a minute per channel; a refused start costs nothing', async () => {
+    const { ctx, clock, publisher, service } = context();
+    await slash('start').run(ctx);
+    const again = slash('start');
+    const error = await again.run(ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CooldownError);
+    expect((error as CooldownError).text('en-US')).toBe(
+      `You're using this command a little too often in this channel. You can use it again <t:${Math.ceil((clock.now() + 60_000) / 1000)}:R>.`,
+    );
+    expect(again.calls).toEqual([]);
+    expect(publisher.posts).toHaveLength(1);
+    // Another member, or the same member in another channel, is not held back.
+    await slash('start', {}, { userId: MEMBER(1) }).run(ctx);
+    await slash('start', {}, { channelId: '200000000000000002' }).run(ctx);
+    expect(publisher.posts).toHaveLength(3);
+    await clock.advance(60_000);
+    // A start the server refuses (five polls open) posts nothing, so it does not count.
+    const extra = await startPoll(service, { starterId: MEMBER(2) });
+    await startPoll(service, { starterId: MEMBER(3) });
+    expect(await refusal(slash('start').run(ctx))).toBe('poll.errors.tooManyOpen');
+    await service.close({ guildId: GUILD, pollId: extra.id, userId: MEMBER(2), canManageGuild: true });
+    await slash('start').run(ctx);
+    expect(publisher.posts).toHaveLength(6);
   });
 
   it('uses every couple and 24 hours by default', async () => {

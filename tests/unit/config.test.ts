@@ -44,6 +44,31 @@ describe('config', () => {
     expect(message).not.toContain(TOKEN);
   });
 
+  it('reads the cooldowns as uses per period, or off', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).cooldowns).toEqual({ scene: { uses: 3, windowMs: 30_000 }, pollStart: { uses: 1, windowMs: 60_000 } });
+    const set = loadConfig({ DISCORD_TOKEN: TOKEN, SCENE_COOLDOWN: ' 5 / 2M ', POLL_START_COOLDOWN: 'off' }).cooldowns;
+    expect(set).toEqual({ scene: { uses: 5, windowMs: 120_000 }, pollStart: undefined });
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SCENE_COOLDOWN: '0', POLL_START_COOLDOWN: '2/1h' }).cooldowns).toEqual({ scene: undefined, pollStart: { uses: 2, windowMs: 3_600_000 } });
+  });
+
+  it.each([
+    ['SCENE_COOLDOWN', '3'],
+    ['SCENE_COOLDOWN', '3/30'],
+    ['SCENE_COOLDOWN', '0/30s'],
+    ['SCENE_COOLDOWN', '-1/30s'],
+    ['POLL_START_COOLDOWN', '1 per minute'],
+    ['POLL_START_COOLDOWN', '1/0s'],
+  ])('refuses a cooldown %s=%s in one line naming it', (variable, value) => {
+    const message = errorOf({ DISCORD_TOKEN: TOKEN, [variable]: value });
+    expect(message).toBe(`Config error: ${variable} is invalid: it must be uses per period such as 3/30s or 1/1m (s, m or h), or off (see .env.example).`);
+  });
+
+  it('refuses a cooldown period over a day', () => {
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, POLL_START_COOLDOWN: '1/25h' })).toBe(
+      'Config error: POLL_START_COOLDOWN is invalid: it must have a period of at most 24h (see .env.example).',
+    );
+  });
+
   it('never echoes the token, even when the token itself is malformed', () => {
     const message = errorOf({ DISCORD_TOKEN: 'two words-secret-value' });
     expect(message).toMatch(/^Config error: DISCORD_TOKEN is invalid/);
