@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkStore, combineHealth, healthOf } from '../../src/metrics/health.js';
 import type { PostNowResult } from '../../src/daily/service.js';
 import { createBotMetrics } from '../../src/metrics/metrics.js';
+import type { PollService } from '../../src/polls/service.js';
 import { startMetricsServer } from '../../src/metrics/server.js';
 
 const ok = { kind: 'ok' } as const;
@@ -81,6 +82,26 @@ describe('the metrics', () => {
     expect(text).toContain('kiss_daily_posts_total{outcome="sent"} 1\n');
     expect(text).toContain('kiss_daily_posts_total{outcome="retried"} 1\n');
     expect(text).toContain('kiss_daily_posts_total{outcome="failed"} 1\n');
+  });
+
+  it('count the poll votes the service recorded, by outcome, and nothing for a refused vote', async () => {
+    const metrics = createBotMetrics();
+    const receipts = [{ outcome: 'new', coupleId: 'a' }, { outcome: 'same', coupleId: 'a' }, { outcome: 'new', coupleId: 'b' }] as const;
+    let i = 0;
+    const service = {
+      vote: () => {
+        const receipt = receipts[i++];
+        return receipt ? Promise.resolve(receipt) : Promise.reject(new Error('poll closed'));
+      },
+    } as unknown as PollService;
+    const polls = metrics.countingVotes(service);
+    const input = { guildId: '1', pollId: 'p', userId: 'u', index: 0 };
+    for (let n = 0; n < 3; n++) await polls.vote(input);
+    await expect(polls.vote(input)).rejects.toThrow('poll closed');
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('kiss_poll_votes_total{outcome="new"} 2\n');
+    expect(text).toContain('kiss_poll_votes_total{outcome="same"} 1\n');
+    expect(text).not.toContain('outcome="changed"');
   });
 
   it('sum across processes with AggregatorRegistry.aggregate fed with each registry as JSON', async () => {
