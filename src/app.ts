@@ -13,6 +13,8 @@ import { SharedIdentifyThrottler } from './identify-throttler.js';
 import { handleInteraction } from './interactions.js';
 import { loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
+import { createBotMetrics, type BotMetrics } from './metrics/metrics.js';
+import { startOperatorEndpoints, type OperatorEndpointsHandle } from './metrics/process.js';
 import { createDiscordPublisher } from './polls/discord-publisher.js';
 import { createPollService } from './polls/service.js';
 import { createStore, openKeyv, type Store } from './store/index.js';
@@ -33,6 +35,10 @@ export interface App {
   readonly client: Client;
   readonly ctx: AppContext;
   readonly registry: CommandRegistry;
+  /** This process's Prometheus metrics (its own registry). */
+  readonly metrics: BotMetrics;
+  /** Where `/metrics` and `/healthz` are served once started (METRICS_PORT); undefined when off. */
+  readonly metricsUrl: string | undefined;
   /** Logs in and resolves when the client is ready and the background services run. */
   start(): Promise<void>;
   /** Stops the services, closes the gateway and the store. Safe to call twice. */
@@ -51,6 +57,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const catalogue = options.catalogue ?? loadCatalogue();
   const store = options.store ?? createStore(openKeyv(config.storeUrl));
   const registry = await loadCommands();
+  const metrics = createBotMetrics();
+  store.onError(() => metrics.storeError());
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -90,7 +98,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const random = options.random ?? Math.random;
-  const polls = createPollService({
+  const polls = metrics.countingVotes(createPollService({
     store: store.polls,
     catalogue,
     clock,
@@ -98,7 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     publisher: createDiscordPublisher(client.rest),
     ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
-  });
+  }));
 
   const daily = createDailyService({
     store: store.daily,
@@ -109,6 +117,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     publisher: createDiscordDailyPublisher(client),
     ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
     videos: store.videos,
+    onPostSettled: (result) => metrics.dailyPost(result),
   });
 
   const ctx: AppContext = Object.freeze({
@@ -125,7 +134,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   client.on(Events.InteractionCreate, (interaction) => {
-    void handleInteraction(interaction, ctx, registry);
+    void handleInteraction(interaction, ctx, registry, metrics.interaction);
   });
   // Servers this process serves: restore their polls' timers (and close what fell due while down).
   client.on(Events.GuildCreate, (guild) => void polls.start([guild.id]));
@@ -134,12 +143,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'shard disconnected'));
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'shard resumed'));
 
+  metrics.watch(client);
+
   let stopped = false;
+  let operators: OperatorEndpointsHandle | undefined;
   return {
     client,
     ctx,
     registry,
+    metrics,
+    get metricsUrl() {
+      return operators?.url;
+    },
     async start() {
+      operators = await startOperatorEndpoints({ client, config, metrics, store, logger });
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
@@ -150,6 +167,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      await operators?.stop();
       await polls.stop();
       await daily.stop();
       ctx.cooldowns.close();

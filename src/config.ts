@@ -65,6 +65,13 @@ const schema = z.object({
     .regex(/^(\d+|\[\s*\d+(\s*,\s*\d+)*\s*\])$/, 'must be a shard number or a JSON list such as [0,1] (set by the sharding manager)')
     .optional(),
   SHARD_COUNT: z.coerce.number({ error: 'must be a whole number, 1 or more' }).int('must be a whole number, 1 or more').min(1, 'must be a whole number, 1 or more').optional(),
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number (0 to 65535)' })
+    .int('must be a port number (0 to 65535)')
+    .min(0, 'must be a port number (0 to 65535)')
+    .max(65_535, 'must be a port number (0 to 65535)')
+    .optional(),
+  METRICS_HOST: z.string().trim().regex(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1').default('127.0.0.1'),
 });
 
 export type Config = Readonly<{
@@ -81,6 +88,8 @@ export type Config = Readonly<{
    * process, as many as Discord recommends for the bot's servers.
    */
   shards: { ids: number[]; count: number } | 'auto';
+  /** Where `/healthz` and `/metrics` are served (METRICS_PORT; 0 picks a free port); undefined: off. */
+  metrics: { host: string; port: number } | undefined;
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -115,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     apiUrl: v.DISCORD_API_URL,
     cooldowns: Object.freeze({ scene: v.SCENE_COOLDOWN ?? undefined, pollStart: v.POLL_START_COOLDOWN ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
+    metrics: v.METRICS_PORT === undefined ? undefined : Object.freeze({ host: v.METRICS_HOST, port: v.METRICS_PORT }),
   });
 }
 

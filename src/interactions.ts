@@ -28,6 +28,18 @@ function describe(interaction: Interaction) {
   };
 }
 
+export type InteractionOutcome = 'ok' | 'user_error' | 'error';
+/** Told how each handled interaction ended (metrics): its kind, command (or component) and outcome. */
+export type InteractionObserver = (labels: { kind: string; command: string }, outcome: InteractionOutcome) => void;
+
+/** Bounded labels: a name the bot does not know (a stale command or button) counts as `unknown`. */
+function labelsOf(interaction: Interaction, registry: CommandRegistry) {
+  const { kind, command, customId } = describe(interaction);
+  const prefix = customId?.split(':')[0] ?? '';
+  const name = command !== undefined ? (registry.commands.has(command) ? command : 'unknown') : registry.components.has(prefix) ? prefix : 'unknown';
+  return { kind, command: name };
+}
+
 /** Answers privately, whether or not the interaction was already answered. */
 async function answerPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
   const options = { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
@@ -41,7 +53,12 @@ async function answerPrivately(interaction: RepliableInteraction, content: strin
  * a UserError is answered privately in the member's language; anything else is logged with context
  * and an error id, and answered with a short generic message carrying the same id.
  */
-export async function handleInteraction(interaction: Interaction, ctx: AppContext, registry: CommandRegistry): Promise<void> {
+export async function handleInteraction(
+  interaction: Interaction,
+  ctx: AppContext,
+  registry: CommandRegistry,
+  observe?: InteractionObserver,
+): Promise<void> {
   const started = performance.now();
   try {
     if (interaction.isChatInputCommand()) {
@@ -61,7 +78,9 @@ export async function handleInteraction(interaction: Interaction, ctx: AppContex
       return;
     }
     ctx.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
+    observe?.(labelsOf(interaction, registry), 'ok');
   } catch (error) {
+    observe?.(labelsOf(interaction, registry), error instanceof UserError ? 'user_error' : 'error');
     await answerError(interaction, ctx, error);
   }
 }

@@ -14,6 +14,8 @@ import { Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discor
 import { fail, firstLine, readOrExit } from './cli.js';
 import { loadConfig, loadShardingConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { startMetricsServer, type MetricsServer } from './metrics/server.js';
+import { shardManagerEndpoints } from './metrics/sharding.js';
 
 const config = readOrExit(() => loadConfig(process.env));
 const sharding = readOrExit(() => loadShardingConfig(process.env));
@@ -63,6 +65,17 @@ manager.on('shardCreate', (shard) => {
   });
 });
 
+// The manager serves /metrics and /healthz for all its shard processes; they open no port themselves.
+let metricsServer: MetricsServer | undefined;
+if (config.metrics) {
+  const { host, port } = config.metrics;
+  const endpoints = shardManagerEndpoints(manager);
+  metricsServer = await startMetricsServer(host, port, endpoints).catch((err: unknown) =>
+    fail(`Could not serve /metrics on ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`),
+  );
+  logger.info({ url: metricsServer.url }, 'serving /metrics and /healthz for every shard process');
+}
+
 let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;
@@ -73,6 +86,7 @@ function shutdown(signal: string): void {
   // Shard#kill sends SIGTERM (each child then stops cleanly: main.ts) and stops the manager from
   // starting it again.
   for (const shard of manager.shards.values()) shard.kill();
+  void metricsServer?.close();
   setTimeout(() => process.exit(0), 10_000).unref();
   void Promise.all(exited).then(() => process.exit(0));
 }

@@ -89,6 +89,8 @@ export interface DailyServiceDeps {
   /** First retry delay (default 30 s), doubled each attempt up to `retryMaxMs` (default 30 min). */
   readonly retryBaseMs?: number | undefined;
   readonly retryMaxMs?: number | undefined;
+  /** Told how each post attempt ended, once it is recorded (metrics). */
+  readonly onPostSettled?: ((result: PostNowResult) => void) | undefined;
 }
 
 /** How soon a server is looked at again after an unexpected error (the store was down, a bug). */
@@ -270,7 +272,9 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
     });
     if (claimed.kind !== 'claimed') return claimed;
     const outcome = await send(guildId, claimed);
-    return lock.run(guildId, () => settle(guildId, claimed, outcome));
+    const result = await lock.run(guildId, () => settle(guildId, claimed, outcome));
+    deps.onPostSettled?.(result);
+    return result;
   }
 
   async function runScheduled(guildId: string): Promise<void> {

@@ -25,6 +25,13 @@ export interface Store {
    * identify bucket is `store.setIfAbsent(key, Date.now(), ttlMs)`; `keyv.get` reads the value back.
    */
   setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  /**
+   * Reads one fixed key straight from the backing store (Keyv itself hides read errors): rejects
+   * when the store fails, and never settles while a Redis connection is down. For health checks.
+   */
+  ping(): Promise<void>;
+  /** Called for every error the store reports (Keyv's `error` events). */
+  onError(listener: (error: unknown) => void): void;
   /** Closes the underlying connection (SQLite file or Redis). */
   close(): Promise<void>;
 }
@@ -36,6 +43,10 @@ export function createStore(keyv: Keyv): Store {
     polls: createPollStore(keyv),
     daily: createDailyStore(keyv),
     setIfAbsent: (key, value, ttlMs) => setIfAbsent(keyv, key, value, ttlMs),
+    ping: async () => {
+      await (keyv.store as { get(key: string): unknown }).get('kiss:health');
+    },
+    onError: (listener) => keyv.on('error', listener),
     close: () => keyv.disconnect(),
   };
 }

@@ -41,6 +41,8 @@ export interface BotOverrides {
   /** Where the bot sends its REST requests (a REST proxy in front of the simulator); default the simulator. */
   apiUrl?: string;
   pollEditIntervalMs?: number;
+  /** Serve /metrics and /healthz on 127.0.0.1 (METRICS_PORT; 0 picks a free port, see `app.metricsUrl`). */
+  metricsPort?: number;
 }
 
 export interface WorldOptions {
@@ -88,6 +90,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       STORE_URL: overrides.storeUrl ?? storeUrl,
       LOG_LEVEL: 'debug',
     };
+    if (overrides.metricsPort !== undefined) env.METRICS_PORT = String(overrides.metricsPort);
     if (overrides.shards) {
       env.SHARD_IDS = overrides.shards.ids.join(',');
       env.SHARD_COUNT = String(overrides.shards.count);

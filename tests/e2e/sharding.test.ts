@@ -15,7 +15,7 @@ const redis = process.env.TEST_REDIS_URL;
 const root = new URL('../../', import.meta.url);
 const SHARDS = 3;
 
-type LogLine = { msg?: string; shardId?: number; pid?: number };
+type LogLine = { msg?: string; shardId?: number; pid?: number; url?: string };
 
 /** Polls `done` until it holds (hooks cannot use expect.poll). */
 async function waitFor(done: () => boolean, timeoutMs: number, explain: () => string): Promise<void> {
@@ -59,6 +59,7 @@ describe.skipIf(!redis)('npm run start:shards: one process per shard on Redis', 
         STORE_URL: redis!,
         LOG_LEVEL: 'info',
         SHARD_SPAWN_DELAY_MS: '100',
+        METRICS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -88,6 +89,28 @@ describe.skipIf(!redis)('npm run start:shards: one process per shard on Redis', 
       const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'iu' } });
       expect(res.message?.embeds[0]?.title, guild.name).toBe('💋 Lee Joon Ki & IU');
     }
+  });
+
+  it("serves the totals of every shard process on the manager's /metrics and /healthz; the processes open no port", async () => {
+    const url = logs().find((l) => l.msg === 'serving /metrics and /healthz for every shard process')?.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+    expect(logs().filter((l) => l.msg === 'serving /metrics and /healthz')).toEqual([]);
+    const sample = async (line: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+      return found === undefined ? undefined : Number(found.slice(line.length + 1));
+    };
+    // The previous test made one /kiss-scene in each shard's server, each in its own process.
+    await expect.poll(() => sample('kiss_interactions_total{kind="command",command="kiss-scene",outcome="ok"}'), { timeout: 10_000 }).toBe(SHARDS);
+    expect(await sample('kiss_interaction_first_response_seconds_count')).toBe(SHARDS);
+    for (let shard = 0; shard < SHARDS; shard++) {
+      expect(await sample(`kiss_guilds{shard="${shard}"}`), `shard ${shard}`).toBe(1);
+      expect(await sample(`kiss_shard_ready{shard="${shard}"}`), `shard ${shard}`).toBe(1);
+    }
+    expect(await sample('kiss_manager_process_cpu_seconds_total')).toBeGreaterThan(0);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', reasons: [], shardsReady: SHARDS, shardCount: SHARDS });
   });
 
   it('starts a killed shard process again; every answered vote counts, retries count once, nothing is answered twice', async () => {

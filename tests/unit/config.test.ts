@@ -91,6 +91,17 @@ describe('config', () => {
     expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '2', SHARD_COUNT: '2' })).toMatch(/below SHARD_COUNT/);
   });
 
+  it('serves metrics only when METRICS_PORT is set, on 127.0.0.1 unless METRICS_HOST says otherwise', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).metrics).toBeUndefined();
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, METRICS_PORT: '9464' }).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, METRICS_PORT: '70000' })).toBe('Config error: METRICS_PORT is invalid: it must be a port number (0 to 65535) (see .env.example).');
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, METRICS_PORT: 'nine' })).toBe('Config error: METRICS_PORT is invalid: it must be a port number (0 to 65535) (see .env.example).');
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, METRICS_PORT: '9464', METRICS_HOST: 'http://x' })).toBe(
+      'Config error: METRICS_HOST is invalid: it must be a host name or IP address such as 127.0.0.1 (see .env.example).',
+    );
+  });
+
   it('strips a trailing slash from the API address', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'http://127.0.0.1:9999/api/' }).apiUrl).toBe('http://127.0.0.1:9999/api');
   });
