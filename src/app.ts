@@ -17,7 +17,7 @@ import { createBotMetrics, type BotMetrics } from './metrics/metrics.js';
 import { startOperatorEndpoints, type OperatorEndpointsHandle } from './metrics/process.js';
 import { createDiscordPublisher } from './polls/discord-publisher.js';
 import { createPollService } from './polls/service.js';
-import { createStore, openKeyv, type Store } from './store/index.js';
+import { createStore, isStoreUnavailable, openKeyv, type Store } from './store/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -55,9 +55,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
   const catalogue = options.catalogue ?? loadCatalogue();
-  const store = options.store ?? createStore(openKeyv(config.storeUrl));
   const registry = await loadCommands();
   const metrics = createBotMetrics();
+  const store = options.store ?? createStore(openKeyv(config.storeUrl), { logger, onAvailabilityChange: (up) => metrics.storeAvailable(up) });
   store.onError(() => metrics.storeError());
 
   const client = new Client({
@@ -73,7 +73,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       buildIdentifyThrottler: async (manager) =>
         new SharedIdentifyThrottler({
           maxConcurrency: (await manager.fetchGatewayInformation()).session_start_limit.max_concurrency,
-          claim: (key, ttlMs) => store.setIfAbsent(`bot:${key}`, clock.now(), ttlMs),
+          // With the store down, a shard waits for it (asking again shortly) rather than identify unchecked.
+          claim: async (key, ttlMs) => {
+            try {
+              return await store.setIfAbsent(`bot:${key}`, clock.now(), ttlMs);
+            } catch (err) {
+              if (isStoreUnavailable(err)) return false;
+              throw err;
+            }
+          },
         }),
     },
     makeCache: Options.cacheWithLimits({

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { UserError } from '../errors.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type { Logger } from '../logger.js';
+import { isStoreUnavailable } from '../store/availability.js';
 import type { PollStore } from '../store/polls.js';
 import { PollChanges, type VoteReceipt, type WithdrawReceipt } from './changes.js';
 import { renderChart as defaultRenderChart } from './chart.js';
@@ -105,7 +106,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
       if (result === 'gone') logger.info({ guildId, pollId }, 'poll message is gone; live counts stop');
       return result;
     },
-    (key, err) => logger.warn({ poll: key, err }, 'live poll edit failed'),
+    (key, err) => (isStoreUnavailable(err) ? logger.debug({ poll: key, reason: err.reason }, 'live poll edit skipped: store unavailable') : logger.warn({ poll: key, err }, 'live poll edit failed')),
   );
 
   const changes = new PollChanges({ store, clock, queue, liveEdits });

@@ -1,11 +1,15 @@
 import type Keyv from 'keyv';
+import { pino } from 'pino';
+import type { Logger } from '../logger.js';
 import { setIfAbsent } from './atomic.js';
+import { guarded, StoreAvailability, unavailableReason } from './availability.js';
 import { createDailyStore, type DailyStore } from './daily.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
 
 export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
+export { isStoreUnavailable, STORE_DEADLINE_MS, STORE_RETRY_MS, StoreAvailability, StoreUnavailableError } from './availability.js';
 export { openKeyv } from './keyv.js';
 export { scopeOf, type Scope } from './keys.js';
 export type { PinnedLink } from './videos.js';
@@ -26,27 +30,62 @@ export interface Store {
    */
   setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
   /**
-   * Reads one fixed key straight from the backing store (Keyv itself hides read errors): rejects
-   * when the store fails, and never settles while a Redis connection is down. For health checks.
+   * Writes one fixed key (with a short expiry) and rejects when the store cannot take it: down,
+   * locked or read-only. Not gated by `availability`: it is how the health check and the
+   * availability probe find out.
    */
   ping(): Promise<void>;
+  /** Whether the store is up; every call above passes through it (see availability.ts). */
+  readonly availability: StoreAvailability;
   /** Called for every error the store reports (Keyv's `error` events). */
   onError(listener: (error: unknown) => void): void;
   /** Closes the underlying connection (SQLite file or Redis). */
   close(): Promise<void>;
 }
 
-export function createStore(keyv: Keyv): Store {
+export interface StoreOptions {
+  /** Where the store's one warning on an outage and one line on recovery go. Default: nowhere. */
+  readonly logger?: Logger | undefined;
+  /** Deadline of each call (default STORE_DEADLINE_MS). */
+  readonly deadlineMs?: number | undefined;
+  /** How often a store that is down is probed (default STORE_PROBE_INTERVAL_MS). */
+  readonly probeIntervalMs?: number | undefined;
+  /** Told each time the store goes down (false) or comes back (true). */
+  readonly onAvailabilityChange?: ((available: boolean) => void) | undefined;
+}
+
+/** The key the health check and the availability probe write. */
+const HEALTH_KEY = 'health';
+const HEALTH_TTL_MS = 60_000;
+
+export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
+  const ping = async () => {
+    await keyv.set(HEALTH_KEY, Date.now(), HEALTH_TTL_MS);
+  };
+  const availability = new StoreAvailability({
+    logger: options.logger ?? pino({ enabled: false }),
+    probe: ping,
+    deadlineMs: options.deadlineMs,
+    probeIntervalMs: options.probeIntervalMs,
+    onChange: options.onAvailabilityChange,
+  });
+  // A connection the backend reports lost (Redis) takes the store down at once, before a call fails.
+  keyv.on('error', (error: unknown) => {
+    const reason = unavailableReason(error);
+    if (reason !== undefined) availability.markDown(reason);
+  });
   return {
-    scenes: createSceneStore(keyv),
-    videos: createVideoStore(keyv),
-    polls: createPollStore(keyv),
-    daily: createDailyStore(keyv),
-    setIfAbsent: (key, value, ttlMs) => setIfAbsent(keyv, key, value, ttlMs),
-    ping: async () => {
-      await (keyv.store as { get(key: string): unknown }).get('kiss:health');
-    },
+    scenes: guarded(createSceneStore(keyv), availability),
+    videos: guarded(createVideoStore(keyv), availability),
+    polls: guarded(createPollStore(keyv), availability),
+    daily: guarded(createDailyStore(keyv), availability, ['list']),
+    setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
+    ping,
+    availability,
     onError: (listener) => keyv.on('error', listener),
-    close: () => keyv.disconnect(),
+    close: async () => {
+      availability.close();
+      await keyv.disconnect();
+    },
   };
 }

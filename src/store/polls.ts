@@ -81,7 +81,7 @@ export interface PollStore {
    * returned is the winner's (this caller's when it won).
    */
   claimClose(poll: Poll, close: PollClose): Promise<{ won: boolean; close: PollClose }>;
-  /** Claims posting a poll's results for `leaseMs`: one holder at a time; a crashed holder's claim lapses. */
+  /** Claims posting a poll's results for `leaseMs`: one holder at a time (true again for the holder); a crashed holder's claim lapses. */
   claimResults(guildId: string, pollId: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Gives up `holder`'s results claim (posting failed; whoever tries next may claim it). */
   releaseResults(guildId: string, pollId: string, holder: string): Promise<void>;
@@ -198,8 +198,11 @@ export function createPollStore(keyv: Keyv, options: { closedPollTtlMs?: number 
       if (await setIfAbsent(keyv, key, close, afterDeadline(poll))) return { won: true, close };
       return { won: false, close: (await keyv.get<PollClose>(key)) ?? close };
     },
-    claimResults(guildId, pollId, holder, leaseMs) {
-      return setIfAbsent(keyv, resultsKey(guildId, pollId), { holder, at: Date.now() }, leaseMs);
+    async claimResults(guildId, pollId, holder, leaseMs) {
+      const key = resultsKey(guildId, pollId);
+      if (await setIfAbsent(keyv, key, { holder, at: Date.now() }, leaseMs)) return true;
+      // A holder cut off by an outage takes its own claim up again.
+      return (await keyv.get<{ holder?: string }>(key))?.holder === holder;
     },
     async releaseResults(guildId, pollId, holder) {
       const key = resultsKey(guildId, pollId);
