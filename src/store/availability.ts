@@ -115,18 +115,20 @@ export class StoreAvailability {
    * a failure that means the store is unavailable, or a missed deadline, marks it down and rejects
    * with StoreUnavailableError. Other errors pass through unchanged.
    */
-  async run<T>(call: () => Promise<T>): Promise<T> {
+  async run<T>(call: () => Promise<T>, deadlineMs: number = this.deadlineMs): Promise<T> {
     if (this.#down) {
       this.#down.refused++;
       throw new StoreUnavailableError(this.#down.reason);
     }
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`no answer within ${this.deadlineMs} ms`)), this.deadlineMs);
-    });
+    const deadline = Number.isFinite(deadlineMs)
+      ? new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new StoreUnavailableError(`no answer within ${deadlineMs} ms`)), deadlineMs);
+        })
+      : undefined;
     const attempt = call();
     try {
-      return await Promise.race([attempt, deadline]);
+      return await (deadline ? Promise.race([attempt, deadline]) : attempt);
     } catch (error) {
       const reason = unavailableReason(error);
       if (reason === undefined) throw error;
@@ -191,19 +193,37 @@ export class StoreAvailability {
   }
 }
 
+/** Which methods of a store section `guarded` leaves alone or runs without a deadline. */
+export interface GuardOptions<T> {
+  /** Methods that do not return a promise (an async iterable over a whole table, say): not gated. */
+  readonly passThrough?: ReadonlyArray<keyof T & string>;
+  /**
+   * Background work over many keys (a sweep, deleting a server's data): refused while the store is
+   * down, but given no deadline, since its time grows with the data. Never on an interaction's path.
+   */
+  readonly unbounded?: ReadonlyArray<keyof T & string>;
+}
+
 /**
- * The same object with each of its methods run through `availability.run`, except those named in
- * `except` (methods that do not return a promise, such as an async iterable over a whole table).
+ * The same object with each of its methods run through `availability.run`: under the deadline,
+ * except as `options` says.
  */
-export function guarded<T extends object>(section: T, availability: StoreAvailability, except: ReadonlyArray<keyof T & string> = []): T {
+export function guarded<T extends object>(section: T, availability: StoreAvailability, options: GuardOptions<T> = {}): T {
+  const passThrough = new Set<string>(options.passThrough ?? []);
+  const unbounded = new Set<string>(options.unbounded ?? []);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(section)) {
-    if (typeof value !== 'function' || (except as readonly string[]).includes(name)) {
-      out[name] = typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(section) : value;
+    if (typeof value !== 'function') {
+      out[name] = value;
       continue;
     }
     const method = value as (...args: unknown[]) => Promise<unknown>;
-    out[name] = (...args: unknown[]) => availability.run(() => method.apply(section, args));
+    if (passThrough.has(name)) {
+      out[name] = method.bind(section);
+      continue;
+    }
+    const deadlineMs = unbounded.has(name) ? Number.POSITIVE_INFINITY : availability.deadlineMs;
+    out[name] = (...args: unknown[]) => availability.run(() => method.apply(section, args), deadlineMs);
   }
   return out as T;
 }

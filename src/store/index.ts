@@ -77,8 +77,8 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
   return {
     scenes: guarded(createSceneStore(keyv), availability),
     videos: guarded(createVideoStore(keyv), availability),
-    polls: guarded(createPollStore(keyv), availability),
-    daily: guarded(createDailyStore(keyv), availability, ['list']),
+    polls: guarded(createPollStore(keyv), availability, { unbounded: ['deleteExpired'] }),
+    daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'] }),
     setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
     ping,
     availability,

@@ -10,7 +10,7 @@ import sqlite3 from 'sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStore, isStoreUnavailable, openKeyv, StoreAvailability, StoreUnavailableError, type Store } from '../../src/store/index.js';
 import type { SqliteAdapter } from '../../src/store/atomic.js';
-import { unavailableReason } from '../../src/store/availability.js';
+import { guarded, unavailableReason } from '../../src/store/availability.js';
 import { captureLogs } from '../support/logs.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
@@ -101,6 +101,25 @@ describe('StoreAvailability', () => {
     expect(recovered).toHaveBeenCalledTimes(1);
     expect(changes).toEqual([false, true]);
     await expect(gate.run(() => Promise.resolve('back'))).resolves.toBe('back');
+  });
+});
+
+describe('guarded store sections', () => {
+  it('gives each method the deadline, except long background work, and leaves non-promise methods alone', async () => {
+    const gate = new StoreAvailability({ logger: captureLogs('silent').logger, probe: () => Promise.resolve(), deadlineMs: 20, probeIntervalMs: 10 });
+    let release: () => void = () => undefined;
+    const slow = () => new Promise<string>((resolve) => (release = () => resolve('done')));
+    const section = guarded({ quick: slow, sweep: slow, list: () => [1, 2] }, gate, { unbounded: ['sweep'], passThrough: ['list'] });
+    expect(section.list()).toEqual([1, 2]);
+    const sweep = section.sweep();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    release();
+    await expect(sweep).resolves.toBe('done');
+    expect(gate.available).toBe(true);
+    await expect(section.quick()).rejects.toBeInstanceOf(StoreUnavailableError);
+    // Down now: the long work is refused too, before it starts.
+    await expect(section.sweep()).rejects.toBeInstanceOf(StoreUnavailableError);
+    gate.close();
   });
 });
 
