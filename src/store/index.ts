@@ -1,6 +1,7 @@
 import type Keyv from 'keyv';
 import { setIfAbsent } from './atomic.js';
 import { createDailyStore, type DailyStore } from './daily.js';
+import { createLifecycleStore, type LifecycleStore } from './lifecycle.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
@@ -9,6 +10,7 @@ export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
 export { openKeyv } from './keyv.js';
 export { scopeOf, type Scope } from './keys.js';
 export type { PinnedLink } from './videos.js';
+export type { DataSummary, LifecycleStore, PendingRemoval } from './lifecycle.js';
 
 /**
  * All per-server state, behind one typed module over Keyv. Each feature has its own small section;
@@ -19,6 +21,8 @@ export interface Store {
   readonly videos: VideoStore;
   readonly polls: PollStore;
   readonly daily: DailyStore;
+  /** Whole-server operations (a server's data deleted, counted) and the removals pending deletion. */
+  readonly lifecycle: LifecycleStore;
   /**
    * Sets `key` to `value` only if it holds nothing, or only an expired value: of any callers, in
    * any process sharing the store, exactly one gets true (see atomic.ts). A claim such as a shard's
@@ -42,6 +46,7 @@ export function createStore(keyv: Keyv): Store {
     videos: createVideoStore(keyv),
     polls: createPollStore(keyv),
     daily: createDailyStore(keyv),
+    lifecycle: createLifecycleStore(keyv),
     setIfAbsent: (key, value, ttlMs) => setIfAbsent(keyv, key, value, ttlMs),
     ping: async () => {
       await (keyv.store as { get(key: string): unknown }).get('kiss:health');
