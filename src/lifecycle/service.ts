@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DataSummary, LifecycleStore } from '../store/lifecycle.js';
 
-/** How often each process looks for removals that fell due, and (one process of all) for expired values. */
+/** How often removals that fell due are deleted and expired values swept (by one process of all). */
 export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** How long a `/kiss-data delete` confirmation button stays valid (an interaction's token lives 15 minutes too). */
 export const CONFIRMATION_TTL_MS = 15 * 60 * 1000;
@@ -52,9 +52,10 @@ export interface SweepReport {
  *
  * - Removed from a server: its timers stop here and its deletion is recorded in the store, due
  *   `retentionMs` later. Invited back before then: the deletion is cancelled, timers run again.
- * - Every `sweepIntervalMs`, each process deletes the removals that fell due, each claimed in the
- *   store first, so of several processes one deletes each; and one process per interval deletes
- *   every expired value (votes of closed polls, old claims) from the store.
+ * - Every `sweepIntervalMs`, one process of all (it claims the interval in the store) deletes the
+ *   removals that fell due, each claimed again on its own, and every expired value (votes of closed
+ *   polls, old claims) from the store. Listing the removals is a key scan: once an hour for the whole
+ *   bot, not once per process.
  * - `/kiss-data delete`: a confirmation token, used once, then every key of the server at once.
  */
 export interface DataLifecycle {
@@ -66,8 +67,10 @@ export interface DataLifecycle {
   removed(guildId: string): Promise<void>;
   /** The bot joined the server, or was invited back. Never throws: trouble is logged. */
   joined(guildId: string): Promise<void>;
-  /** One sweep now (after any running one). */
+  /** One sweep now, in this process, whether or not another swept this interval (after any running one). */
   sweep(): Promise<SweepReport>;
+  /** Resolves once no sweep is running or waiting (tests, shutdown). */
+  idle(): Promise<void>;
   /** What is stored for the server. */
   summary(guildId: string): Promise<DataSummary>;
   /**
@@ -134,13 +137,14 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
         logger.error({ guildId, err }, 'deleting a removed server’s data failed; the next sweep tries again');
       }
     }
-    let expired = 0;
-    // One process per interval (the interval's number names the claim) empties the store of expired values.
-    if (await store.claim(`expired:${Math.floor(now / interval)}`, 2 * interval)) {
-      expired = await store.deleteExpired();
-      if (expired) logger.info({ expired }, 'expired values deleted from the store');
-    }
+    const expired = await store.deleteExpired();
+    if (expired) logger.info({ expired }, 'expired values deleted from the store');
     return { deleted, cancelled, expired };
+  }
+
+  /** The timer's sweep: only by the process that claims this interval (its number names the claim). */
+  async function sweepIfFirst(): Promise<void> {
+    if (await store.claim(`sweep:${Math.floor(clock.now() / interval)}`, 2 * interval)) await sweepOnce();
   }
 
   function tick(): void {
@@ -149,7 +153,7 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     void serially(async () => {
       tickQueued = false;
       if (stopped) return;
-      await sweepOnce().catch((err: unknown) => logger.error({ err }, 'data sweep failed; the next one tries again'));
+      await sweepIfFirst().catch((err: unknown) => logger.error({ err }, 'data sweep failed; the next one tries again'));
     });
   }
 
@@ -165,13 +169,14 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     async start() {
       if (!stopped) return;
       stopped = false;
-      for (const { guildId } of await store.listRemovals()) {
-        try {
+      try {
+        for (const { guildId } of await store.listRemovals()) {
           if (!serves(guildId)) await timers.pause(guildId);
           else if (await store.cancelRemoval(guildId)) logger.info({ guildId }, 'server data kept: the bot is back in the server');
-        } catch (err) {
-          logger.error({ guildId, err }, 'checking a pending removal at start-up failed');
         }
+      } catch (err) {
+        // The bot runs on; the next sweep looks again (a server invited back is resumed then).
+        logger.error({ err }, 'checking pending removals at start-up failed');
       }
       arm();
       tick();
@@ -205,6 +210,14 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     },
 
     sweep: () => serially(sweepOnce),
+
+    async idle() {
+      let seen: Promise<unknown> | undefined;
+      while (seen !== chain) {
+        seen = chain;
+        await seen;
+      }
+    },
 
     summary: (guildId) => store.summarize(guildId),
 

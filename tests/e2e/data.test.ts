@@ -17,6 +17,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Prom
   }
 }
 
+const at = (iso: string) => Date.parse(iso);
 const isDaily = (m: SimMessage) => m.embeds[0]?.author?.name === 'Story of the day';
 const buttonIds = (m: SimMessage) => m.components.flatMap((row) => row.components ?? []).flatMap((c) => (c.custom_id ? [c.custom_id] : []));
 const store = (w: World) => w.bot.app.ctx.store;
@@ -69,10 +70,10 @@ describe('a server’s data when the bot is removed from it (a shortened grace p
     await until(async () => (await store(w).lifecycle.pendingRemoval(other.id)) !== undefined && (await store(w).lifecycle.pendingRemoval(kept.id)) !== undefined);
     expect((await store(w).lifecycle.pendingRemoval(other.id))?.deleteAt).toBe(clock.now() + 2 * DAY);
 
-    // A day later: the server the bot stays in gets its story at 20:00; the two it left get no
-    // attempt (not even a claim of the day), the poll did not try to close in a channel the bot cannot
-    // reach, and both schedules are still on.
-    await clock.advance(DAY);
+    // 20:00 in Seoul: the server the bot stays in gets its story; the two it left get no attempt (not
+    // even a claim of the day), and both schedules stay on. The clock stops at each due instant, so each
+    // post sees the time it was due at.
+    await clock.advanceTo(at('2026-11-25T11:00:00Z'));
     await until(() => w.sim.messages(staying.channels[0]!.id).filter(isDaily).length === 1);
     const leftChannels = new Set([otherChannel, kept.channels[0]!.id]);
     expect(w.sim.requests.slice(requestsBefore).filter((r) => [...leftChannels].some((c) => r.route.includes(c)))).toEqual([]);
@@ -81,22 +82,26 @@ describe('a server’s data when the bot is removed from it (a shortened grace p
       expect((await store(w).daily.get(left.id))?.enabled).toBe(true);
     }
 
-    // One server invites the bot back within the grace period: its deletion is cancelled.
+    // A day after the removals, one server invites the bot back within the grace period: its deletion is cancelled.
+    await clock.advanceTo(at('2026-11-26T00:00:00Z'));
     w.sim.inviteBot(kept.id);
     await until(async () => (await store(w).lifecycle.pendingRemoval(kept.id)) === undefined);
 
     // The next 20:00 in Seoul: the server that is back gets its story, as it was set up.
-    await clock.advance(12 * HOUR);
+    await clock.advanceTo(at('2026-11-26T11:00:00Z'));
     await until(() => w.sim.messages(kept.channels[0]!.id).filter(isDaily).length === 1);
+    expect(await entries(w, other.id)).toBeGreaterThan(0);
 
     // Past the other server's grace period (2 days, then the hourly sweep): all its keys are gone.
-    await clock.advance(DAY);
+    await clock.advanceTo(at('2026-11-27T01:00:00Z'));
     await until(async () => (await entries(w, other.id)) === 0 && (await store(w).lifecycle.pendingRemoval(other.id)) === undefined);
     expect(await store(w).daily.get(other.id)).toBeUndefined();
     expect(await store(w).videos.pinned(other.id, 'lee-joon-ki-iu')).toBeUndefined();
     expect(await store(w).polls.listOpenPolls(other.id)).toEqual([]);
     expect((await store(w).daily.get(kept.id))?.enabled).toBe(true);
     expect(await entries(w, staying.id)).toBeGreaterThan(0);
+    // The poll's deadline passed while the bot was away: it never tried to close it where it cannot post.
+    expect(w.sim.requests.slice(requestsBefore).filter((r) => r.route.includes(otherChannel))).toEqual([]);
     expect(w.bot.logs.some((l) => l.msg === 'server data deleted: the bot was removed and not invited back' && l.guildId === other.id)).toBe(true);
   });
 });
