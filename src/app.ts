@@ -11,6 +11,7 @@ import { ownsGuildFor } from './daily/ownership.js';
 import { createDailyService } from './daily/service.js';
 import { SharedIdentifyThrottler } from './identify-throttler.js';
 import { handleInteraction } from './interactions.js';
+import { createDataLifecycle } from './lifecycle/service.js';
 import { loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
 import { createBotMetrics, type BotMetrics } from './metrics/metrics.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   store?: Store;
   /** Least time between two live edits of one poll message (default 2 s). */
   pollEditIntervalMs?: number;
+  /** How often removed servers' data is checked for deletion and expired values swept (default 1 h). */
+  dataSweepIntervalMs?: number;
 }
 
 export interface App {
@@ -128,6 +131,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     onPostSettled: (result) => metrics.dailyPost(result),
   });
 
+  const lifecycle = createDataLifecycle({
+    store: store.lifecycle,
+    clock,
+    logger,
+    retentionMs: config.dataRetentionMs,
+    sweepIntervalMs: options.dataSweepIntervalMs,
+    serves: (guildId) => client.guilds.cache.get(guildId)?.available === true,
+    timers: {
+      pause: async (guildId) => {
+        await Promise.all([polls.forget(guildId), daily.pause(guildId)]);
+      },
+      resume: async (guildId) => {
+        await Promise.all([polls.start([guildId]), daily.resume(guildId)]);
+      },
+      forget: async (guildId) => {
+        await Promise.all([polls.forget(guildId), daily.forget(guildId)]);
+      },
+    },
+  });
+
   const ctx: AppContext = Object.freeze({
     config,
     logger,
@@ -138,14 +161,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     polls,
     daily,
+    lifecycle,
     cooldowns: createCooldowns(config.cooldowns, clock),
   });
 
   client.on(Events.InteractionCreate, (interaction) => {
     void handleInteraction(interaction, ctx, registry, metrics.interaction);
   });
-  // Servers this process serves: restore their polls' timers (and close what fell due while down).
-  client.on(Events.GuildCreate, (guild) => void polls.start([guild.id]));
+  // A server joined (or the bot invited back): keep its data if its deletion was pending, restore
+  // its polls' timers (and close what fell due while down) and its daily story.
+  client.on(Events.GuildCreate, (guild) => void lifecycle.joined(guild.id));
+  // Removed from a server (kicked, or the server deleted): its data is deleted after the grace
+  // period unless the bot is invited back. An outage is GuildUnavailable, never this; checked anyway.
+  client.on(Events.GuildDelete, (guild) => {
+    if (guild.available) void lifecycle.removed(guild.id);
+  });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'shard disconnected'));
@@ -170,12 +200,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       await ready;
       // Restoring poll timers and loading daily schedules are independent: do both at once.
       await Promise.all([polls.start(client.guilds.cache.keys()), daily.start()]);
+      // After the schedules are loaded: pauses those of servers the bot was removed from.
+      await lifecycle.start();
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       await operators?.stop();
+      await lifecycle.stop();
       await polls.stop();
       await daily.stop();
       ctx.cooldowns.close();

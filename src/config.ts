@@ -37,6 +37,25 @@ const cooldown = (fallback: CooldownLimit) =>
     .refine((limit) => !limit || limit.windowMs <= 86_400_000, 'must have a period of at most 24h')
     .default(fallback);
 
+const DURATION_MS = { ...PERIOD_MS, d: 86_400_000 } as const;
+/** How long a server's state is kept after the bot is removed from it, unless it is invited back. */
+export const DATA_RETENTION_DEFAULT_MS = 7 * DURATION_MS.d;
+/** The longest retention DATA_RETENTION_AFTER_REMOVAL accepts. */
+const DATA_RETENTION_MAX_MS = 365 * DURATION_MS.d;
+
+/** A duration such as `7d`, `12h`, `30m` or `0` (s, m, h or d), at most 365 days. */
+const retention = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(0|[1-9]\d{0,7}\s*[smhd])$/, 'must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0')
+  .transform((value) => {
+    const match = /^(\d+)\s*([smhd])$/.exec(value);
+    return match ? Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS] : 0;
+  })
+  .refine((ms) => ms <= DATA_RETENTION_MAX_MS, 'must be at most 365d')
+  .default(DATA_RETENTION_DEFAULT_MS);
+
 const schema = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'is required to connect to Discord' })
@@ -72,6 +91,7 @@ const schema = z.object({
     .max(65_535, 'must be a port number (0 to 65535)')
     .optional(),
   METRICS_HOST: z.string().trim().regex(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1').default('127.0.0.1'),
+  DATA_RETENTION_AFTER_REMOVAL: retention,
 });
 
 export type Config = Readonly<{
@@ -90,6 +110,8 @@ export type Config = Readonly<{
   shards: { ids: number[]; count: number } | 'auto';
   /** Where `/healthz` and `/metrics` are served (METRICS_PORT; 0 picks a free port); undefined: off. */
   metrics: { host: string; port: number } | undefined;
+  /** How long a server's state is kept after the bot is removed from it (DATA_RETENTION_AFTER_REMOVAL). */
+  dataRetentionMs: number;
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -125,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     cooldowns: Object.freeze({ scene: v.SCENE_COOLDOWN ?? undefined, pollStart: v.POLL_START_COOLDOWN ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
     metrics: v.METRICS_PORT === undefined ? undefined : Object.freeze({ host: v.METRICS_HOST, port: v.METRICS_PORT }),
+    dataRetentionMs: v.DATA_RETENTION_AFTER_REMOVAL,
   });
 }
 

@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { DailyService } from './daily/service.js';
+import type { DataLifecycle } from './lifecycle/service.js';
 import type { Logger } from './logger.js';
 import type { PollService } from './polls/service.js';
 import type { Store } from './store/index.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly random: Random;
   readonly polls: PollService;
   readonly daily: DailyService;
+  /** What happens to a server's state when the bot is removed, and `/kiss-data`. */
+  readonly lifecycle: DataLifecycle;
   /** Per-member cooldowns on the commands that post publicly (in memory, per process). */
   readonly cooldowns: Cooldowns;
 }

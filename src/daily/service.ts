@@ -72,6 +72,15 @@ export interface DailyService {
    * Throws a UserError when no schedule is set up, and a DailyOffError when it is off.
    */
   postNow(guildId: string): Promise<PostNowResult>;
+  /**
+   * Stops posting for a server the bot was removed from, until `resume` (it may be invited back
+   * within the grace period, with its schedule as it was). The stored schedule stays as it is.
+   */
+  pause(guildId: string): Promise<void>;
+  /** Posting resumes for a server (the bot is back in it): its stored schedule is read again. */
+  resume(guildId: string): Promise<void>;
+  /** Forgets a server whose state was deleted: no timer, and nothing paused. */
+  forget(guildId: string): Promise<void>;
 }
 
 export interface DailyServiceDeps {
@@ -121,6 +130,8 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   const lock = new KeyedQueue();
   /** This service's id in the store's post claims. */
   const holder = randomUUID();
+  /** Servers the bot was removed from, kept out of the queue until it is back. */
+  const paused = new Set<string>();
   let started = false;
   /** Set by `stop`: a post's outcome is no longer written again and again. */
   let stopping = false;
@@ -134,7 +145,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
 
   /** Puts a server in the queue at its next post, or takes it out. */
   function reschedule(guildId: string, schedule: DailySchedule | undefined): void {
-    if (!schedule?.enabled || !ownsGuild(guildId)) scheduler.cancel(guildId);
+    if (!schedule?.enabled || !ownsGuild(guildId) || paused.has(guildId)) scheduler.cancel(guildId);
     else scheduler.schedule(guildId, planNext(schedule, clock.now()).at);
   }
 
@@ -412,6 +423,21 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
         default:
           return result;
       }
+    },
+
+    async pause(guildId) {
+      paused.add(guildId);
+      await lock.run(guildId, () => Promise.resolve(scheduler.cancel(guildId)));
+    },
+
+    async resume(guildId) {
+      if (!paused.delete(guildId)) return;
+      await lock.run(guildId, async () => reschedule(guildId, await store.get(guildId)));
+    },
+
+    async forget(guildId) {
+      paused.delete(guildId);
+      await lock.run(guildId, () => Promise.resolve(scheduler.cancel(guildId)));
     },
   };
 }

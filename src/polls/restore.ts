@@ -34,6 +34,11 @@ export class PollRestorer {
 
   constructor(private readonly deps: RestoreDeps) {}
 
+  /** The server's polls may be restored again (its timers were stopped: the bot left it). */
+  forget(guildId: string): void {
+    this.#restored.delete(guildId);
+  }
+
   async restore(guildIds: Iterable<string>): Promise<StartReport> {
     let restored = 0;
     let closed = 0;

@@ -10,7 +10,7 @@ import { PollChanges, type VoteReceipt, type WithdrawReceipt } from './changes.j
 import { renderChart as defaultRenderChart } from './chart.js';
 import { PollCreator, type CreatePollInput } from './create.js';
 import { Deadlines } from './deadlines.js';
-import { pollOfKey } from './ids.js';
+import { pollKey, pollOfKey } from './ids.js';
 import type { Leaderboard } from './leaderboard.js';
 import { LiveEdits } from './live-edits.js';
 import { pollMessage } from '../replies/poll.js';
@@ -68,6 +68,11 @@ export interface PollService {
   start(guildIds: Iterable<string>): Promise<StartReport>;
   /** Cancels timers and waits for running work. The stored state stays as it is. */
   stop(): Promise<void>;
+  /**
+   * Stops one server's timers and live edits (the bot was removed from it, or its data deleted); the
+   * stored state stays as it is, and `start([guildId])` restores the server again.
+   */
+  forget(guildId: string): Promise<void>;
   /** Resolves once no work is running (timers may still be waiting): for tests and shutdown. */
   idle(): Promise<void>;
   /** Starts a poll and posts its message. Refused past the server's open-poll limit. */
@@ -134,6 +139,14 @@ export function createPollService(deps: PollServiceDeps): PollService {
       timers.stop();
       await liveEdits.stopAll();
       await idle();
+    },
+
+    async forget(guildId) {
+      const ofServer = (key: string) => key.startsWith(pollKey(guildId, '')) || key.startsWith(`results:${pollKey(guildId, '')}`);
+      timers.cancelWhere(ofServer);
+      restorer.forget(guildId);
+      await liveEdits.forget(ofServer);
+      await timers.settle();
     },
 
     idle,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { setIfAbsent } from './atomic.js';
 import { guarded, StoreAvailability, unavailableReason } from './availability.js';
 import { createDailyStore, type DailyStore } from './daily.js';
+import { createLifecycleStore, type LifecycleStore } from './lifecycle.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
@@ -13,6 +14,7 @@ export { isStoreUnavailable, STORE_DEADLINE_MS, STORE_RETRY_MS, StoreAvailabilit
 export { openKeyv } from './keyv.js';
 export { scopeOf, type Scope } from './keys.js';
 export type { PinnedLink } from './videos.js';
+export type { DataSummary, LifecycleStore, PendingRemoval } from './lifecycle.js';
 
 /**
  * All per-server state, behind one typed module over Keyv. Each feature has its own small section;
@@ -23,6 +25,8 @@ export interface Store {
   readonly videos: VideoStore;
   readonly polls: PollStore;
   readonly daily: DailyStore;
+  /** Whole-server operations (a server's data deleted, counted) and the removals pending deletion. */
+  readonly lifecycle: LifecycleStore;
   /**
    * Sets `key` to `value` only if it holds nothing, or only an expired value: of any callers, in
    * any process sharing the store, exactly one gets true (see atomic.ts). A claim such as a shard's
@@ -79,6 +83,8 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     videos: guarded(createVideoStore(keyv), availability),
     polls: guarded(createPollStore(keyv), availability, { unbounded: ['deleteExpired'] }),
     daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'] }),
+    // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
+    lifecycle: guarded(createLifecycleStore(keyv), availability, { unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired'] }),
     setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
     ping,
     availability,

@@ -7,7 +7,8 @@ export interface SceneStore {
   setLastShown(scope: Scope, channelId: string, coupleId: string): Promise<void>;
 }
 
-const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
+/** How long the last story shown in a channel is remembered. */
+export const LAST_SHOWN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export function createSceneStore(keyv: Keyv): SceneStore {
   return {
@@ -15,7 +16,7 @@ export function createSceneStore(keyv: Keyv): SceneStore {
       return (await keyv.get<string>(key(scope, 'scene-last', channelId))) ?? undefined;
     },
     async setLastShown(scope, channelId, coupleId) {
-      await keyv.set(key(scope, 'scene-last', channelId), coupleId, THIRTY_DAYS);
+      await keyv.set(key(scope, 'scene-last', channelId), coupleId, LAST_SHOWN_TTL_MS);
     },
   };
 }

@@ -102,6 +102,19 @@ describe('config', () => {
     );
   });
 
+  it('keeps a removed server’s data 7 days by default, or as long as DATA_RETENTION_AFTER_REMOVAL says', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).dataRetentionMs).toBe(7 * 86_400_000);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: ' 30D ' }).dataRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '12h' }).dataRetentionMs).toBe(12 * 3_600_000);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '0' }).dataRetentionMs).toBe(0);
+    for (const value of ['7', 'a week', '-1d', '7w', '1.5d']) {
+      expect(errorOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: value })).toBe(
+        'Config error: DATA_RETENTION_AFTER_REMOVAL is invalid: it must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0 (see .env.example).',
+      );
+    }
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '366d' })).toBe('Config error: DATA_RETENTION_AFTER_REMOVAL is invalid: it must be at most 365d (see .env.example).');
+  });
+
   it('strips a trailing slash from the API address', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'http://127.0.0.1:9999/api/' }).apiUrl).toBe('http://127.0.0.1:9999/api');
   });

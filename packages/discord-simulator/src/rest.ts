@@ -310,6 +310,7 @@ export class Rest {
     const guildOf = (p: Params) => {
       const guild = world.guilds.get(p.guild ?? '');
       if (!guild) throw Errors.unknownGuild();
+      if (!world.hasBot(guild.id)) throw Errors.missingAccess();
       return guild;
     };
     this.#add('GET', '/guilds/{guild}', true, 'get_guild', (req, p) => {
