@@ -4,6 +4,11 @@ import type { CooldownLimit, CooldownLimits } from './cooldowns.js';
 /** Discord's own API base; the simulator's address replaces it in tests and the playground. */
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/state/bot.sqlite';
+/**
+ * Where the bot's source code and privacy notice are published (`/kiss-about` links to it). The
+ * project has no public address yet: set REPOSITORY_URL to yours before inviting members.
+ */
+export const REPOSITORY_URL_DEFAULT = 'https://github.com/kiss-scene-bot/kiss-scene-bot';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
@@ -72,6 +77,10 @@ const schema = z.object({
     .max(65_535, 'must be a port number (0 to 65535)')
     .optional(),
   METRICS_HOST: z.string().trim().regex(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1').default('127.0.0.1'),
+  REPOSITORY_URL: z
+    .url({ protocol: /^https$/, error: 'must be an https address such as https://github.com/you/kiss-scene-bot' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default(REPOSITORY_URL_DEFAULT),
 });
 
 export type Config = Readonly<{
@@ -90,6 +99,8 @@ export type Config = Readonly<{
   shards: { ids: number[]; count: number } | 'auto';
   /** Where `/healthz` and `/metrics` are served (METRICS_PORT; 0 picks a free port); undefined: off. */
   metrics: { host: string; port: number } | undefined;
+  /** The bot's public source repository (`/kiss-about` links to it and to its PRIVACY.md). */
+  repositoryUrl: string;
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -125,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     cooldowns: Object.freeze({ scene: v.SCENE_COOLDOWN ?? undefined, pollStart: v.POLL_START_COOLDOWN ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
     metrics: v.METRICS_PORT === undefined ? undefined : Object.freeze({ host: v.METRICS_HOST, port: v.METRICS_PORT }),
+    repositoryUrl: v.REPOSITORY_URL,
   });
 }
 

@@ -97,7 +97,7 @@ async function answerError(interaction: Interaction, ctx: AppContext, error: unk
   let content: string;
   if (error instanceof UserError) {
     ctx.logger.info({ ...context, reason: error.key }, 'user error');
-    content = error.text(interaction.locale);
+    content = error.text(interaction.locale, ctx.mentions);
   } else {
     const errorId = randomUUID().slice(0, 8);
     ctx.logger.error({ ...context, errorId, err: error }, 'interaction failed');

@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     expect(await message.locator('discord-command').getAttribute('author')).toBe('Jisoo');
     expect(await message.locator('discord-embed-field[field-title="Drama"]').textContent()).toContain('Moon Lovers: Scarlet Heart Ryeo');
     expect(await message.locator('discord-button').allTextContents()).toEqual([
-      expect.stringContaining('Search the filming video'),
+      expect.stringContaining('Search for the filming video'),
       expect.stringContaining('Another story'),
     ]);
     expect(await message.locator('discord-button').first().getAttribute('url')).toMatch(/^https:\/\/www\.youtube\.com\//);
