@@ -12,8 +12,9 @@ import { createDailyService } from './daily/service.js';
 import { SharedIdentifyThrottler } from './identify-throttler.js';
 import { handleInteraction } from './interactions.js';
 import { createDataLifecycle } from './lifecycle/service.js';
-import { loadCommands, type CommandRegistry } from './loader.js';
+import { commandPayload, loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
+import { createCommandMentions } from './mentions.js';
 import { createBotMetrics, type BotMetrics } from './metrics/metrics.js';
 import { startOperatorEndpoints, type OperatorEndpointsHandle } from './metrics/process.js';
 import { createDiscordPublisher } from './polls/discord-publisher.js';
@@ -163,7 +164,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     daily,
     lifecycle,
     cooldowns: createCooldowns(config.cooldowns, clock),
+    mentions: createCommandMentions(commandPayload(registry)),
   });
+
+  /**
+   * Command mentions need the ids Discord gave the commands at registration: read them once
+   * (global commands, and DISCORD_GUILD_ID's when commands are registered there). Without them
+   * answers name commands in plain text, so a failure here is only a warning.
+   */
+  async function learnCommandIds(): Promise<void> {
+    try {
+      const application = client.application;
+      if (!application) throw new Error('the client has no application');
+      const registered = [...(await application.commands.fetch({ cache: false })).values()];
+      if (config.guildId) registered.push(...(await application.commands.fetch({ guildId: config.guildId, cache: false })).values());
+      const known = ctx.mentions.learn(registered);
+      logger.debug({ commands: known }, 'command ids learnt for mentions');
+    } catch (err) {
+      logger.warn({ err }, 'could not read the registered commands: answers name commands in plain text');
+    }
+  }
 
   client.on(Events.InteractionCreate, (interaction) => {
     void handleInteraction(interaction, ctx, registry, metrics.interaction);
@@ -199,7 +219,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await client.login(config.token);
       await ready;
       // Restoring poll timers and loading daily schedules are independent: do both at once.
-      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start()]);
+      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start(), learnCommandIds()]);
       // After the schedules are loaded: pauses those of servers the bot was removed from.
       await lifecycle.start();
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');

@@ -4,6 +4,11 @@ import type { CooldownLimit, CooldownLimits } from './cooldowns.js';
 /** Discord's own API base; the simulator's address replaces it in tests and the playground. */
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/state/bot.sqlite';
+/**
+ * Where the bot's source code and privacy notice are published (`/kiss-about` links to it). The
+ * project has no public address yet: set REPOSITORY_URL to yours before inviting members.
+ */
+export const REPOSITORY_URL_DEFAULT = 'https://github.com/kiss-scene-bot/kiss-scene-bot';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
@@ -92,6 +97,10 @@ const schema = z.object({
     .optional(),
   METRICS_HOST: z.string().trim().regex(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1').default('127.0.0.1'),
   DATA_RETENTION_AFTER_REMOVAL: retention,
+  REPOSITORY_URL: z
+    .url({ protocol: /^https$/, error: 'must be an https address such as https://github.com/you/kiss-scene-bot' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default(REPOSITORY_URL_DEFAULT),
 });
 
 export type Config = Readonly<{
@@ -112,6 +121,8 @@ export type Config = Readonly<{
   metrics: { host: string; port: number } | undefined;
   /** How long a server's state is kept after the bot is removed from it (DATA_RETENTION_AFTER_REMOVAL). */
   dataRetentionMs: number;
+  /** The bot's public source repository (`/kiss-about` links to it and to its PRIVACY.md). */
+  repositoryUrl: string;
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -148,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
     metrics: v.METRICS_PORT === undefined ? undefined : Object.freeze({ host: v.METRICS_HOST, port: v.METRICS_PORT }),
     dataRetentionMs: v.DATA_RETENTION_AFTER_REMOVAL,
+    repositoryUrl: v.REPOSITORY_URL,
   });
 }
 

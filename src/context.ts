@@ -7,6 +7,7 @@ import type { Cooldowns } from './cooldowns.js';
 import type { DailyService } from './daily/service.js';
 import type { DataLifecycle } from './lifecycle/service.js';
 import type { Logger } from './logger.js';
+import type { CommandMentions } from './mentions.js';
 import type { PollService } from './polls/service.js';
 import type { Store } from './store/index.js';
 
@@ -28,4 +29,6 @@ export interface AppContext {
   readonly lifecycle: DataLifecycle;
   /** Per-member cooldowns on the commands that post publicly (in memory, per process). */
   readonly cooldowns: Cooldowns;
+  /** How answers name the bot's commands: mentions once their ids are known (learnt at start-up). */
+  readonly mentions: CommandMentions;
 }

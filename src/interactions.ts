@@ -104,7 +104,7 @@ async function answerError(interaction: Interaction, ctx: AppContext, error: unk
   let content: string;
   if (error instanceof UserError) {
     ctx.logger.info({ ...context, reason: error.key }, 'user error');
-    content = error.text(interaction.locale);
+    content = error.text(interaction.locale, ctx.mentions);
   } else if (isStoreUnavailable(error)) {
     // Not a bug, and not one line per member: the store logs one warning per outage (availability.ts).
     ctx.logger.debug({ ...context, reason: error.reason }, 'refused: store unavailable');

@@ -3,6 +3,9 @@ import { z } from 'zod';
 const text = (max: number) => z.string().trim().min(1).max(max);
 const bilingual = (max: number) => z.strictObject({ en: text(max), ko: text(max) });
 const hangul = z.string().regex(/^[\p{Script=Hangul}\s]+$/u, 'must be written in Hangul');
+/** A Korean label: Hangul, with digits and spaces ("4황자 왕소"). */
+const korean = (max: number) =>
+  text(max).regex(/^(?=.*\p{Script=Hangul})[\p{Script=Hangul}\d\s·]+$/u, 'must be written in Hangul (digits and spaces allowed)');
 
 export const actorSchema = z.strictObject({ name: text(60), hangul });
 
@@ -17,10 +20,27 @@ export const coupleSchema = z
       network: text(20),
       year: z.number().int().min(1990).max(2100),
     }),
-    characters: z.array(z.strictObject({ actor: text(60), name: text(80) })).max(2).optional(),
+    // `hangul`: the character's Korean name, shown to Korean members (the romanised `name` otherwise).
+    characters: z.array(z.strictObject({ actor: text(60), name: text(80), hangul: korean(40).optional() })).max(2).optional(),
     episode: z.number().int().positive().optional(),
     story: z.strictObject({ en: text(1500), ko: text(1500) }),
-    quotes: z.array(z.strictObject({ speaker: text(60), text: text(300), ko: text(300).optional() })).max(6),
+    quotes: z
+      .array(
+        z.strictObject({
+          /** An actor's name, or who else spoke ("Director"), then with `speakerKo`. */
+          speaker: text(60),
+          /** The speaker in Korean, when the speaker is not one of the couple's actors (their Hangul name is used). */
+          speakerKo: korean(30).optional(),
+          /** The line as the source printed it, verbatim. */
+          text: text(300),
+          /**
+           * The line in Korean: the speaker's own words as Korean media reported them (`reported`),
+           * or our translation of the English line (`translation`, shown marked as one).
+           */
+          ko: z.strictObject({ text: text(300), kind: z.enum(['reported', 'translation']) }).optional(),
+        }),
+      )
+      .max(6),
     video: z.strictObject({ search: bilingual(200) }),
     tags: z.array(z.string().regex(/^[a-z-]+$/)).max(10).optional(),
     source: z.string().min(1),
@@ -30,6 +50,11 @@ export const coupleSchema = z
     couple.characters?.forEach((c, i) => {
       if (!actorNames.has(c.actor)) {
         ctx.addIssue({ code: 'custom', path: ['characters', i, 'actor'], message: `"${c.actor}" is not one of the couple's actors` });
+      }
+    });
+    couple.quotes.forEach((q, i) => {
+      if (!actorNames.has(q.speaker) && q.speakerKo === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['quotes', i, 'speakerKo'], message: `"${q.speaker}" is not one of the couple's actors: give the speaker in Korean` });
       }
     });
   });

@@ -39,6 +39,11 @@ void instance.init({
   returnNull: false,
   initAsync: false,
   showSupportNotice: false,
+  // A placeholder left unfilled is a bug (a command mention or a count forgotten): fail loudly
+  // rather than show a member a sentence with a hole in it.
+  missingInterpolationHandler: (text: string, match: RegExpExecArray) => {
+    throw new Error(`Missing translation variable ${match[0]} in "${text}"`);
+  },
 });
 
 /** Maps a Discord locale (`en-US`, `ko`, …) to one of our languages. */

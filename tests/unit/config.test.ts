@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, STORE_URL_DEFAULT } from '../../src/config.js';
+import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, REPOSITORY_URL_DEFAULT, STORE_URL_DEFAULT } from '../../src/config.js';
 import { captureLogs } from '../support/logs.js';
 
 const TOKEN = 'test-token-not-real-0123456789';
@@ -113,6 +113,14 @@ describe('config', () => {
       );
     }
     expect(errorOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '366d' })).toBe('Config error: DATA_RETENTION_AFTER_REMOVAL is invalid: it must be at most 365d (see .env.example).');
+  });
+
+  it('links /kiss-about to REPOSITORY_URL (https only), or to the default address', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).repositoryUrl).toBe(REPOSITORY_URL_DEFAULT);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, REPOSITORY_URL: 'https://git.example/me/bot/' }).repositoryUrl).toBe('https://git.example/me/bot');
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, REPOSITORY_URL: 'http://git.example/me/bot' })).toBe(
+      'Config error: REPOSITORY_URL is invalid: it must be an https address such as https://github.com/you/kiss-scene-bot (see .env.example).',
+    );
   });
 
   it('strips a trailing slash from the API address', () => {
