@@ -45,7 +45,7 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (args.subcommand === 'show') {
       const summary = await ctx.lifecycle.summary(guildId);
-      await interaction.editReply(dataSummaryMessage(summary, lang, { voteDays: CLOSED_POLL_TTL_MS / DAY_MS, afterRemovalMs: ctx.config.dataRetentionMs }));
+      await interaction.editReply(dataSummaryMessage(summary, lang, { voteDays: CLOSED_POLL_TTL_MS / DAY_MS, afterRemovalMs: ctx.config.dataRetentionMs }, ctx.mentions));
       return;
     }
     const { token, summary } = await ctx.lifecycle.requestDeletion(guildId, interaction.user.id);

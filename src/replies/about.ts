@@ -30,8 +30,7 @@ export function privacyUrl(repositoryUrl: string): string {
  */
 export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> {
   const { lang, mentions } = view;
-  // `/kiss-data delete` belongs to the data commands; named in plain text until they are registered.
-  const commands = { kissDataDelete: mentions.mention('kiss-data delete', lang), ...mentions.vars(lang) };
+  const commands = mentions.vars(lang);
   const credits = view.sources.map((s) => {
     const credit = `[${s.publisher}, “${s.title}”](${s.url}) (${s.published})`;
     return s.note ? `${credit}\n${s.note[lang]}` : credit;

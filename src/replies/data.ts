@@ -1,4 +1,5 @@
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
+import type { CommandMentions } from '../mentions.js';
 import { t, type Language } from '../i18n/index.js';
 import type { DataSummary } from '../store/lifecycle.js';
 import type { Message } from './message.js';
@@ -43,8 +44,8 @@ export interface RetentionFacts {
 }
 
 /** `/kiss-data show`: what is stored, and for how long. */
-export function dataSummaryMessage(summary: DataSummary, lang: Language, retention: RetentionFacts): Message<'content'> {
-  const footer = t(lang, 'data.summary.retention', { voteDays: retention.voteDays, retention: durationText(lang, retention.afterRemovalMs) });
+export function dataSummaryMessage(summary: DataSummary, lang: Language, retention: RetentionFacts, mentions: Pick<CommandMentions, 'vars'>): Message<'content'> {
+  const footer = t(lang, 'data.summary.retention', { ...mentions.vars(lang), voteDays: retention.voteDays, retention: durationText(lang, retention.afterRemovalMs) });
   if (!summary.entries) return { content: `${t(lang, 'data.summary.nothing')}\n\n${footer}` };
   return {
     content: [t(lang, 'data.summary.title'), ...summaryLines(summary, lang), t(lang, 'data.summary.entries', { n: summary.entries }), '', footer].join('\n'),

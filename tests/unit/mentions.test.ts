@@ -41,8 +41,8 @@ describe('command mentions', () => {
 
   it('name a command the bot does not define in plain text, never as a mention', () => {
     const mentions = createCommandMentions(definitions);
-    mentions.learn([{ name: 'kiss-data', id: DAILY }]);
-    expect(mentions.mention('kiss-data delete', 'ko')).toBe('`/kiss-data delete`');
+    mentions.learn([{ name: 'kiss-nothing', id: DAILY }]);
+    expect(mentions.mention('kiss-nothing delete', 'ko')).toBe('`/kiss-nothing delete`');
     expect(mentions.mention('kiss-daily sett', 'en')).toBe('`/kiss-daily sett`');
   });
 
