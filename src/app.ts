@@ -18,6 +18,8 @@ import { startOperatorEndpoints, type OperatorEndpointsHandle } from './metrics/
 import { createDiscordPublisher } from './polls/discord-publisher.js';
 import { createPollService } from './polls/service.js';
 import { createStore, isStoreUnavailable, openKeyv, type Store } from './store/index.js';
+import { createCandidatePool } from './worldcup/candidates.js';
+import { createWorldCupService } from './worldcup/service.js';
 
 export interface AppOptions {
   config: Config;
@@ -128,6 +130,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     onPostSettled: (result) => metrics.dailyPost(result),
   });
 
+  const worldcup = createWorldCupService({
+    store: store.worldcup,
+    pool: createCandidatePool({ catalogue }),
+    clock,
+    random,
+    logger,
+    publisher: createDiscordPublisher(client.rest),
+    polls,
+    ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
+    ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
+  });
+
   const ctx: AppContext = Object.freeze({
     config,
     logger,
@@ -138,6 +152,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     polls,
     daily,
+    worldcup,
     cooldowns: createCooldowns(config.cooldowns, clock),
   });
 
@@ -168,8 +183,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
-      // Restoring poll timers and loading daily schedules are independent: do both at once.
-      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start()]);
+      // Restoring poll timers, daily schedules and World Cups are independent: do them at once.
+      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start(), worldcup.start()]);
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {
@@ -177,6 +192,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       stopped = true;
       await operators?.stop();
       await polls.stop();
+      await worldcup.stop();
       await daily.stop();
       ctx.cooldowns.close();
       await client.destroy();

@@ -8,6 +8,7 @@ import type { DailyService } from './daily/service.js';
 import type { Logger } from './logger.js';
 import type { PollService } from './polls/service.js';
 import type { Store } from './store/index.js';
+import type { WorldCupService } from './worldcup/service.js';
 
 /**
  * Everything a handler may use, built once at start-up and passed to every handler explicitly.
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly random: Random;
   readonly polls: PollService;
   readonly daily: DailyService;
+  /** The Kiss-scene World Cup: solo runs and server tournaments. */
+  readonly worldcup: WorldCupService;
   /** Per-member cooldowns on the commands that post publicly (in memory, per process). */
   readonly cooldowns: Cooldowns;
 }

@@ -15,3 +15,12 @@ export function requireManageGuild(interaction: ChatInputCommandInteraction | In
 export function canManageGuild(interaction: Interaction): boolean {
   return Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
 }
+
+/**
+ * Whether the bot may post, where the command was used, a message with embeds and files (a poll and
+ * its chart, a World Cup round and its bracket image): view, send (in threads too), embed links, attach files.
+ */
+export function botCanPostWithFiles(interaction: ChatInputCommandInteraction): boolean {
+  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  return interaction.appPermissions.has(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | send);
+}

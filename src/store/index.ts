@@ -7,6 +7,7 @@ import { createDailyStore, type DailyStore } from './daily.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
+import { createWorldCupStore, type WorldCupStore } from './worldcup.js';
 
 export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
 export { isStoreUnavailable, STORE_DEADLINE_MS, STORE_RETRY_MS, StoreAvailability, StoreUnavailableError } from './availability.js';
@@ -23,6 +24,7 @@ export interface Store {
   readonly videos: VideoStore;
   readonly polls: PollStore;
   readonly daily: DailyStore;
+  readonly worldcup: WorldCupStore;
   /**
    * Sets `key` to `value` only if it holds nothing, or only an expired value: of any callers, in
    * any process sharing the store, exactly one gets true (see atomic.ts). A claim such as a shard's
@@ -79,6 +81,7 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     videos: guarded(createVideoStore(keyv), availability),
     polls: guarded(createPollStore(keyv), availability, { unbounded: ['deleteExpired'] }),
     daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'] }),
+    worldcup: guarded(createWorldCupStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
     setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
     ping,
     availability,
