@@ -6,7 +6,7 @@ import { clip, discordTime, durationText, plural } from '../polls/text.js';
 import { champion, choicesToPlay, nextMatch, type Bracket, type Match } from '../worldcup/bracket.js';
 import type { Candidate } from '../worldcup/candidates.js';
 import { worldCupCustomId, type Side } from '../worldcup/ids.js';
-import { candidateById, roundEntrants, type RoundTally, type SoloRun, type Tournament } from '../worldcup/model.js';
+import { candidateById, roundEntrants, type RoundTally, type SoloRun, type Tournament, type TournamentVoteReceipt } from '../worldcup/model.js';
 import { mostWon, rankStats, type WorldCupStats } from '../worldcup/stats.js';
 import type { Message } from './message.js';
 import { messageLink, textBar } from './poll.js';
@@ -321,10 +321,6 @@ export function tournamentStartedReply(tournament: Tournament, lang: Language): 
     }),
   };
 }
-
-export type TournamentVoteReceipt =
-  | { readonly outcome: 'new' | 'same'; readonly coupleId: string; readonly round: number; readonly match: number }
-  | { readonly outcome: 'changed'; readonly coupleId: string; readonly previous: string; readonly round: number; readonly match: number };
 
 /** The private answer to a vote in a round. */
 export function tournamentVoteReply(receipt: TournamentVoteReceipt, tournament: Pick<Tournament, 'entrants' | 'bracket'>, lang: Language): Message<'content'> {

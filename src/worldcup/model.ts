@@ -130,3 +130,8 @@ export type Ballot = ReadonlyArray<Side | null>;
 export function emptyTally(matches: number): RoundTally {
   return { counts: Array.from({ length: matches }, () => [0, 0] as const), voters: 0 };
 }
+
+/** What a vote in a round did: counted, already counted, or moved from the match's other couple. */
+export type TournamentVoteReceipt =
+  | { readonly outcome: 'new' | 'same'; readonly coupleId: string; readonly round: number; readonly match: number }
+  | { readonly outcome: 'changed'; readonly coupleId: string; readonly previous: string; readonly round: number; readonly match: number };

@@ -3,36 +3,12 @@ import type { Clock } from '../clock.js';
 import { UserError } from '../errors.js';
 import type { KeyedQueue } from '../keyed-queue.js';
 import type { WorldCupStore } from '../store/worldcup.js';
-import { champion, choose, drawBracket, nextMatch, sizesFor, type BracketSize } from './bracket.js';
-import type { Candidate, CandidatePool } from './candidates.js';
+import { champion, choose, nextMatch, type BracketSize } from './bracket.js';
+import type { CandidatePool } from './candidates.js';
+import { chooseSize, drawEntrants } from './draw.js';
 import { newWorldCupId, soloKey, type Side } from './ids.js';
-import { defaultSize, isSoloLive, SOLO_EXPIRY_MS, soloExpiresAt, type SoloRun } from './model.js';
+import { isSoloLive, SOLO_EXPIRY_MS, soloExpiresAt, type SoloRun } from './model.js';
 import type { StatsBook } from './stats-book.js';
-
-/**
- * Picks the bracket size for a pool: the one asked for when the pool fills it, else a clear refusal;
- * without one, 8 (or 4 for a small pool).
- */
-export function chooseSize(poolSize: number, requested: BracketSize | undefined): BracketSize {
-  const available = sizesFor(poolSize);
-  const largest = available.at(-1);
-  if (largest === undefined) throw new UserError('worldcup.errors.tooFewCandidates', { count: poolSize });
-  if (requested !== undefined && !available.includes(requested)) {
-    throw new UserError('worldcup.errors.sizeTooLarge', { size: requested, count: poolSize, sizes: largest });
-  }
-  return requested ?? defaultSize(available) ?? largest;
-}
-
-/** Draws `size` of the pool's candidates into a bracket; returns it with the entrants it holds. */
-export function drawEntrants(pool: readonly Candidate[], size: BracketSize, random: Random) {
-  const bracket = drawBracket(
-    pool.map((c) => c.id),
-    size,
-    random,
-  );
-  const drawn = new Set(bracket.rounds[0]!.flatMap((m) => [m.a, m.b]));
-  return { bracket, entrants: pool.filter((c) => drawn.has(c.id)) };
-}
 
 export interface SoloDeps {
   readonly store: Pick<WorldCupStore, 'getRun' | 'saveRun'>;

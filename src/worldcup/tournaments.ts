@@ -9,6 +9,7 @@ import type { LiveEdits } from '../polls/live-edits.js';
 import type { Leaderboard } from '../polls/leaderboard.js';
 import type { OutgoingFile, PollPublisher } from '../polls/publisher.js';
 import type { KeyedTimers } from '../polls/timers.js';
+import { messageLink } from '../replies/poll.js';
 import { bracketFileName, championMessage, nameIn, roundMessage, roundResultsMessage } from '../replies/worldcup.js';
 import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import type { WorldCupStore } from '../store/worldcup.js';
@@ -16,7 +17,7 @@ import { champion, closeRound, roundsOf, type Bracket, type BracketSize } from '
 import type { CandidatePool } from './candidates.js';
 import { newWorldCupId, roundKey, tournamentKey } from './ids.js';
 import { openRound, type RoundState, type Tournament } from './model.js';
-import { chooseSize, drawEntrants } from './solo.js';
+import { chooseSize, drawEntrants } from './draw.js';
 import type { StatsBook } from './stats-book.js';
 
 /** Renders the bracket image (PNG bytes); `labelOf` names an entrant in the image's language. */
@@ -244,7 +245,7 @@ export class Tournaments {
       const holder = holderId === undefined ? undefined : await store.getTournament(guildId, holderId);
       if (holder && !(holder.status === 'finished' && holder.finalized)) {
         const messageId = holder.rounds.at(-1)?.messageId ?? holder.rounds[0]?.messageId;
-        const link = messageId ? `https://discord.com/channels/${guildId}/${channelId}/${messageId}` : `<#${channelId}>`;
+        const link = messageId ? messageLink(guildId, channelId, messageId) : `<#${channelId}>`;
         throw new UserError('worldcup.errors.channelBusy', { link });
       }
       // The claim names a tournament that is over or gone (a crash before it was given back).

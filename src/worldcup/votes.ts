@@ -3,10 +3,9 @@ import { UserError } from '../errors.js';
 import type { KeyedQueue } from '../keyed-queue.js';
 import { Batcher, type BatchOutcome } from '../polls/batcher.js';
 import type { LiveEdits } from '../polls/live-edits.js';
-import type { TournamentVoteReceipt } from '../replies/worldcup.js';
 import type { RoundSnapshot, WorldCupStore } from '../store/worldcup.js';
 import { roundKey, tournamentKey, type Side } from './ids.js';
-import { acceptsVotes, type Ballot, type RoundTally, type Tournament } from './model.js';
+import { acceptsVotes, type Ballot, type RoundTally, type Tournament, type TournamentVoteReceipt } from './model.js';
 
 export interface VoteInput {
   readonly guildId: string;

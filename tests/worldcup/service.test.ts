@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/catalogue/random.js';
+import { StoreUnavailableError, STORE_RETRY_MS } from '../../src/store/availability.js';
+import { createWorldCupStore, type WorldCupStore } from '../../src/store/worldcup.js';
 import { captureLogs } from '../support/logs.js';
 import { champion, type Match } from '../../src/worldcup/bracket.js';
 import type { Side } from '../../src/worldcup/ids.js';
@@ -101,7 +103,7 @@ describe('solo World Cup', () => {
   it('refuses a size the pool cannot fill, naming the largest that works', async () => {
     const h = harness();
     const error = await h.service.play({ ...solo, size: 16 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ key: 'worldcup.errors.sizeTooLarge', vars: { size: 16, count: 10, sizes: 8 } });
+    expect(error).toMatchObject({ key: 'worldcup.errors.sizeTooLarge', vars: { size: 16, count: 10, largest: 8 } });
     const small = harness({ pool: { candidatesFor: async () => (await harness().service.candidates(GUILD)).slice(0, 3) } });
     expect(await refusal(small.service.play(solo))).toBe('worldcup.errors.tooFewCandidates');
   });
@@ -306,6 +308,29 @@ describe('server World Cup', () => {
     expect(final.payload.embeds[0]!.title).toMatch(/^🏆 /);
     expect(final.payload.files ?? []).toEqual([]);
     expect((await h.store.getTournament(GUILD, t.id))!.finalized).toBe(true);
+  });
+
+  it('closes a round whose deadline fell during a store outage once the store answers again, once', async () => {
+    const h = harness();
+    let down = false;
+    const store = createWorldCupStore(h.keyv);
+    const flaky: WorldCupStore = { ...store, getTally: (...args) => (down ? Promise.reject(new StoreUnavailableError('test outage')) : store.getTally(...args)) };
+    const service = h.another({ store: flaky });
+    await service.start();
+    const t = await service.startTournament({ ...where, starterId: STARTER, size: 4, roundMs: HOUR, hideCounts: false, lang: 'en' });
+    down = true;
+    await h.clock.advance(HOUR);
+    await service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(1);
+    expect((await store.getTournament(GUILD, t.id))!.rounds[0]!.closedAt).toBeUndefined();
+    down = false;
+    await h.clock.advance(STORE_RETRY_MS);
+    await service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    await h.clock.advance(STORE_RETRY_MS * 3);
+    await service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    await service.stop();
   });
 
   it('forgets a server: its timers stop, nothing more is posted', async () => {
