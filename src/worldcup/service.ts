@@ -7,7 +7,7 @@ import { LiveEdits } from '../polls/live-edits.js';
 import type { PollPublisher } from '../polls/publisher.js';
 import { KeyedTimers } from '../polls/timers.js';
 import { roundMessage } from '../replies/worldcup.js';
-import { isStoreUnavailable } from '../store/availability.js';
+import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import type { WorldCupStore } from '../store/worldcup.js';
 import type { BracketSize } from './bracket.js';
 import type { Candidate, CandidatePool } from './candidates.js';
@@ -45,7 +45,10 @@ export interface WorldCupServiceDeps {
  * run, a closed round, a busy channel) rejects with a UserError.
  */
 export interface WorldCupService {
-  /** Restores the running tournaments of the servers this process runs (one key scan). */
+  /**
+   * Restores the running tournaments of the servers this process runs (one key scan); resolves
+   * with how many. A store that is down is tried again shortly; a failure is logged, never thrown.
+   */
   start(): Promise<number>;
   /** Cancels timers and waits for running work. The stored state stays as it is. */
   stop(): Promise<void>;
@@ -117,10 +120,25 @@ export function createWorldCupService(deps: WorldCupServiceDeps): WorldCupServic
     }
   }
 
+  /** Picks up the running tournaments; with the store down, again once it answers. */
+  async function restore(): Promise<number> {
+    try {
+      return await tournaments.restore(deps.ownsGuild);
+    } catch (err) {
+      if (isStoreUnavailable(err)) {
+        logger.debug({ reason: err.reason }, 'restoring world cups waits for the store');
+        timers.set('wc-restore', STORE_RETRY_MS, () => restore());
+      } else {
+        logger.error({ err }, 'restoring world cups failed; the next start-up tries again');
+      }
+      return 0;
+    }
+  }
+
   return {
     async start() {
       timers.start();
-      return tournaments.restore(deps.ownsGuild);
+      return restore();
     },
     async stop() {
       timers.stop();

@@ -7,7 +7,7 @@ import { champion, type Match } from '../../src/worldcup/bracket.js';
 import type { Side } from '../../src/worldcup/ids.js';
 import type { Tournament } from '../../src/worldcup/model.js';
 import type { WorldCupService } from '../../src/worldcup/service.js';
-import { CHANNEL, GUILD, harness, HOUR, MEMBER, refusal, roundPosts, STARTER, where, type WorldCupHarness } from './helpers.js';
+import { CHANNEL, GUILD, harness, HOUR, MEMBER, refusal, roundPosts, START, STARTER, where, type WorldCupHarness } from './helpers.js';
 
 const solo = { ...where, userId: MEMBER(1) };
 
@@ -331,6 +331,25 @@ describe('server World Cup', () => {
     await service.idle();
     expect(roundPosts(h.publisher)).toHaveLength(2);
     await service.stop();
+  });
+
+  it('restores the running tournaments once the store answers, when it is down at start-up', async () => {
+    const h = harness();
+    const t = await start(h);
+    await h.service.stop();
+    let down = true;
+    const store = createWorldCupStore(h.keyv);
+    const flaky: WorldCupStore = { ...store, listRunning: (include) => (down ? Promise.reject(new StoreUnavailableError('test outage')) : store.listRunning(include)) };
+    const restarted = h.another({ store: flaky });
+    expect(await restarted.start()).toBe(0);
+    down = false;
+    await h.clock.advance(STORE_RETRY_MS);
+    await restarted.idle();
+    await h.clock.advance(HOUR);
+    await restarted.idle();
+    expect((await store.getTournament(GUILD, t.id))!.rounds[0]!.closedAt).toBe(START + HOUR);
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    await restarted.stop();
   });
 
   it('forgets a server: its timers stop, nothing more is posted', async () => {
