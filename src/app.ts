@@ -20,6 +20,8 @@ import { startOperatorEndpoints, type OperatorEndpointsHandle } from './metrics/
 import { createDiscordPublisher } from './polls/discord-publisher.js';
 import { createPollService } from './polls/service.js';
 import { createStore, isStoreUnavailable, openKeyv, type Store } from './store/index.js';
+import { createCandidatePool } from './worldcup/candidates.js';
+import { createWorldCupService } from './worldcup/service.js';
 
 export interface AppOptions {
   config: Config;
@@ -132,6 +134,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     onPostSettled: (result) => metrics.dailyPost(result),
   });
 
+  const worldcup = createWorldCupService({
+    store: store.worldcup,
+    pool: createCandidatePool({ catalogue }),
+    clock,
+    random,
+    logger,
+    publisher: createDiscordPublisher(client.rest),
+    polls,
+    ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
+    ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
+  });
+
   const lifecycle = createDataLifecycle({
     store: store.lifecycle,
     clock,
@@ -141,13 +155,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     serves: (guildId) => client.guilds.cache.get(guildId)?.available === true,
     timers: {
       pause: async (guildId) => {
-        await Promise.all([polls.forget(guildId), daily.pause(guildId)]);
+        await Promise.all([polls.forget(guildId), daily.pause(guildId), worldcup.forget(guildId)]);
       },
       resume: async (guildId) => {
-        await Promise.all([polls.start([guildId]), daily.resume(guildId)]);
+        await Promise.all([polls.start([guildId]), daily.resume(guildId), worldcup.resume(guildId)]);
       },
       forget: async (guildId) => {
-        await Promise.all([polls.forget(guildId), daily.forget(guildId)]);
+        await Promise.all([polls.forget(guildId), daily.forget(guildId), worldcup.forget(guildId)]);
       },
     },
   });
@@ -163,6 +177,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     polls,
     daily,
     lifecycle,
+    worldcup,
     cooldowns: createCooldowns(config.cooldowns, clock),
     mentions: createCommandMentions(commandPayload(registry)),
   });
@@ -218,8 +233,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
-      // Restoring poll timers and loading daily schedules are independent: do both at once.
-      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start(), learnCommandIds()]);
+      // Restoring poll timers, daily schedules and World Cups are independent: do them at once.
+      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start(), worldcup.start(), learnCommandIds()]);
       // After the schedules are loaded: pauses those of servers the bot was removed from.
       await lifecycle.start();
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
@@ -230,6 +245,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await operators?.stop();
       await lifecycle.stop();
       await polls.stop();
+      await worldcup.stop();
       await daily.stop();
       ctx.cooldowns.close();
       await client.destroy();

@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { CommandMentions } from './mentions.js';
 import type { PollService } from './polls/service.js';
 import type { Store } from './store/index.js';
+import type { WorldCupService } from './worldcup/service.js';
 
 /**
  * Everything a handler may use, built once at start-up and passed to every handler explicitly.
@@ -27,6 +28,8 @@ export interface AppContext {
   readonly daily: DailyService;
   /** What happens to a server's state when the bot is removed, and `/kiss-data`. */
   readonly lifecycle: DataLifecycle;
+  /** The Kiss-scene World Cup: solo runs and server tournaments. */
+  readonly worldcup: WorldCupService;
   /** Per-member cooldowns on the commands that post publicly (in memory, per process). */
   readonly cooldowns: Cooldowns;
   /** How answers name the bot's commands: mentions once their ids are known (learnt at start-up). */

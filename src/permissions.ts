@@ -24,3 +24,11 @@ export function pollPostPermissions(inThread: boolean): bigint {
 export function canManageGuild(interaction: Interaction): boolean {
   return Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
 }
+
+/**
+ * Whether the bot may post, where the command was used, a message with embeds and files (a poll and
+ * its chart, a World Cup round and its bracket image): view, send (in threads too), embed links, attach files.
+ */
+export function botCanPostWithFiles(interaction: ChatInputCommandInteraction): boolean {
+  return interaction.appPermissions.has(pollPostPermissions(interaction.channel?.isThread() ?? false));
+}

@@ -10,7 +10,7 @@ import { PollChanges, type VoteReceipt, type WithdrawReceipt } from './changes.j
 import { renderChart as defaultRenderChart } from './chart.js';
 import { PollCreator, type CreatePollInput } from './create.js';
 import { Deadlines } from './deadlines.js';
-import { pollKey, pollOfKey } from './ids.js';
+import { pollKey, pollOfKey, serverKey } from './ids.js';
 import type { Leaderboard } from './leaderboard.js';
 import { LiveEdits } from './live-edits.js';
 import { pollMessage } from '../replies/poll.js';
@@ -85,6 +85,8 @@ export interface PollService {
   /** A poll with its current tally. Without `pollId`: the server's only open poll. */
   results(input: { guildId: string; pollId?: string | undefined; userId: string }): Promise<PollView>;
   leaderboard(guildId: string): Promise<Leaderboard>;
+  /** A World Cup's champion joins the leaderboard with one more win, once per `resultId` (false when already counted). */
+  addChampion(guildId: string, resultId: string, coupleId: string): Promise<boolean>;
   /** The server's open polls, soonest deadline first. */
   openPolls(guildId: string): Promise<Poll[]>;
 }
@@ -175,6 +177,9 @@ export function createPollService(deps: PollServiceDeps): PollService {
     },
 
     leaderboard: (guildId) => store.getLeaderboard(guildId),
+
+    // In the server's queue, like a closed poll's tally: the two never overwrite each other.
+    addChampion: (guildId, resultId, coupleId) => queue.run(serverKey(guildId), () => store.addChampion(guildId, resultId, coupleId)),
 
     openPolls: (guildId) => openPolls.list(guildId),
   };

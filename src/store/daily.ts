@@ -187,8 +187,19 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]]/g, (c) => `[${c}]`);
 }
 
-/** Every daily record as [key without prefixes, stored value], in pages, in as few round trips as the store allows. */
-export async function* scanEntries(keyv: Keyv): AsyncGenerator<Array<[string, Stored]>> {
+/** Which keys a scan returns: a glob (SQLite GLOB, Redis MATCH) and the exact pattern it stands for. */
+export interface KeyShape {
+  readonly glob: string;
+  readonly pattern: RegExp;
+}
+
+const DAILY_KEYS: KeyShape = { glob: KEY_GLOB, pattern: KEY };
+
+/**
+ * Every record whose key has the given shape (by default the daily records) as [key without
+ * prefixes, stored value], in pages, in as few round trips as the store allows.
+ */
+export async function* scanEntries(keyv: Keyv, keys: KeyShape = DAILY_KEYS): AsyncGenerator<Array<[string, Stored]>> {
   const store: unknown = keyv.store;
   const prefix = keyvPrefix(keyv);
   const strip = (key: string, extra = 0) => key.slice(prefix.length + extra);
@@ -196,7 +207,7 @@ export async function* scanEntries(keyv: Keyv): AsyncGenerator<Array<[string, St
   if (isSqlite(store)) {
     // Keyset pages along the primary key: each page is one index seek, and memory stays at one page.
     const sql = `SELECT key, value FROM ${sqliteTable(store)} WHERE key > ? AND key GLOB ? ORDER BY key LIMIT ${BATCH}`;
-    const glob = `${escapeGlob(prefix)}${KEY_GLOB}`;
+    const glob = `${escapeGlob(prefix)}${keys.glob}`;
     let after = '';
     for (;;) {
       const rows = (await store.query(sql, after, glob)) as Array<{ key: string; value: string }>;
@@ -208,7 +219,7 @@ export async function* scanEntries(keyv: Keyv): AsyncGenerator<Array<[string, St
 
   if (isRedis(store)) {
     const storePrefix = redisPrefix(store);
-    const match = `${escapeGlob(storePrefix + prefix)}${KEY_GLOB}`;
+    const match = `${escapeGlob(storePrefix + prefix)}${keys.glob}`;
     for (const node of await store.getMasterNodes()) {
       let cursor = '0';
       do {
@@ -232,7 +243,7 @@ export async function* scanEntries(keyv: Keyv): AsyncGenerator<Array<[string, St
     for (const [key, raw] of store as Map<string, unknown>) {
       if (typeof key !== 'string' || !key.startsWith(prefix)) continue;
       const bare = strip(key);
-      if (!KEY.test(bare)) continue;
+      if (!keys.pattern.test(bare)) continue;
       page.push([bare, typeof raw === 'string' ? { raw } : { value: (raw as { value?: unknown } | undefined)?.value }]);
       if (page.length >= BATCH) {
         yield page;
@@ -246,7 +257,7 @@ export async function* scanEntries(keyv: Keyv): AsyncGenerator<Array<[string, St
   if (!keyv.iterator) throw new Error('This Keyv store cannot list its keys, so daily schedules cannot be loaded');
   let page: Array<[string, Stored]> = [];
   for await (const [key, value] of keyv.iterator(keyv.namespace) as AsyncGenerator<[string, unknown]>) {
-    if (!KEY.test(key)) continue;
+    if (!keys.pattern.test(key)) continue;
     page.push([key, { value }]);
     if (page.length >= BATCH) {
       yield page;

@@ -8,6 +8,7 @@ import { createLifecycleStore, type LifecycleStore } from './lifecycle.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
+import { createWorldCupStore, type WorldCupStore } from './worldcup.js';
 
 export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
 export { isStoreUnavailable, STORE_DEADLINE_MS, STORE_RETRY_MS, StoreAvailability, StoreUnavailableError } from './availability.js';
@@ -27,6 +28,7 @@ export interface Store {
   readonly daily: DailyStore;
   /** Whole-server operations (a server's data deleted, counted) and the removals pending deletion. */
   readonly lifecycle: LifecycleStore;
+  readonly worldcup: WorldCupStore;
   /**
    * Sets `key` to `value` only if it holds nothing, or only an expired value: of any callers, in
    * any process sharing the store, exactly one gets true (see atomic.ts). A claim such as a shard's
@@ -85,6 +87,7 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'] }),
     // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
     lifecycle: guarded(createLifecycleStore(keyv), availability, { unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired'] }),
+    worldcup: guarded(createWorldCupStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
     setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
     ping,
     availability,

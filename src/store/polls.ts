@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import { addPollResult, EMPTY_LEADERBOARD, type Leaderboard } from '../polls/leaderboard.js';
+import { addChampion, addPollResult, EMPTY_LEADERBOARD, type Leaderboard } from '../polls/leaderboard.js';
 import type { CloseReason, Poll } from '../polls/model.js';
 import { countVotes, noVotes, type Tally, type VoteCounts } from '../polls/tally.js';
 import { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
@@ -90,6 +90,8 @@ export interface PollStore {
   getLeaderboard(guildId: string): Promise<Leaderboard>;
   /** Adds a closed poll's tally to the leaderboard; false when that poll was already counted. */
   addToLeaderboard(guildId: string, pollId: string, tally: Tally): Promise<boolean>;
+  /** Adds a win for a World Cup's champion; false when that result (`resultId`) was already counted. */
+  addChampion(guildId: string, resultId: string, coupleId: string): Promise<boolean>;
 }
 
 export const CLOSED_POLL_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -218,6 +220,11 @@ export function createPollStore(keyv: Keyv, options: { closedPollTtlMs?: number 
     getLeaderboard,
     async addToLeaderboard(guildId, pollId, tally) {
       const { board, applied } = addPollResult(await getLeaderboard(guildId), pollId, tally);
+      if (applied) await keyv.set(boardKey(guildId), board);
+      return applied;
+    },
+    async addChampion(guildId, resultId, coupleId) {
+      const { board, applied } = addChampion(await getLeaderboard(guildId), resultId, coupleId);
       if (applied) await keyv.set(boardKey(guildId), board);
       return applied;
     },

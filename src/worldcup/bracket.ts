@@ -24,6 +24,8 @@ export interface Match {
   readonly decidedBy?: Decision | undefined;
   /** The votes when decided by votes (or a tie broken after them). */
   readonly votes?: readonly [number, number] | undefined;
+  /** Each side's all-time wins in the server, when they were asked to break a tie. */
+  readonly allTimeWins?: readonly [number, number] | undefined;
 }
 
 export interface Bracket {
@@ -172,8 +174,9 @@ export function decideByVotes(match: Match, votes: readonly [number, number], ti
   const [va, vb] = votes;
   if (va !== vb) return { ...match, votes, winner: va > vb ? match.a : match.b, decidedBy: 'votes' };
   const [wa, wb] = [tie.allTimeWins(match.a), tie.allTimeWins(match.b)];
-  if (wa !== wb) return { ...match, votes, winner: wa > wb ? match.a : match.b, decidedBy: 'all-time-wins' };
-  return { ...match, votes, winner: tie.random() < 0.5 ? match.a : match.b, decidedBy: 'coin-flip' };
+  const allTimeWins = [wa, wb] as const;
+  if (wa !== wb) return { ...match, votes, allTimeWins, winner: wa > wb ? match.a : match.b, decidedBy: 'all-time-wins' };
+  return { ...match, votes, allTimeWins, winner: tie.random() < 0.5 ? match.a : match.b, decidedBy: 'coin-flip' };
 }
 
 /**

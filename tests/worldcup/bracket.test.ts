@@ -115,7 +115,8 @@ describe('server rounds decided by votes', () => {
 
   it('breaks a tie by all-time wins, then by a coin flip, and says which', () => {
     const match = { a: 'x', b: 'y' };
-    expect(decideByVotes(match, [2, 2], { allTimeWins: (id) => (id === 'y' ? 3 : 1), random: () => 0 })).toMatchObject({ winner: 'y', decidedBy: 'all-time-wins' });
+    expect(decideByVotes(match, [2, 2], { allTimeWins: (id) => (id === 'y' ? 3 : 1), random: () => 0 })).toMatchObject({ winner: 'y', decidedBy: 'all-time-wins', allTimeWins: [1, 3] });
+    expect(decideByVotes(match, [3, 2], { allTimeWins: () => 9, random: () => 0 })).not.toHaveProperty('allTimeWins');
     expect(decideByVotes(match, [0, 0], { allTimeWins: () => 4, random: () => 0.2 })).toMatchObject({ winner: 'x', decidedBy: 'coin-flip' });
     expect(decideByVotes(match, [0, 0], { allTimeWins: () => 4, random: () => 0.7 })).toMatchObject({ winner: 'y', decidedBy: 'coin-flip' });
   });

@@ -326,6 +326,33 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     await page.getByTestId('locale-select').selectOption('en-US');
   });
 
+  it('lets a member play a solo World Cup: each choice replaces the private message, then the winner is shared', async () => {
+    const page = await openPage('Jisoo', 'kdrama');
+    await runCommand(page, 'kiss-worldcup play', 'kiss-worldcup play');
+    const run = page.locator('discord-message[ephemeral]').filter({ has: page.locator('discord-embed[author-name="Kiss-scene World Cup"]') });
+    await run.waitFor();
+    // Two couples side by side: two inline fields.
+    expect(await run.locator('discord-embed-field[inline]').count()).toBe(2);
+    expect(await run.locator('discord-embed').getAttribute('embed-title')).toBe(`💋 ${t('en', 'worldcup.round.8')} · match 1 of 4`);
+    await screenshot(page, 'playground-worldcup.png');
+    for (let step = 2; step <= 7; step++) {
+      await run.locator('discord-button').first().click();
+      await run.locator('discord-embed-footer', { hasText: `Choice ${step} of 7` }).waitFor();
+    }
+    await run.locator('discord-button').first().click();
+    const winner = page.locator('discord-message[ephemeral]').filter({ has: page.locator(`discord-embed[author-name="${t('en', 'worldcup.solo.winnerAuthor')}"]`) });
+    await winner.waitFor();
+    const title = await winner.locator('discord-embed').getAttribute('embed-title');
+    expect(title).toMatch(/^🏆 /);
+    expect(await page.locator('discord-message[ephemeral]').filter({ hasText: 'Kiss-scene World Cup' }).count()).toBe(1);
+
+    await winner.locator('discord-button', { hasText: t('en', 'worldcup.solo.share') }).click();
+    const other = await openPage('Alex', 'kdrama');
+    const shared = other.locator('discord-message').filter({ has: other.locator(`discord-embed[embed-title="${title}"]`) });
+    await shared.waitFor();
+    expect(await shared.getAttribute('ephemeral')).toBeNull();
+  });
+
   it('shows "The application did not respond" when the bot answers too late', async () => {
     const page = await openPage('Jisoo', 'general');
     // The bot's answer reaches the simulator 3.5 s late: past Discord's 3-second limit.
