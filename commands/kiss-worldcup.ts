@@ -108,7 +108,7 @@ async function stats(interaction: ChatInputCommandInteraction, ctx: AppContext, 
   // A shared message: in the server's language, like the poll leaderboard.
   const lang = languageOf(interaction.guildLocale);
   const [record, candidates] = await Promise.all([ctx.worldcup.stats(guildId), ctx.worldcup.candidates(guildId)]);
-  await interaction.reply({ ...statsMessage(record, (id) => nameIn(candidates, id, lang), lang), allowedMentions: { parse: [] } });
+  await interaction.reply({ ...statsMessage(record, (id) => nameIn(candidates, id, lang), lang, ctx.mentions), allowedMentions: { parse: [] } });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord-api-types/v10';
+import type { CommandMentions } from '../mentions.js';
 import { t, type Language } from '../i18n/index.js';
 import type { OutgoingFile, PollMessagePayload } from '../polls/publisher.js';
 import { sharePercents } from '../polls/tally.js';
@@ -334,11 +335,11 @@ export function tournamentVoteReply(receipt: TournamentVoteReceipt, tournament: 
 }
 
 /** The server's statistics: the most-won couple(s), then each couple's titles and head-to-head win rate. */
-export function statsMessage(stats: WorldCupStats, nameOf: (coupleId: string) => string, lang: Language): Message<'embeds'> {
+export function statsMessage(stats: WorldCupStats, nameOf: (coupleId: string) => string, lang: Language, mentions: Pick<CommandMentions, 'vars'>): Message<'embeds'> {
   const rows = rankStats(stats).slice(0, STATS_SHOWN);
   const embed: APIEmbed = { color: CHAMPION_COLOUR, title: t(lang, 'worldcup.stats.title') };
   if (!rows.length) {
-    embed.description = t(lang, 'worldcup.stats.empty');
+    embed.description = t(lang, 'worldcup.stats.empty', mentions.vars(lang));
     return { embeds: [embed] };
   }
   const best = mostWon(stats);

@@ -10,6 +10,7 @@ import { bracketLayout, LAYOUT } from '../../src/worldcup/bracket-layout.js';
 import { choose, closeRound, createBracket, drawBracket, type Bracket } from '../../src/worldcup/bracket.js';
 import { candidateOf, createCandidatePool, firstSentence, LINE_MAX } from '../../src/worldcup/candidates.js';
 import { parseWorldCupCustomId, worldCupCustomId, type WorldCupAction } from '../../src/worldcup/ids.js';
+import { testMentions } from '../support/mentions.js';
 import { emptyTally, type SoloRun, type Tournament } from '../../src/worldcup/model.js';
 import { addResult, EMPTY_STATS, mostWon, rankStats, winRate } from '../../src/worldcup/stats.js';
 import { catalogue, GUILD } from './helpers.js';
@@ -99,12 +100,12 @@ describe('World Cup statistics', () => {
   it('shows the most-won couple and each couple’s win rate, in both languages', () => {
     const stats = addResult(EMPTY_STATS, 'solo:1', 'solo', finished(createBracket(pool.slice(0, 4).map((c) => c.id), 4))).stats;
     const name = (id: string) => pool.find((c) => c.id === id)!.name.en;
-    const en = statsMessage(stats, name, 'en').embeds[0]!;
+    const en = statsMessage(stats, name, 'en', testMentions()).embeds[0]!;
     expect(en.description).toMatch(/^Most-won couple: \*\*.+\*\*, 1 title\n\n\*\*1\.\*\* .+\n1 title · head-to-heads won 2 of 2 \(100%\)/);
     expect(en.footer!.text).toBe('Counted: 1 solo run and 0 server World Cups');
-    const ko = statsMessage(stats, (id) => pool.find((c) => c.id === id)!.name.ko, 'ko').embeds[0]!;
+    const ko = statsMessage(stats, (id) => pool.find((c) => c.id === id)!.name.ko, 'ko', testMentions()).embeds[0]!;
     expect(ko.description).toContain('우승 1회 · 맞대결 2번 중 2번 승리 (100%)');
-    expect(statsMessage(EMPTY_STATS, name, 'en').embeds[0]!.description).toMatch(/No World Cup has finished/);
+    expect(statsMessage(EMPTY_STATS, name, 'en', testMentions()).embeds[0]!.description).toMatch(/No World Cup has finished/);
   });
 
   it('give a champion a win on the poll leaderboard, once per tournament', () => {
