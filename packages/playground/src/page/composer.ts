@@ -381,8 +381,12 @@ export class Composer {
       // throws the command away (the ✕ does).
       e.preventDefault();
       const field = e.target instanceof HTMLInputElement && e.target.dataset.option !== undefined ? e.target : undefined;
-      if (!this.#popup.hidden) this.#hidePopup();
-      else if (field && field.value !== '') {
+      if (!this.#popup.hidden) {
+        this.#hidePopup();
+        // An answer still on its way must not open the list again.
+        window.clearTimeout(this.#autocompleteTimer);
+        this.#autocompleteSeq++;
+      } else if (field && field.value !== '') {
         field.value = '';
         delete field.dataset.value;
         field.closest('.option')?.classList.remove('invalid');
