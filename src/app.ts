@@ -13,10 +13,11 @@ import { SharedIdentifyThrottler } from './identify-throttler.js';
 import { handleInteraction } from './interactions.js';
 import { loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
-import { createBotMetrics, type BotMetrics } from './metrics/metrics.js';
-import { startOperatorEndpoints, type OperatorEndpointsHandle } from './metrics/process.js';
+import type { BotMetrics } from './metrics/metrics.js';
+import type { OperatorEndpointsHandle } from './metrics/process.js';
 import { createDiscordPublisher } from './polls/discord-publisher.js';
 import { createPollService } from './polls/service.js';
+import { SceneReplies } from './replies/scene-replies.js';
 import { createStore, openKeyv, type Store } from './store/index.js';
 
 export interface AppOptions {
@@ -35,8 +36,12 @@ export interface App {
   readonly client: Client;
   readonly ctx: AppContext;
   readonly registry: CommandRegistry;
-  /** This process's Prometheus metrics (its own registry). */
-  readonly metrics: BotMetrics;
+  /**
+   * This process's Prometheus metrics (its own registry), when someone reads them: METRICS_PORT is
+   * set, or the process runs under the sharding manager (which serves its metrics). Otherwise
+   * undefined, and prom-client is never loaded.
+   */
+  readonly metrics: BotMetrics | undefined;
   /** Where `/metrics` and `/healthz` are served once started (METRICS_PORT); undefined when off. */
   readonly metricsUrl: string | undefined;
   /** Logs in and resolves when the client is ready and the background services run. */
@@ -55,10 +60,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
   const catalogue = options.catalogue ?? loadCatalogue();
-  const store = options.store ?? createStore(openKeyv(config.storeUrl));
+  // What every `/kiss-scene` reads is held in memory: Discord sends each server's interactions to
+  // this process alone (see store/memory.ts).
+  const store = options.store ?? createStore(openKeyv(config.storeUrl), { memory: {} });
   const registry = await loadCommands();
-  const metrics = createBotMetrics();
-  store.onError(() => metrics.storeError());
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -97,8 +102,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
   });
 
+  // prom-client, its registry and its process metrics (an event-loop monitor among them) cost time
+  // and memory at start-up: loaded only when something serves the metrics (a shard process of the
+  // sharding manager has `client.shard`).
+  const metrics = config.metrics || client.shard ? (await import('./metrics/metrics.js')).createBotMetrics() : undefined;
+  if (metrics) store.onError(() => metrics.storeError());
+
   const random = options.random ?? Math.random;
-  const polls = metrics.countingVotes(createPollService({
+  const pollService = createPollService({
     store: store.polls,
     catalogue,
     clock,
@@ -106,7 +117,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     publisher: createDiscordPublisher(client.rest),
     ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
-  }));
+  });
+  const polls = metrics ? metrics.countingVotes(pollService) : pollService;
 
   const daily = createDailyService({
     store: store.daily,
@@ -117,7 +129,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     publisher: createDiscordDailyPublisher(client),
     ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
     videos: store.videos,
-    onPostSettled: (result) => metrics.dailyPost(result),
+    onPostSettled: metrics ? (result) => metrics.dailyPost(result) : undefined,
   });
 
   const ctx: AppContext = Object.freeze({
@@ -126,6 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     catalogue,
     search: new CoupleSearch(catalogue),
+    sceneReplies: new SceneReplies(catalogue),
     clock,
     random,
     polls,
@@ -134,16 +147,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   client.on(Events.InteractionCreate, (interaction) => {
-    void handleInteraction(interaction, ctx, registry, metrics.interaction);
+    void handleInteraction(interaction, ctx, registry, metrics?.interaction);
   });
   // Servers this process serves: restore their polls' timers (and close what fell due while down).
   client.on(Events.GuildCreate, (guild) => void polls.start([guild.id]));
+  // A server that removed the bot: nothing of it is kept in memory any more.
+  client.on(Events.GuildDelete, (guild) => void store.forget(guild.id).catch((err: unknown) => logger.warn({ guildId: guild.id, err }, 'could not forget a server')));
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'shard disconnected'));
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'shard resumed'));
 
-  metrics.watch(client);
+  metrics?.watch(client);
 
   let stopped = false;
   let operators: OperatorEndpointsHandle | undefined;
@@ -156,7 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return operators?.url;
     },
     async start() {
-      operators = await startOperatorEndpoints({ client, config, metrics, store, logger });
+      if (metrics) operators = await (await import('./metrics/process.js')).startOperatorEndpoints({ client, config, metrics, store, logger });
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;

@@ -7,6 +7,7 @@ import type { Cooldowns } from './cooldowns.js';
 import type { DailyService } from './daily/service.js';
 import type { Logger } from './logger.js';
 import type { PollService } from './polls/service.js';
+import type { SceneReplies } from './replies/scene-replies.js';
 import type { Store } from './store/index.js';
 
 /**
@@ -19,6 +20,8 @@ export interface AppContext {
   readonly store: Store;
   readonly catalogue: Catalogue;
   readonly search: CoupleSearch;
+  /** The `/kiss-scene` answers, built once each. */
+  readonly sceneReplies: SceneReplies;
   readonly clock: Clock;
   readonly random: Random;
   readonly polls: PollService;

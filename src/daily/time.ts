@@ -1,8 +1,7 @@
-import { IANAZone } from 'luxon';
-
 /**
  * Wall-clock time logic for the daily post, in the server's time zone. Pure functions of their
- * arguments (plus a memo of zone offsets, see `offsetMinutes`).
+ * arguments (plus a memo of zone offsets, see `offsetMinutes`). Zones come from the runtime's own
+ * time-zone database, through `Intl.DateTimeFormat`.
  *
  * Dates are local calendar dates written `YYYY-MM-DD`; instants are epoch milliseconds.
  */
@@ -58,7 +57,7 @@ const zoneMemo = new Map<string, string | undefined>();
 
 function resolveZone(input: string): string | undefined {
   const name = input.trim();
-  if (!name || name.length > 64 || !IANAZone.isValidZone(name)) return undefined;
+  if (!name || name.length > 64 || !zoneFormatter(name)) return undefined;
   const listed = knownZones().byLowerCase.get(name.toLowerCase());
   if (listed) return listed;
   // Valid but not in the runtime's list (newer spellings such as Asia/Kolkata): keep a
@@ -95,8 +94,37 @@ export function isValidZone(name: string): boolean {
 const dayOffsets = new Map<string, Map<number, number | null>>();
 const MAX_DAYS_PER_ZONE = 4_096;
 
+/**
+ * A formatter that names the UTC offset in force in `zone` (`GMT+09:00`), one per zone, kept;
+ * undefined for a zone the runtime does not know. (Asking only for the offset makes it several
+ * times cheaper to create than a full date formatter: start-up creates one per zone in use.)
+ */
+function zoneFormatter(zone: string): Intl.DateTimeFormat | undefined {
+  let format = formatters.get(zone);
+  if (format === undefined && !formatters.has(zone)) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    } catch {
+      format = undefined;
+    }
+    if (formatters.size >= 1_000) formatters.clear();
+    formatters.set(zone, format);
+  }
+  return format;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat | undefined>();
+const LONG_OFFSET = /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** The offset in force in `zone` at `instant`, in minutes (old local mean times have seconds: fractions). */
 function exactOffset(zone: string, instant: number): number {
-  return IANAZone.create(zone).offset(instant);
+  const format = zoneFormatter(zone);
+  if (!format) throw new RangeError(`Unknown time zone: ${zone}`);
+  const name = format.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? '';
+  const match = LONG_OFFSET.exec(name);
+  if (!match) throw new RangeError(`Unreadable offset ${name} in ${zone}`);
+  if (!match[1]) return 0;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]) + Number(match[4] ?? 0) / 60);
 }
 
 /** Minutes east of UTC in `zone` at `instant` (Seoul: 540, New York in winter: -300). */

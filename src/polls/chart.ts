@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import type * as CanvasLibrary from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Language } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
 import type { Tally } from './tally.js';
@@ -27,17 +28,27 @@ const VALUE_WIDTH = 130;
 
 const COLOURS = { background: '#ffffff', text: '#23272a', muted: '#6d7278', bar: '#f25c8a', winner: '#f5b642', track: '#f1f2f4' } as const;
 
-let fontsReady = false;
+/**
+ * The canvas library (a native renderer, about 25 MB of memory) and its font are loaded by the first
+ * chart drawn, not at start-up: most processes draw none for hours, many never.
+ */
+let library: typeof CanvasLibrary | undefined;
 
-/** Registers the chart font once; throws when the font files are missing (a broken install). */
-export function ensureChartFont(): void {
-  if (fontsReady) return;
+/** Loads the renderer and registers the chart font, once; throws when the font files are missing (a broken install). */
+export function ensureChartFont(): typeof CanvasLibrary {
+  if (library) return library;
   const require = createRequire(import.meta.url);
+  const loaded = require('@napi-rs/canvas') as typeof CanvasLibrary;
   for (const file of FONT_FILES) {
-    const key = GlobalFonts.registerFromPath(require.resolve(file), CHART_FONT);
+    const key = loaded.GlobalFonts.registerFromPath(require.resolve(file), CHART_FONT);
     if (!key) throw new Error(`Could not load the chart font ${file}`);
   }
-  fontsReady = true;
+  library = loaded;
+  return library;
+}
+
+function createCanvas(width: number, height: number): CanvasLibrary.Canvas {
+  return ensureChartFont().createCanvas(width, height);
 }
 
 function fitText(ctx: SKRSContext2D, text: string, maxWidth: number): string {

@@ -1,6 +1,7 @@
 import type Keyv from 'keyv';
 import { setIfAbsent } from './atomic.js';
 import { createDailyStore, type DailyStore } from './daily.js';
+import type { MemoryOptions } from './memory.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
@@ -9,6 +10,7 @@ export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
 export { openKeyv } from './keyv.js';
 export { scopeOf, type Scope } from './keys.js';
 export type { PinnedLink } from './videos.js';
+export type { MemoryOptions } from './memory.js';
 
 /**
  * All per-server state, behind one typed module over Keyv. Each feature has its own small section;
@@ -32,14 +34,31 @@ export interface Store {
   ping(): Promise<void>;
   /** Called for every error the store reports (Keyv's `error` events). */
   onError(listener: (error: unknown) => void): void;
-  /** Closes the underlying connection (SQLite file or Redis). */
+  /**
+   * Drops what this process holds in memory for a server (its pinned links, the last stories shown
+   * in its channels) and the writes of it not made yet; resolves once no write of it is under way.
+   * Call it before deleting a server's data, and when the bot leaves a server.
+   */
+  forget(guildId: string): Promise<void>;
+  /** Writes what is waiting, then closes the underlying connection (SQLite file or Redis). */
   close(): Promise<void>;
 }
 
-export function createStore(keyv: Keyv): Store {
+export interface StoreOptions {
+  /**
+   * Keep what every `/kiss-scene` reads (pinned links, the last story per channel) in memory, and
+   * write the last stories in the background (the bot does; see memory.ts for why it stays
+   * correct). Off (the default), every call goes to the store.
+   */
+  readonly memory?: MemoryOptions | undefined;
+}
+
+export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
+  const scenes = createSceneStore(keyv, { memory: options.memory });
+  const videos = createVideoStore(keyv, { memory: options.memory });
   return {
-    scenes: createSceneStore(keyv),
-    videos: createVideoStore(keyv),
+    scenes,
+    videos,
     polls: createPollStore(keyv),
     daily: createDailyStore(keyv),
     setIfAbsent: (key, value, ttlMs) => setIfAbsent(keyv, key, value, ttlMs),
@@ -47,6 +66,16 @@ export function createStore(keyv: Keyv): Store {
       await (keyv.store as { get(key: string): unknown }).get('kiss:health');
     },
     onError: (listener) => keyv.on('error', listener),
-    close: () => keyv.disconnect(),
+    async forget(guildId) {
+      videos.forget(guildId);
+      await scenes.forget(guildId);
+    },
+    async close() {
+      try {
+        await scenes.flush();
+      } finally {
+        await keyv.disconnect();
+      }
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import KeyvRedis from '@keyv/redis';
+import type KeyvRedisAdapter from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 
@@ -15,6 +16,7 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
   const namespace = 'kiss';
   if (url.startsWith('memory:')) return new Keyv({ namespace });
   if (url.startsWith('redis:') || url.startsWith('rediss:')) {
+    const KeyvRedis = redisAdapter();
     return new Keyv({ store: new KeyvRedis(url), namespace, useKeyPrefix: false });
   }
   if (url.startsWith('sqlite:')) {
@@ -24,4 +26,13 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
     return new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 }), namespace });
   }
   throw new Error(`Unsupported STORE_URL scheme: ${url.split(':')[0]}`);
+}
+
+/**
+ * The Redis adapter and its client (about 2.5 MB of memory and a few hundred ms of loading) are
+ * loaded only when STORE_URL names Redis. Its CommonJS build, so opening a store stays synchronous.
+ */
+function redisAdapter(): typeof KeyvRedisAdapter {
+  const loaded = createRequire(import.meta.url)('@keyv/redis') as { default: typeof KeyvRedisAdapter };
+  return loaded.default;
 }
