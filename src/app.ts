@@ -62,7 +62,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const catalogue = options.catalogue ?? loadCatalogue();
   // What every `/kiss-scene` reads is held in memory: Discord sends each server's interactions to
   // this process alone (see store/memory.ts).
-  const store = options.store ?? createStore(openKeyv(config.storeUrl), { memory: {} });
+  const store = options.store ?? createStore(openKeyv(config.storeUrl), { memory: { now: () => clock.now() } });
   const registry = await loadCommands();
 
   const client = new Client({
@@ -81,21 +81,18 @@ export async function createApp(options: AppOptions): Promise<App> {
           claim: (key, ttlMs) => store.setIfAbsent(`bot:${key}`, clock.now(), ttlMs),
         }),
     },
+    // Off: what arrives with the Guilds intent and is never read (the messages the bot sends, the
+    // emojis, stickers, events and stages in every GUILD_CREATE, the members and users of every
+    // interaction). A cache whose data needs an intent the bot lacks (presences, voice states,
+    // reactions, invites, bans…) stays empty anyway: limiting it would only make it bigger (a
+    // limited collection is larger than a plain one, in every server).
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,
-      ReactionManager: 0,
-      ReactionUserManager: 0,
-      PresenceManager: 0,
-      VoiceStateManager: 0,
-      ThreadMemberManager: 0,
       GuildStickerManager: 0,
       GuildEmojiManager: 0,
       StageInstanceManager: 0,
       GuildScheduledEventManager: 0,
-      GuildInviteManager: 0,
-      GuildBanManager: 0,
-      AutoModerationRuleManager: 0,
       // Keep only the bot's own member: permission checks need it.
       GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
       UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },

@@ -183,28 +183,16 @@ export function addDays(date: string, days: number): string {
  * - a time that happens twice (01:30 when New York falls back) takes the first occurrence.
  */
 export function dueInstant(date: string, time: LocalTime, zone: string): number {
-  // Start-up plans 100,000 servers, most of which share a zone, a day and a time.
-  const key = `${zone} ${date} ${time.hour}:${time.minute}`;
-  let at = dueMemo.get(key);
-  if (at === undefined) {
-    at = computeDueInstant(date, time, zone);
-    if (dueMemo.size >= MAX_DUE_MEMO) dueMemo.clear();
-    dueMemo.set(key, at);
-  }
-  return at;
-}
-
-const dueMemo = new Map<string, number>();
-const MAX_DUE_MEMO = 100_000;
-
-function computeDueInstant(date: string, time: LocalTime, zone: string): number {
   const [y, m, d] = parseDate(date);
   // The wall-clock reading written as if it were UTC; the real instant is this minus the offset.
   const wall = Date.UTC(y, m - 1, d, time.hour, time.minute);
   const before = offsetMinutes(zone, wall - DAY);
   const after = offsetMinutes(zone, wall + DAY);
-  const candidates = before === after ? [wall - before * MINUTE] : [wall - before * MINUTE, wall - after * MINUTE];
-  const valid = candidates.filter((c) => c + offsetMinutes(zone, c) * MINUTE === wall);
+  // Most days keep one offset all day long: one candidate, no allocation (start-up plans 100,000).
+  const first = wall - before * MINUTE;
+  if (before === after && isReading(zone, first, wall)) return first;
+  const candidates = before === after ? [first] : [first, wall - after * MINUTE];
+  const valid = candidates.filter((c) => isReading(zone, c, wall));
   if (valid.length) return Math.min(...valid);
 
   // In a gap: find the change itself, the first instant with the new offset (to the second).
@@ -217,6 +205,11 @@ function computeDueInstant(date: string, time: LocalTime, zone: string): number 
     else lo = mid;
   }
   return hi;
+}
+
+/** Whether a clock in `zone` reads `wall` (written as UTC) at `instant`. */
+function isReading(zone: string, instant: number, wall: number): boolean {
+  return instant + offsetMinutes(zone, instant) * MINUTE === wall;
 }
 
 /** When the local day `date` ends in `zone`: the first instant of the next day. */

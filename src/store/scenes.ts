@@ -49,15 +49,15 @@ export function createSceneStore(keyv: Keyv, options: SceneStoreOptions = {}): S
   /** Changes not stored yet, by store key (kept until a write stored them; a newer change replaces one). */
   const unsaved = new Map<string, string>();
   /** The write the next changes join, and its timer. */
-  let next: { promise: Promise<void>; settle: (error?: unknown) => void; timer: NodeJS.Timeout } | undefined;
+  let next: { promise: Promise<void>; settle: (error?: Error) => void; timer: NodeJS.Timeout } | undefined;
   /** Writes run one at a time, in order. */
   let writing: Promise<void> = Promise.resolve();
 
   function nextWrite(): Promise<void> {
     if (next) return next.promise;
-    let settle!: (error?: unknown) => void;
+    let settle!: (error?: Error) => void;
     const promise = new Promise<void>((resolve, reject) => {
-      settle = (error) => (error === undefined ? resolve() : reject(error instanceof Error ? error : new Error(String(error))));
+      settle = (error) => (error ? reject(error) : resolve());
     });
     const timer = setTimeout(() => void write(), writeDelayMs);
     timer.unref();
@@ -78,7 +78,7 @@ export function createSceneStore(keyv: Keyv, options: SceneStoreOptions = {}): S
         batch?.settle();
       } catch (error) {
         // Kept in `unsaved`: they go with the next write.
-        batch?.settle(error);
+        batch?.settle(error instanceof Error ? error : new Error('could not store the last stories shown', { cause: error }));
       }
     });
     return writing;
