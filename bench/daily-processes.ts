@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REST } from '@discordjs/rest';
@@ -25,6 +25,7 @@ import type { DailySchedule } from '../src/daily/schedule.js';
 import type * as LoaderModule from '../src/loader.js';
 import type * as RegistrationModule from '../src/registration.js';
 import type * as StoreModule from '../src/store/index.js';
+import { report } from './lib/report.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = new URL('../dist/src/', import.meta.url);
@@ -118,15 +119,27 @@ try {
   const perServer = guilds.map((g) => sim.messages(channelOf(g)).filter((m) => m.embeds[0]?.author?.name === 'Story of the day').length);
   const after = sim.stats;
 
-  const row = (figure: string, bare: string, bot: string, ratio: string) => console.log(`| ${figure} | ${bare} | ${bot} | ${ratio} |`);
-  console.log(`\nDaily posts across ${PROCESSES} processes, ${SERVERS} servers, store ${storeUrl.split(':')[0]}, compiled build; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`);
-  console.log('| figure | bare REST client | bot (3 processes) | bot ÷ bare |');
-  console.log('|---|---|---|---|');
-  row('posts per second', bareRate.toFixed(1), rate.toFixed(1), `${(rate / bareRate).toFixed(2)}×`);
-  row('÷ Discord’s 50/s', `${(bareRate / 50).toFixed(2)}×`, `${(rate / 50).toFixed(2)}×`, '');
-  row('global 429s', String(bare429), String(after.global429s - before.global429s), '');
-  row('invalid requests (401/403/429)', '', String(after.invalidRequests - before.invalidRequests), '');
-  row('servers with exactly one post', '', `${perServer.filter((n) => n === 1).length} of ${SERVERS}`, '');
+  const invalid = after.invalidRequests - before.invalidRequests;
+  const global429s = after.global429s - before.global429s;
+  const exactlyOne = perServer.filter((n) => n === 1).length;
+  report(`Daily posts across ${PROCESSES} processes, ${SERVERS} servers, store ${storeUrl.split(':')[0]}, compiled build`, [
+    {
+      figure: `daily posts from ${PROCESSES} shard processes behind the REST proxy (${SERVERS.toLocaleString('en')} due at once), posts per second`,
+      bare: `${bareRate.toFixed(1)}/s (${bare429} global 429s)`,
+      bot: `${rate.toFixed(1)}/s = ${(rate / 50).toFixed(2)}× 50/s; ${global429s} global 429s, ${invalid} invalid requests`,
+      ratio: `${(rate / bareRate).toFixed(2)}×`,
+      goal: '≥ 0.90×, no 429',
+      met: rate / bareRate >= 0.9 && global429s === 0 && invalid === 0,
+    },
+    {
+      figure: 'servers with exactly one daily post (3 processes, one store)',
+      bare: '',
+      bot: `${exactlyOne.toLocaleString('en')} of ${SERVERS.toLocaleString('en')}`,
+      ratio: '',
+      goal: 'all',
+      met: exactlyOne === SERVERS,
+    },
+  ]);
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,26 +1,39 @@
 /**
- * Benchmark: a burst of concurrent votes on one poll, on the real SQLite store.
+ * Benchmark: a burst of concurrent votes on one poll, on the real SQLite store, through the
+ * COMPILED poll service (dist/).
  *
  * Compares the poll service (votes that arrive while a poll is busy are stored together, one write
  * per batch) with a baseline measured in the same run: the same votes stored one read-modify-write
  * each, in order, under the same per-poll lock. Prints ratios, not absolute targets, since machines
- * are shared and noisy. Run: `npx tsx bench/polls-votes.ts [votes]`.
+ * are shared and noisy. Run: `npm run bench:polls` (builds first; `VOTES=300`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalogue } from '../src/catalogue/catalogue.js';
 import { ManualClock } from '@kiss-scene-bot/discord-simulator';
-import { createLogger } from '../src/logger.js';
-import { castVote } from '../src/polls/model.js';
+import type * as CatalogueModule from '../src/catalogue/catalogue.js';
+import type * as QueueModule from '../src/keyed-queue.js';
+import type * as LoggerModule from '../src/logger.js';
+import type * as ModelModule from '../src/polls/model.js';
 import type { PollPublisher } from '../src/polls/publisher.js';
-import { KeyedQueue } from '../src/keyed-queue.js';
-import { createPollService } from '../src/polls/service.js';
-import { moveVote } from '../src/polls/tally.js';
-import { openKeyv } from '../src/store/keyv.js';
-import { createPollStore } from '../src/store/polls.js';
+import type * as ServiceModule from '../src/polls/service.js';
+import type * as TallyModule from '../src/polls/tally.js';
+import type * as KeyvModule from '../src/store/keyv.js';
+import type * as PollStoreModule from '../src/store/polls.js';
+import { load, requireBuild } from './lib/processes.js';
+import { report } from './lib/report.js';
 
-const VOTES = Number(process.argv[2] ?? 300);
+requireBuild();
+const { loadCatalogue } = await load<typeof CatalogueModule>('catalogue/catalogue.js');
+const { KeyedQueue } = await load<typeof QueueModule>('keyed-queue.js');
+const { createLogger } = await load<typeof LoggerModule>('logger.js');
+const { castVote } = await load<typeof ModelModule>('polls/model.js');
+const { createPollService } = await load<typeof ServiceModule>('polls/service.js');
+const { moveVote } = await load<typeof TallyModule>('polls/tally.js');
+const { openKeyv } = await load<typeof KeyvModule>('store/keyv.js');
+const { createPollStore } = await load<typeof PollStoreModule>('store/polls.js');
+
+const VOTES = Number(process.env.VOTES ?? 300);
 const GUILD = '100000000000000001';
 const catalogue = loadCatalogue();
 
@@ -81,10 +94,16 @@ try {
   const service = await run(dir, 'service', async (svc, _store, pollId) => {
     await Promise.all(Array.from({ length: VOTES }, (_, i) => svc.vote({ guildId: GUILD, pollId, userId: userId(i), index: i % 10 })));
   });
-  console.log(`${VOTES} concurrent votes on one poll (SQLite):`);
-  console.log(`  counted: service ${service.counted}/${VOTES}, baseline ${baseline.counted}/${VOTES}`);
-  console.log(`  time, service / one-write-per-vote baseline: ${(service.ms / baseline.ms).toFixed(3)}`);
-  console.log(`  live message edits per vote: ${(service.edits / VOTES).toFixed(4)} (${service.edits} edits)`);
+  if (service.counted !== VOTES || baseline.counted !== VOTES) throw new Error(`counted: service ${service.counted}/${VOTES}, baseline ${baseline.counted}/${VOTES}`);
+  report(`${VOTES} concurrent votes on one poll through the poll service (SQLite, compiled)`, [
+    {
+      figure: `${VOTES} concurrent votes on one poll, all stored (bare: one read and write per vote; bot: the poll service's batches)`,
+      bare: `${baseline.ms.toFixed(0)} ms`,
+      bot: `${service.ms.toFixed(0)} ms; ${service.edits} live edit${service.edits === 1 ? '' : 's'}`,
+      ratio: `${(service.ms / baseline.ms).toFixed(3)}×`,
+      goal: '',
+    },
+  ]);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

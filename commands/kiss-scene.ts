@@ -13,7 +13,7 @@ import { coupleOption, resolveCouple, respondWithCouples } from '../src/couple-o
 import { UserError } from '../src/errors.js';
 import { languageOf, localizations, t } from '../src/i18n/index.js';
 import { readOptions } from '../src/options.js';
-import { SCENE_PREFIX, sceneMessage } from '../src/replies/scene.js';
+import { SCENE_PREFIX } from '../src/replies/scene.js';
 import { scopeOf } from '../src/store/index.js';
 
 const data = {
@@ -27,20 +27,28 @@ const data = {
   contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-/** The reply for one couple, with the server's pinned video link when there is one. */
+/** The reply for one couple, with the server's pinned video link when there is one (both held in memory). */
 async function sceneReply(ctx: AppContext, couple: Couple, guildId: string | null, locale: string) {
   const pinned = guildId ? await ctx.store.videos.pinned(guildId, couple.id) : undefined;
-  return sceneMessage({ couple, source: ctx.catalogue.sourceOf(couple), lang: languageOf(locale), pinned });
+  return ctx.sceneReplies.get(couple, languageOf(locale), pinned);
 }
 
-/** A random couple that is neither the last one shown in this channel nor `alsoAvoid`. */
-async function randomCouple(ctx: AppContext, guildId: string | null, channelId: string, alsoAvoid?: string): Promise<Couple> {
+/**
+ * A random couple that is neither the last one shown in this channel nor `alsoAvoid`. It is the
+ * channel's last one at once; storing it happens after the answer (`stored`), so a restart keeps it
+ * without making the member wait for the write.
+ */
+async function randomCouple(ctx: AppContext, guildId: string | null, channelId: string, alsoAvoid?: string): Promise<{ couple: Couple; stored: Promise<void> }> {
   const scope = scopeOf(guildId, channelId);
   const last = await ctx.store.scenes.lastShown(scope, channelId);
   const pool = alsoAvoid && ctx.catalogue.couples.length > 2 ? ctx.catalogue.couples.filter((c) => c.id !== alsoAvoid) : ctx.catalogue.couples;
   const couple = pickRandom(pool, last, ctx.random);
-  await ctx.store.scenes.setLastShown(scope, channelId, couple.id);
-  return couple;
+  return { couple, stored: ctx.store.scenes.setLastShown(scope, channelId, couple.id) };
+}
+
+/** The member has their answer: a failed write of the last story is only logged (it goes with the next write). */
+function logIfNotStored(ctx: AppContext, stored: Promise<void>, context: { guildId: string | null; channelId: string }): void {
+  stored.catch((err: unknown) => ctx.logger.warn({ ...context, err }, 'could not store the last story shown in a channel'));
 }
 
 export default {
@@ -51,10 +59,18 @@ export default {
     // A public answer: counts toward the member's cooldown in this channel ("Another story" answers
     // privately, so it does not).
     await ctx.cooldowns.run('scene', interaction, async () => {
-      const couple = typed
-        ? resolveCouple(ctx.search, typed, interaction.locale)
-        : await randomCouple(ctx, interaction.guildId, interaction.channelId);
-      await interaction.reply(await sceneReply(ctx, couple, interaction.guildId, interaction.locale));
+      if (typed) {
+        const couple = resolveCouple(ctx.search, typed, interaction.locale);
+        await interaction.reply(await sceneReply(ctx, couple, interaction.guildId, interaction.locale));
+        return;
+      }
+      const { guildId, channelId } = interaction;
+      const { couple, stored } = await randomCouple(ctx, guildId, channelId);
+      try {
+        await interaction.reply(await sceneReply(ctx, couple, guildId, interaction.locale));
+      } finally {
+        logIfNotStored(ctx, stored, { guildId, channelId });
+      }
     });
   },
 
@@ -65,12 +81,17 @@ export default {
     async [SCENE_PREFIX](interaction: ComponentInteraction, ctx: AppContext, args: string[]) {
       const [action, shownId] = args;
       if (action !== 'another' || !interaction.isButton()) throw new UserError('common.staleButton');
+      const { guildId } = interaction;
       const channelId = interaction.channelId ?? interaction.user.id;
-      const couple = await randomCouple(ctx, interaction.guildId, channelId, shownId);
-      const reply = await sceneReply(ctx, couple, interaction.guildId, interaction.locale);
-      // On a private story, replace it in place; on a shared message, answer only the clicker.
-      if (interaction.message.flags.has(MessageFlags.Ephemeral)) await interaction.update(reply);
-      else await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral });
+      const { couple, stored } = await randomCouple(ctx, guildId, channelId, shownId);
+      try {
+        const reply = await sceneReply(ctx, couple, guildId, interaction.locale);
+        // On a private story, replace it in place; on a shared message, answer only the clicker.
+        if (interaction.message.flags.has(MessageFlags.Ephemeral)) await interaction.update(reply);
+        else await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral });
+      } finally {
+        logIfNotStored(ctx, stored, { guildId, channelId });
+      }
     },
   },
 } satisfies Command;

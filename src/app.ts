@@ -15,10 +15,11 @@ import { createDataLifecycle } from './lifecycle/service.js';
 import { commandPayload, loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
 import { createCommandMentions } from './mentions.js';
-import { createBotMetrics, type BotMetrics } from './metrics/metrics.js';
-import { startOperatorEndpoints, type OperatorEndpointsHandle } from './metrics/process.js';
+import type { BotMetrics } from './metrics/metrics.js';
+import type { OperatorEndpointsHandle } from './metrics/process.js';
 import { createDiscordPublisher } from './polls/discord-publisher.js';
 import { createPollService } from './polls/service.js';
+import { SceneReplies } from './replies/scene-replies.js';
 import { createStore, isStoreUnavailable, openKeyv, type Store } from './store/index.js';
 import { createCandidatePool } from './worldcup/candidates.js';
 import { createWorldCupService } from './worldcup/service.js';
@@ -41,8 +42,12 @@ export interface App {
   readonly client: Client;
   readonly ctx: AppContext;
   readonly registry: CommandRegistry;
-  /** This process's Prometheus metrics (its own registry). */
-  readonly metrics: BotMetrics;
+  /**
+   * This process's Prometheus metrics (its own registry), when someone reads them: METRICS_PORT is
+   * set, or the process runs under the sharding manager (which serves its metrics). Otherwise
+   * undefined, and prom-client is never loaded.
+   */
+  readonly metrics: BotMetrics | undefined;
   /** Where `/metrics` and `/healthz` are served once started (METRICS_PORT); undefined when off. */
   readonly metricsUrl: string | undefined;
   /** Logs in and resolves when the client is ready and the background services run. */
@@ -61,10 +66,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
   const catalogue = options.catalogue ?? loadCatalogue();
+  // Set once the client exists (below); the store, made before it, tells it when it goes down or comes back.
+  // eslint-disable-next-line prefer-const -- assigned once, after the store's callback that reads it is made
+  let metrics: BotMetrics | undefined;
+  // What every `/kiss-scene` reads is held in memory: Discord sends each server's interactions to
+  // this process alone (see store/memory.ts).
+  const store =
+    options.store ??
+    createStore(openKeyv(config.storeUrl), { logger, memory: { now: () => clock.now() }, onAvailabilityChange: (up) => metrics?.storeAvailable(up) });
   const registry = await loadCommands();
-  const metrics = createBotMetrics();
-  const store = options.store ?? createStore(openKeyv(config.storeUrl), { logger, onAvailabilityChange: (up) => metrics.storeAvailable(up) });
-  store.onError(() => metrics.storeError());
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -90,29 +100,35 @@ export async function createApp(options: AppOptions): Promise<App> {
           },
         }),
     },
+    // Off: what arrives with the Guilds intent and is never read (the messages the bot sends, the
+    // emojis, stickers, events and stages in every GUILD_CREATE, the members and users of every
+    // interaction). A cache whose data needs an intent the bot lacks (presences, voice states,
+    // reactions, invites, bans…) stays empty anyway: limiting it would only make it bigger (a
+    // limited collection is larger than a plain one, in every server).
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,
-      ReactionManager: 0,
-      ReactionUserManager: 0,
-      PresenceManager: 0,
-      VoiceStateManager: 0,
-      ThreadMemberManager: 0,
       GuildStickerManager: 0,
       GuildEmojiManager: 0,
       StageInstanceManager: 0,
       GuildScheduledEventManager: 0,
-      GuildInviteManager: 0,
-      GuildBanManager: 0,
-      AutoModerationRuleManager: 0,
       // Keep only the bot's own member: permission checks need it.
       GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
       UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
     }),
   });
 
+  // prom-client, its registry and its process metrics (an event-loop monitor among them) cost time
+  // and memory at start-up: loaded only when something serves the metrics (a shard process of the
+  // sharding manager has `client.shard`).
+  metrics = config.metrics || client.shard ? (await import('./metrics/metrics.js')).createBotMetrics() : undefined;
+  if (metrics) {
+    const counting = metrics;
+    store.onError(() => counting.storeError());
+  }
+
   const random = options.random ?? Math.random;
-  const polls = metrics.countingVotes(createPollService({
+  const pollService = createPollService({
     store: store.polls,
     catalogue,
     clock,
@@ -120,7 +136,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     publisher: createDiscordPublisher(client.rest),
     ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
-  }));
+  });
+  const polls = metrics ? metrics.countingVotes(pollService) : pollService;
 
   const daily = createDailyService({
     store: store.daily,
@@ -131,7 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     publisher: createDiscordDailyPublisher(client),
     ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
     videos: store.videos,
-    onPostSettled: (result) => metrics.dailyPost(result),
+    onPostSettled: (result) => metrics?.dailyPost(result),
   });
 
   const worldcup = createWorldCupService({
@@ -154,14 +171,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     sweepIntervalMs: options.dataSweepIntervalMs,
     serves: (guildId) => client.guilds.cache.get(guildId)?.available === true,
     timers: {
+      // Removed from the server: nothing of it is kept in memory meanwhile (pinned links, last stories).
       pause: async (guildId) => {
-        await Promise.all([polls.forget(guildId), daily.pause(guildId), worldcup.forget(guildId)]);
+        await Promise.all([polls.forget(guildId), daily.pause(guildId), worldcup.forget(guildId), store.forget(guildId)]);
       },
       resume: async (guildId) => {
         await Promise.all([polls.start([guildId]), daily.resume(guildId), worldcup.resume(guildId)]);
       },
       forget: async (guildId) => {
-        await Promise.all([polls.forget(guildId), daily.forget(guildId), worldcup.forget(guildId)]);
+        await Promise.all([polls.forget(guildId), daily.forget(guildId), worldcup.forget(guildId), store.forget(guildId)]);
       },
     },
   });
@@ -172,6 +190,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     catalogue,
     search: new CoupleSearch(catalogue),
+    sceneReplies: new SceneReplies(catalogue),
     clock,
     random,
     polls,
@@ -201,7 +220,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
 
   client.on(Events.InteractionCreate, (interaction) => {
-    void handleInteraction(interaction, ctx, registry, metrics.interaction);
+    void handleInteraction(interaction, ctx, registry, metrics?.interaction);
   });
   // A server joined (or the bot invited back): keep its data if its deletion was pending, restore
   // its polls' timers (and close what fell due while down) and its daily story.
@@ -216,7 +235,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'shard disconnected'));
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'shard resumed'));
 
-  metrics.watch(client);
+  metrics?.watch(client);
 
   let stopped = false;
   let operators: OperatorEndpointsHandle | undefined;
@@ -229,7 +248,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return operators?.url;
     },
     async start() {
-      operators = await startOperatorEndpoints({ client, config, metrics, store, logger });
+      if (metrics) operators = await (await import('./metrics/process.js')).startOperatorEndpoints({ client, config, metrics, store, logger });
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { CooldownLimit, CooldownLimits } from './cooldowns.js';
 
 /** Discord's own API base; the simulator's address replaces it in tests and the playground. */
@@ -10,37 +9,72 @@ export const STORE_URL_DEFAULT = 'sqlite://data/state/bot.sqlite';
  */
 export const REPOSITORY_URL_DEFAULT = 'https://github.com/kiss-scene-bot/kiss-scene-bot';
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+/*
+ * Each setting is read by a small function of its raw text (never blank: a blank value counts as
+ * unset) that returns its value or throws `Invalid` with the reason, worded to follow "it": the
+ * ConfigError then reads `Config error: LOG_LEVEL is invalid: it must be one of … (see .env.example).`
+ */
 
-const logLevel = z
-  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-  })
-  .default('info');
+/** A setting's text is not acceptable; `reason` follows "it". */
+class Invalid extends Error {}
 
-const apiUrl = z
-  .string()
-  .trim()
-  .url({ error: 'must be a URL such as https://discord.com/api' })
-  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
-  .transform((u) => u.replace(/\/+$/, ''))
-  .default(DISCORD_API_DEFAULT);
+type Read<T> = (raw: string) => T;
+
+const invalid = (reason: string): never => {
+  throw new Invalid(reason);
+};
+
+/** Text matching `pattern` (after trimming when asked). */
+const matching =
+  (pattern: RegExp, reason: string, options: { trim?: boolean } = {}): Read<string> =>
+  (raw) => {
+    const value = options.trim ? raw.trim() : raw;
+    return pattern.test(value) ? value : invalid(reason);
+  };
+
+/** A whole number within bounds, written any way `Number()` reads (`8080`, ` 8080 `). */
+const wholeNumber =
+  (reason: string, min: number, max = Number.MAX_SAFE_INTEGER, belowMin = reason): Read<number> =>
+  (raw) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n)) return invalid(reason);
+    if (n < min) return invalid(belowMin);
+    return n > max ? invalid(reason) : n;
+  };
+
+const snowflake = matching(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const logLevel: Read<LogLevel> = (raw) =>
+  (LOG_LEVELS as readonly string[]).includes(raw) ? (raw as LogLevel) : invalid(`must be one of ${LOG_LEVELS.join(', ')}`);
+
+const apiUrl: Read<string> = (raw) => {
+  const value = raw.trim();
+  try {
+    new URL(value);
+  } catch {
+    return invalid('must be a URL such as https://discord.com/api');
+  }
+  if (!/^https?:\/\//.test(value)) return invalid('must be an http(s) URL');
+  return value.replace(/\/+$/, '');
+};
+
+const port = wholeNumber('must be a port number (0 to 65535)', 0, 65_535);
 
 const PERIOD_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /** A cooldown: `<uses>/<period>` per member and channel (`3/30s`, `1/1m`, `10/1h`), or `0`/`off` (null). */
-const cooldown = (fallback: CooldownLimit) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^(0|off|[1-9]\d{0,2}\s*\/\s*[1-9]\d{0,4}\s*[smh])$/, 'must be uses per period such as 3/30s or 1/1m (s, m or h), or off')
-    .transform((value): CooldownLimit | null => {
-      const match = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(value);
-      return match ? { uses: Number(match[1]), windowMs: Number(match[2]) * PERIOD_MS[match[3] as keyof typeof PERIOD_MS] } : null;
-    })
-    .refine((limit) => !limit || limit.windowMs <= 86_400_000, 'must have a period of at most 24h')
-    .default(fallback);
+const cooldown: Read<CooldownLimit | null> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (!/^(0|off|[1-9]\d{0,2}\s*\/\s*[1-9]\d{0,4}\s*[smh])$/.test(value)) {
+    return invalid('must be uses per period such as 3/30s or 1/1m (s, m or h), or off');
+  }
+  const match = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(value);
+  if (!match) return null;
+  const limit = { uses: Number(match[1]), windowMs: Number(match[2]) * PERIOD_MS[match[3] as keyof typeof PERIOD_MS] };
+  return limit.windowMs <= 86_400_000 ? limit : invalid('must have a period of at most 24h');
+};
 
 const DURATION_MS = { ...PERIOD_MS, d: 86_400_000 } as const;
 /** How long a server's state is kept after the bot is removed from it, unless it is invited back. */
@@ -49,66 +83,53 @@ export const DATA_RETENTION_DEFAULT_MS = 7 * DURATION_MS.d;
 const DATA_RETENTION_MAX_MS = 365 * DURATION_MS.d;
 
 /** A duration such as `7d`, `12h`, `30m` or `0` (s, m, h or d), at most 365 days. */
-const retention = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^(0|[1-9]\d{0,7}\s*[smhd])$/, 'must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0')
-  .transform((value) => {
-    const match = /^(\d+)\s*([smhd])$/.exec(value);
-    return match ? Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS] : 0;
-  })
-  .refine((ms) => ms <= DATA_RETENTION_MAX_MS, 'must be at most 365d')
-  .default(DATA_RETENTION_DEFAULT_MS);
+const retention: Read<number> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (!/^(0|[1-9]\d{0,7}\s*[smhd])$/.test(value)) return invalid('must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0');
+  const match = /^(\d+)\s*([smhd])$/.exec(value);
+  const ms = match ? Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS] : 0;
+  return ms <= DATA_RETENTION_MAX_MS ? ms : invalid('must be at most 365d');
+};
 
-const schema = z.object({
-  DISCORD_TOKEN: z
-    .string({ error: 'is required to connect to Discord' })
-    .trim()
-    .regex(/^\S+$/, 'must be one word without spaces: the token from the Developer Portal'),
-  DISCORD_APPLICATION_ID: snowflake.optional(),
-  DISCORD_GUILD_ID: snowflake.optional(),
-  STORE_URL: z
-    .string()
-    .trim()
-    .regex(/^(sqlite|redis|rediss|memory):/, 'must start with sqlite://, redis://, rediss:// or memory://')
-    .default(STORE_URL_DEFAULT),
-  LOG_LEVEL: logLevel,
-  SCENE_COOLDOWN: cooldown({ uses: 3, windowMs: 30_000 }),
-  POLL_START_COOLDOWN: cooldown({ uses: 1, windowMs: 60_000 }),
-  DISCORD_API_URL: apiUrl,
-  SHARD_IDS: z
-    .string()
-    .trim()
-    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of shard numbers, e.g. 0,1')
-    .optional(),
-  // What discord.js's ShardingManager hands each process it spawns: one shard number, or a JSON list.
-  SHARDS: z
-    .string()
-    .trim()
-    .regex(/^(\d+|\[\s*\d+(\s*,\s*\d+)*\s*\])$/, 'must be a shard number or a JSON list such as [0,1] (set by the sharding manager)')
-    .optional(),
-  SHARD_COUNT: z.coerce.number({ error: 'must be a whole number, 1 or more' }).int('must be a whole number, 1 or more').min(1, 'must be a whole number, 1 or more').optional(),
-  METRICS_PORT: z.coerce
-    .number({ error: 'must be a port number (0 to 65535)' })
-    .int('must be a port number (0 to 65535)')
-    .min(0, 'must be a port number (0 to 65535)')
-    .max(65_535, 'must be a port number (0 to 65535)')
-    .optional(),
-  METRICS_HOST: z.string().trim().regex(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1').default('127.0.0.1'),
-  DATA_RETENTION_AFTER_REMOVAL: retention,
-  REPOSITORY_URL: z
-    .url({ protocol: /^https$/, error: 'must be an https address such as https://github.com/you/kiss-scene-bot' })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .default(REPOSITORY_URL_DEFAULT),
-});
+/** An https address, without a trailing slash. */
+const httpsAddress: Read<string> = (raw) => {
+  const value = raw.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  return url?.protocol === 'https:' ? value.replace(/\/+$/, '') : invalid('must be an https address such as https://github.com/you/kiss-scene-bot');
+};
+
+/**
+ * Reads one setting. Empty strings count as unset, so a blank line in `.env` falls back to the
+ * default instead of failing obscurely; a setting without a default must be there.
+ */
+function setting<T>(env: NodeJS.ProcessEnv, name: string, read: Read<T>, fallback?: { value: T }): T;
+function setting<T>(env: NodeJS.ProcessEnv, name: string, read: Read<T>, fallback: 'optional'): T | undefined;
+function setting<T>(env: NodeJS.ProcessEnv, name: string, read: Read<T>, fallback?: { value: T } | 'optional'): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    if (fallback === 'optional') return undefined;
+    if (fallback) return fallback.value;
+    throw new ConfigError(name, name === 'DISCORD_TOKEN' ? 'is missing: it is required to connect to Discord' : 'is missing');
+  }
+  try {
+    return read(raw);
+  } catch (error) {
+    if (error instanceof Invalid) throw new ConfigError(name, `is invalid: it ${error.message}`);
+    throw error;
+  }
+}
 
 export type Config = Readonly<{
   token: string;
   applicationId: string | undefined;
   guildId: string | undefined;
   storeUrl: string;
-  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logLevel: LogLevel;
   apiUrl: string;
   /** Per member and channel: public `/kiss-scene` answers, `/kiss-poll start`; undefined = off. */
   cooldowns: CooldownLimits;
@@ -144,22 +165,36 @@ export interface LoadConfigOptions {
 /** Reads and validates the bot's settings once. The returned object is frozen. */
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
   const requireToken = options.requireToken ?? true;
-  const v = parseSettings(schema, env, (input) => {
-    if (!requireToken && input.DISCORD_TOKEN === undefined) input.DISCORD_TOKEN = 'unused';
-  });
-  const shards = shardsOf(v.SHARD_IDS, v.SHARDS, v.SHARD_COUNT);
+  // In this order: the first problem is the one reported.
+  const token = setting(env, 'DISCORD_TOKEN', matching(/^\S+$/, 'must be one word without spaces: the token from the Developer Portal', { trim: true }), requireToken ? undefined : { value: 'unused' });
+  const applicationId = setting(env, 'DISCORD_APPLICATION_ID', snowflake, 'optional');
+  const guildId = setting(env, 'DISCORD_GUILD_ID', snowflake, 'optional');
+  const storeUrl = setting(env, 'STORE_URL', matching(/^(sqlite|redis|rediss|memory):/, 'must start with sqlite://, redis://, rediss:// or memory://', { trim: true }), { value: STORE_URL_DEFAULT });
+  const level = setting<LogLevel>(env, 'LOG_LEVEL', logLevel, { value: 'info' });
+  const scene = setting(env, 'SCENE_COOLDOWN', cooldown, { value: { uses: 3, windowMs: 30_000 } });
+  const pollStart = setting(env, 'POLL_START_COOLDOWN', cooldown, { value: { uses: 1, windowMs: 60_000 } });
+  const api = setting(env, 'DISCORD_API_URL', apiUrl, { value: DISCORD_API_DEFAULT });
+  const shardIds = setting(env, 'SHARD_IDS', matching(/^\d+(,\d+)*$/, 'must be a comma-separated list of shard numbers, e.g. 0,1', { trim: true }), 'optional');
+  // What discord.js's ShardingManager hands each process it spawns: one shard number, or a JSON list.
+  const managed = setting(env, 'SHARDS', matching(/^(\d+|\[\s*\d+(\s*,\s*\d+)*\s*\])$/, 'must be a shard number or a JSON list such as [0,1] (set by the sharding manager)', { trim: true }), 'optional');
+  const shardCount = setting(env, 'SHARD_COUNT', wholeNumber('must be a whole number, 1 or more', 1), 'optional');
+  const metricsPort = setting(env, 'METRICS_PORT', port, 'optional');
+  const metricsHost = setting(env, 'METRICS_HOST', matching(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1', { trim: true }), { value: '127.0.0.1' });
+  const dataRetentionMs = setting(env, 'DATA_RETENTION_AFTER_REMOVAL', retention, { value: DATA_RETENTION_DEFAULT_MS });
+  const repositoryUrl = setting(env, 'REPOSITORY_URL', httpsAddress, { value: REPOSITORY_URL_DEFAULT });
+  const shards = shardsOf(shardIds, managed, shardCount);
   return Object.freeze({
-    token: v.DISCORD_TOKEN,
-    applicationId: v.DISCORD_APPLICATION_ID,
-    guildId: v.DISCORD_GUILD_ID,
-    storeUrl: v.STORE_URL,
-    logLevel: v.LOG_LEVEL,
-    apiUrl: v.DISCORD_API_URL,
-    cooldowns: Object.freeze({ scene: v.SCENE_COOLDOWN ?? undefined, pollStart: v.POLL_START_COOLDOWN ?? undefined }),
+    token,
+    applicationId,
+    guildId,
+    storeUrl,
+    logLevel: level,
+    apiUrl: api,
+    cooldowns: Object.freeze({ scene: scene ?? undefined, pollStart: pollStart ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
-    metrics: v.METRICS_PORT === undefined ? undefined : Object.freeze({ host: v.METRICS_HOST, port: v.METRICS_PORT }),
-    dataRetentionMs: v.DATA_RETENTION_AFTER_REMOVAL,
-    repositoryUrl: v.REPOSITORY_URL,
+    metrics: metricsPort === undefined ? undefined : Object.freeze({ host: metricsHost, port: metricsPort }),
+    dataRetentionMs,
+    repositoryUrl,
   });
 }
 
@@ -180,47 +215,15 @@ function shardsOf(list: string | undefined, managed: string | undefined, count: 
   return { ids, count };
 }
 
-/**
- * Validates the variables a schema names. Empty strings count as unset, so a blank line in `.env`
- * falls back to the default instead of failing obscurely. The first problem becomes a ConfigError.
- */
-function parseSettings<S extends z.ZodObject>(
-  settings: S,
-  env: NodeJS.ProcessEnv,
-  prepare: (input: Record<string, string | undefined>) => void = () => undefined,
-): z.infer<S> {
-  const input: Record<string, string | undefined> = {};
-  for (const key of Object.keys(settings.shape)) {
-    const value = env[key];
-    input[key] = value === undefined || value.trim() === '' ? undefined : value;
-  }
-  prepare(input);
-  const parsed = settings.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const variable = String(issue?.path[0] ?? 'configuration');
-  if (input[variable] === undefined) {
-    throw new ConfigError(variable, variable === 'DISCORD_TOKEN' ? 'is missing: it is required to connect to Discord' : 'is missing');
-  }
-  throw new ConfigError(variable, `is invalid: it ${issue?.message ?? 'is malformed'}`);
-}
-
 /** Settings of the sharding manager (`npm run start:shards`) alone. */
 export type ShardingConfig = Readonly<{
   /** Time between two shard processes' starts (Discord: one identify per 5 s per bucket). */
   spawnDelayMs: number;
 }>;
 
-const shardingSchema = z.object({
-  SHARD_SPAWN_DELAY_MS: z.coerce
-    .number({ error: 'must be a whole number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(0, 'must be 0 or more')
-    .default(5_500),
-});
-
 export function loadShardingConfig(env: NodeJS.ProcessEnv): ShardingConfig {
-  return Object.freeze({ spawnDelayMs: parseSettings(shardingSchema, env).SHARD_SPAWN_DELAY_MS });
+  const reason = 'must be a whole number of milliseconds';
+  return Object.freeze({ spawnDelayMs: setting(env, 'SHARD_SPAWN_DELAY_MS', wholeNumber(reason, 0, undefined, 'must be 0 or more'), { value: 5_500 }) });
 }
 
 /** Settings of the REST proxy (`npm run rest-proxy`) alone. */
@@ -229,24 +232,16 @@ export type RestProxyConfig = Readonly<{
   port: number;
   /** Where the proxy sends requests: Discord's API (the simulator's in tests). */
   upstreamUrl: string;
-  logLevel: z.infer<typeof logLevel>;
+  logLevel: LogLevel;
 }>;
 
-const restProxySchema = z.object({
-  REST_PROXY_HOST: z.string().trim().default('127.0.0.1'),
-  REST_PROXY_PORT: z.coerce
-    .number({ error: 'must be a port number (0 to 65535)' })
-    .int('must be a port number (0 to 65535)')
-    .min(0, 'must be a port number (0 to 65535)')
-    .max(65_535, 'must be a port number (0 to 65535)')
-    .default(8080),
-  DISCORD_API_URL: apiUrl,
-  LOG_LEVEL: logLevel,
-});
-
 export function loadRestProxyConfig(env: NodeJS.ProcessEnv): RestProxyConfig {
-  const v = parseSettings(restProxySchema, env);
-  return Object.freeze({ host: v.REST_PROXY_HOST, port: v.REST_PROXY_PORT, upstreamUrl: v.DISCORD_API_URL, logLevel: v.LOG_LEVEL });
+  return Object.freeze({
+    host: setting(env, 'REST_PROXY_HOST', (raw) => raw.trim(), { value: '127.0.0.1' }),
+    port: setting(env, 'REST_PROXY_PORT', port, { value: 8080 }),
+    upstreamUrl: setting(env, 'DISCORD_API_URL', apiUrl, { value: DISCORD_API_DEFAULT }),
+    logLevel: setting<LogLevel>(env, 'LOG_LEVEL', logLevel, { value: 'info' }),
+  });
 }
 
 /** The application id is the first part of a bot token (base64 of the id). */

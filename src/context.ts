@@ -9,6 +9,7 @@ import type { DataLifecycle } from './lifecycle/service.js';
 import type { Logger } from './logger.js';
 import type { CommandMentions } from './mentions.js';
 import type { PollService } from './polls/service.js';
+import type { SceneReplies } from './replies/scene-replies.js';
 import type { Store } from './store/index.js';
 import type { WorldCupService } from './worldcup/service.js';
 
@@ -22,6 +23,8 @@ export interface AppContext {
   readonly store: Store;
   readonly catalogue: Catalogue;
   readonly search: CoupleSearch;
+  /** The `/kiss-scene` answers, built once each. */
+  readonly sceneReplies: SceneReplies;
   readonly clock: Clock;
   readonly random: Random;
   readonly polls: PollService;

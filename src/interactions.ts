@@ -40,10 +40,12 @@ export type InteractionObserver = (labels: { kind: string; command: string }, ou
 
 /** Bounded labels: a name the bot does not know (a stale command or button) counts as `unknown`. */
 function labelsOf(interaction: Interaction, registry: CommandRegistry) {
-  const { kind, command, customId } = describe(interaction);
+  if (interaction.isChatInputCommand() || interaction.isAutocomplete()) {
+    return { kind: interaction.isChatInputCommand() ? 'command' : 'autocomplete', command: registry.commands.has(interaction.commandName) ? interaction.commandName : 'unknown' };
+  }
+  const { kind, customId } = describe(interaction);
   const prefix = customId?.split(':')[0] ?? '';
-  const name = command !== undefined ? (registry.commands.has(command) ? command : 'unknown') : registry.components.has(prefix) ? prefix : 'unknown';
-  return { kind, command: name };
+  return { kind, command: registry.components.has(prefix) ? prefix : 'unknown' };
 }
 
 /** Answers privately, whether or not the interaction was already answered. */
@@ -83,7 +85,7 @@ export async function handleInteraction(
     } else {
       return;
     }
-    ctx.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
+    if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     observe?.(labelsOf(interaction, registry), 'ok');
   } catch (error) {
     observe?.(labelsOf(interaction, registry), outcomeOf(error));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
+import { CheckError } from '../check.js';
 import { catalogueFileSchema, coupleSchema, type Couple, type Source } from './schema.js';
 
 export type { Couple, Source } from './schema.js';
@@ -27,27 +27,27 @@ export class CatalogueError extends Error {
 
 export const DEFAULT_CATALOGUE = new URL('../../data/couples.json', import.meta.url);
 
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue.message}`;
+/** `check(value)`, or a CatalogueError naming the entry and where in it the problem is. */
+function checked<T>(check: (value: unknown) => T, value: unknown, file: string, entry: string): T {
+  try {
+    return check(value);
+  } catch (error) {
+    if (error instanceof CheckError) throw new CatalogueError(file, entry, error.message);
+    throw error;
+  }
 }
 
 /** Validates already-parsed catalogue data. `file` only names the origin in errors. */
 export function buildCatalogue(data: unknown, file = 'catalogue'): Catalogue {
-  const top = catalogueFileSchema.safeParse(data);
-  if (!top.success) throw new CatalogueError(file, 'top level', describe(top.error));
+  const top = checked(catalogueFileSchema, data, file, 'top level');
 
   const couples: Couple[] = [];
   const seen = new Set<string>();
-  top.data.couples.forEach((raw, index) => {
+  top.couples.forEach((raw, index) => {
     const label = typeof (raw as { id?: unknown })?.id === 'string' ? `couple #${index + 1} "${(raw as { id: string }).id}"` : `couple #${index + 1}`;
-    const parsed = coupleSchema.safeParse(raw);
-    if (!parsed.success) throw new CatalogueError(file, label, describe(parsed.error));
-    const couple = parsed.data;
+    const couple = checked(coupleSchema, raw, file, label);
     if (seen.has(couple.id)) throw new CatalogueError(file, label, `duplicate id "${couple.id}"`);
-    if (!top.data.sources[couple.source]) {
+    if (!top.sources[couple.source]) {
       throw new CatalogueError(file, label, `source: "${couple.source}" is not listed under "sources"`);
     }
     seen.add(couple.id);
@@ -55,7 +55,7 @@ export function buildCatalogue(data: unknown, file = 'catalogue'): Catalogue {
   });
 
   const byId = new Map(couples.map((c) => [c.id, c]));
-  const sources = deepFreeze({ ...top.data.sources });
+  const sources = deepFreeze({ ...top.sources });
   return Object.freeze({
     couples: Object.freeze(couples),
     sources,

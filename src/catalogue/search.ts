@@ -1,4 +1,6 @@
-import Fuse, { type IFuseOptions } from 'fuse.js';
+import type Fuse from 'fuse.js';
+import type { IFuseOptions } from 'fuse.js';
+import { fuse } from '../fuzzy.js';
 import { coupleName, type Catalogue, type Couple } from './catalogue.js';
 
 /** Lowercase, no spaces or punctuation: "Park  Bo-Gum" and "parkbogum" compare equal. */
@@ -25,16 +27,18 @@ const LOOSE = 0.6;
 
 /**
  * Fuzzy search over every name a fan might type: actors (romanised and Hangul), drama titles (all of
- * them, Korean included), character names and the couple's id.
+ * them, Korean included), character names and the couple's id. The search indexes are built by the
+ * first search (an autocomplete), not at start-up.
  */
 export class CoupleSearch {
-  readonly #strict: Fuse<Term>;
-  readonly #loose: Fuse<Term>;
+  readonly #terms: Term[] = [];
+  #strict: Fuse<Term> | undefined;
+  #loose: Fuse<Term> | undefined;
   readonly #catalogue: Catalogue;
 
   constructor(catalogue: Catalogue) {
     this.#catalogue = catalogue;
-    const terms: Term[] = [];
+    const terms = this.#terms;
     for (const couple of catalogue.couples) {
       const names = [
         couple.id,
@@ -48,21 +52,26 @@ export class CoupleSearch {
       ];
       for (const name of new Set(names.map(normalize))) if (name) terms.push({ couple, term: name });
     }
-    const options: IFuseOptions<Term> = { keys: ['term'], includeScore: true, ignoreLocation: true, threshold: STRICT };
-    this.#strict = new Fuse(terms, options);
-    this.#loose = new Fuse(terms, { ...options, threshold: LOOSE });
+  }
+
+  #index(threshold: number): Fuse<Term> {
+    const Fuse = fuse();
+    const options: IFuseOptions<Term> = { keys: ['term'], includeScore: true, ignoreLocation: true, threshold };
+    return new Fuse(this.#terms, options);
   }
 
   /** Couples matching `query`, best first, each couple once. An empty query lists the catalogue in order. */
   search(query: string, limit = 25): SearchHit[] {
     const q = normalize(query);
     if (!q) return this.#catalogue.couples.slice(0, limit).map((couple) => ({ couple, score: 1 }));
+    this.#strict ??= this.#index(STRICT);
     return this.#run(this.#strict, q, limit);
   }
 
   /** The closest names for a query that matched nothing (a looser search), best first. */
   suggest(query: string, limit = 3): Couple[] {
     const q = normalize(query);
+    this.#loose ??= this.#index(LOOSE);
     const hits = q ? this.#run(this.#loose, q, limit).map((h) => h.couple) : [];
     return hits.length ? hits : this.#catalogue.couples.slice(0, limit);
   }

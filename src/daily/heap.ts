@@ -93,7 +93,28 @@ export class DueHeap {
       this.#keys.push(key);
       this.#ats.push(at);
     }
-    for (let i = (this.#keys.length >> 1) - 1; i >= 0; i--) this.#down(i);
+    // Heapify on the two arrays alone, then record every key's final position once.
+    const keys = this.#keys;
+    const ats = this.#ats;
+    const n = keys.length;
+    for (let start = (n >> 1) - 1; start >= 0; start--) {
+      let i = start;
+      const key = keys[i] as string;
+      const at = ats[i] as number;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        const child = right < n && (ats[right] as number) < (ats[left] as number) ? right : left;
+        if ((ats[child] as number) >= at) break;
+        keys[i] = keys[child] as string;
+        ats[i] = ats[child] as number;
+        i = child;
+      }
+      keys[i] = key;
+      ats[i] = at;
+    }
+    for (let i = 0; i < n; i++) this.#index.set(keys[i] as string, i);
   }
 
   #removeAt(i: number): void {

@@ -94,7 +94,7 @@ export interface DailyServiceDeps {
   readonly random: Random;
   /** The servers' pinned filming-video links, so the post has the same buttons as `/kiss-scene`. */
   readonly videos?: Pick<VideoStore, 'pinned'> | undefined;
-  /** Posts in flight at once (default 8). */
+  /** Posts in flight at once (default {@link POSTS_IN_FLIGHT}). */
   readonly concurrency?: number | undefined;
   /** First retry delay (default 30 s), doubled each attempt up to `retryMaxMs` (default 30 min). */
   readonly retryBaseMs?: number | undefined;
@@ -102,6 +102,14 @@ export interface DailyServiceDeps {
   /** Told how each post attempt ended, once it is recorded (metrics). */
   readonly onPostSettled?: ((result: PostNowResult) => void) | undefined;
 }
+
+/**
+ * Posts in flight at once. Discord lets a bot make 50 requests a second (@discordjs/rest keeps to
+ * it); a post takes Discord's round trip and a few store writes, so keeping that pace needs as many
+ * in flight as posts per second times the seconds each takes: 50 keep it while a post takes up to
+ * a second (8, as before, capped it at 40 a second with 200 ms of latency on Discord's side).
+ */
+export const POSTS_IN_FLIGHT = 50;
 
 /** How soon a server is looked at again after an unexpected error (the store was down, a bug). */
 const RECHECK_AFTER_ERROR_MS = 5 * 60 * 1000;
@@ -138,7 +146,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
 
   const scheduler = new DueScheduler({
     clock,
-    concurrency: deps.concurrency,
+    concurrency: deps.concurrency ?? POSTS_IN_FLIGHT,
     run: (guildId) => runScheduled(guildId),
     onError: (guildId, err) => logger.error({ guildId, err }, 'daily scheduler error'),
   });

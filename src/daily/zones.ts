@@ -1,4 +1,5 @@
-import Fuse from 'fuse.js';
+import type Fuse from 'fuse.js';
+import { fuse as fuseLibrary } from '../fuzzy.js';
 import { knownZones, normalizeZone, offsetLabel } from './time.js';
 
 /** What the timezone option offers before anything is typed: Korea first, then zones fans often live in. */
@@ -61,6 +62,7 @@ function squash(text: string): string {
 let fuse: Fuse<{ name: string; key: string }> | undefined;
 
 function fuzzy(query: string, limit: number): string[] {
+  const Fuse = fuseLibrary();
   fuse ??= new Fuse(
     knownZones().names.map((name) => ({ name, key: squash(name) })),
     { keys: ['key'], threshold: 0.4, ignoreLocation: true },

@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import i18next, { type i18n } from 'i18next';
 
 /**
  * Translations. Each feature keeps its strings in `src/i18n/<lang>/<feature>.json`; a key is
  * `<feature>.<path>` (for example `scene.anotherStory`). Replies follow the member's Discord locale:
- * Korean for `ko`, English for everything else.
+ * Korean for `ko`, English for everything else. A string may hold `{{name}}` placeholders, filled
+ * from the variables passed (a placeholder with no variable stays as written); counted phrases keep
+ * `one` and `other` forms (see polls/text.ts). That is all the strings need, so no i18n library is
+ * loaded: a lookup in a flat map per language, built once.
  */
 export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -29,22 +31,13 @@ export const resources: Readonly<Record<Language, Tree>> = Object.freeze({
   ko: loadLanguage('ko'),
 });
 
-const instance: i18n = i18next.createInstance();
-void instance.init({
-  resources: { en: { translation: resources.en }, ko: { translation: resources.ko } },
-  lng: 'en',
-  fallbackLng: 'en',
-  supportedLngs: [...LANGUAGES],
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  initAsync: false,
-  showSupportNotice: false,
-  // A placeholder left unfilled is a bug (a command mention or a count forgotten): fail loudly
-  // rather than show a member a sentence with a hole in it.
-  missingInterpolationHandler: (text: string, match: RegExpExecArray) => {
-    throw new Error(`Missing translation variable ${match[0]} in "${text}"`);
-  },
-});
+/** Every string by its full key, per language. */
+const strings: Readonly<Record<Language, ReadonlyMap<string, string>>> = {
+  en: flatten(resources.en),
+  ko: flatten(resources.ko),
+};
+
+const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 
 /** Maps a Discord locale (`en-US`, `ko`, …) to one of our languages. */
 export function languageOf(locale: string | null | undefined): Language {
@@ -54,8 +47,15 @@ export function languageOf(locale: string | null | undefined): Language {
 /** Translates `key` for a Discord locale. A missing key is a bug: it throws rather than show a raw key. */
 export function t(locale: string | null | undefined, key: TranslationKey, vars?: TranslationVars): string {
   const lng = languageOf(locale);
-  if (!instance.exists(key, { lng })) throw new Error(`Missing translation: ${key} (${lng})`);
-  return instance.t(key, { lng, ...vars });
+  const text = strings[lng].get(key);
+  if (text === undefined) throw new Error(`Missing translation: ${key} (${lng})`);
+  if (!text.includes('{{')) return text;
+  // A placeholder left unfilled is a bug (a command mention or a count forgotten): fail loudly
+  // rather than show a member a sentence with a hole in it.
+  return text.replace(PLACEHOLDER, (placeholder, name: string) => {
+    if (vars && Object.hasOwn(vars, name)) return String(vars[name] ?? '');
+    throw new Error(`Missing translation variable ${placeholder} in "${text}"`);
+  });
 }
 
 /** Discord `*_localizations` map for a key: every language but English (the default text). */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import type * as CanvasLibrary from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Language } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
 import type { Tally } from './tally.js';
@@ -49,17 +50,27 @@ export const CHART_COLOURS = {
   winner: '#f0b232',
 } as const;
 
-let fontsReady = false;
+/**
+ * The canvas library (a native renderer, about 25 MB of memory) and its font are loaded by the first
+ * chart drawn, not at start-up: most processes draw none for hours, many never.
+ */
+let library: typeof CanvasLibrary | undefined;
 
-/** Registers the chart font once; throws when the font files are missing (a broken install). */
-export function ensureChartFont(): void {
-  if (fontsReady) return;
+/** Loads the renderer and registers the chart font, once; throws when the font files are missing (a broken install). */
+export function ensureChartFont(): typeof CanvasLibrary {
+  if (library) return library;
   const require = createRequire(import.meta.url);
+  const loaded = require('@napi-rs/canvas') as typeof CanvasLibrary;
   for (const file of FONT_FILES) {
-    const key = GlobalFonts.registerFromPath(require.resolve(file), CHART_FONT);
+    const key = loaded.GlobalFonts.registerFromPath(require.resolve(file), CHART_FONT);
     if (!key) throw new Error(`Could not load the chart font ${file}`);
   }
-  fontsReady = true;
+  library = loaded;
+  return library;
+}
+
+function createCanvas(width: number, height: number): CanvasLibrary.Canvas {
+  return ensureChartFont().createCanvas(width, height);
 }
 
 function fitText(ctx: SKRSContext2D, text: string, maxWidth: number): string {

@@ -16,7 +16,9 @@ export type EditResult = 'ok' | 'gone';
  * Coalesces edits of live poll messages: however fast `touch` is called, a poll's message is edited
  * at most once per `intervalMs`, and the edit after the last touch always runs, so the message ends
  * on the exact final state. `edit` reads the current state itself when it runs; it is never run
- * twice at once for the same key.
+ * twice at once for the same key. The interval is counted from the end of the previous edit (when
+ * Discord has answered it), so even a slow edit and a quick one after it reach Discord `intervalMs`
+ * apart.
  */
 export class LiveEdits {
   readonly #slots = new Map<string, Slot>();
@@ -104,6 +106,7 @@ export class LiveEdits {
     );
     void slot.inFlight.then(() => {
       slot.inFlight = undefined;
+      slot.lastEditAt = this.clock.now();
       if (slot.dirty && !slot.stopped) this.#schedule(key, slot);
     });
   }

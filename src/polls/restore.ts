@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { PollStore } from '../store/polls.js';
+import type { OpenPollRef, PollStore } from '../store/polls.js';
 import type { Deadlines } from './deadlines.js';
 import type { OpenPolls } from './open-polls.js';
 import type { ResultsPoster } from './results.js';
@@ -39,14 +39,20 @@ export class PollRestorer {
     this.#restored.delete(guildId);
   }
 
-  async restore(guildIds: Iterable<string>): Promise<StartReport> {
+  /**
+   * `lists`, when given, holds the open-poll lists of these servers read beforehand in one scan (a
+   * server absent from it has none); otherwise each server's list is read on its own.
+   */
+  async restore(guildIds: Iterable<string>, lists?: ReadonlyMap<string, readonly OpenPollRef[]>): Promise<StartReport> {
     let restored = 0;
     let closed = 0;
     for (const guildId of guildIds) {
       if (this.#restored.has(guildId)) continue;
       this.#restored.add(guildId);
+      const refs = lists ? (lists.get(guildId) ?? []) : undefined;
+      if (refs?.length === 0) continue;
       try {
-        const report = await this.#restoreGuild(guildId);
+        const report = await this.#restoreGuild(guildId, refs);
         restored += report.restored;
         closed += report.closed;
       } catch (err) {
@@ -57,11 +63,11 @@ export class PollRestorer {
     return { restored, closed };
   }
 
-  async #restoreGuild(guildId: string): Promise<StartReport> {
+  async #restoreGuild(guildId: string, refs: readonly OpenPollRef[] | undefined): Promise<StartReport> {
     const { store, clock, logger, openPolls, deadlines, results } = this.deps;
     let restored = 0;
     let closed = 0;
-    for (const ref of await store.listOpenPolls(guildId)) {
+    for (const ref of refs ?? (await store.listOpenPolls(guildId))) {
       const poll = await store.getPoll(guildId, ref.pollId);
       const now = clock.now();
       if (!poll || (poll.status === 'closed' && poll.finalized)) {

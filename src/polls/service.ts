@@ -91,6 +91,9 @@ export interface PollService {
   openPolls(guildId: string): Promise<Poll[]>;
 }
 
+/** From this many servers at once, `start` lists the open polls with one scan rather than a read per server. */
+const SCAN_FROM = 16;
+
 /**
  * Wires the poll units together: `PollChanges` (batched votes and closes), `Deadlines`,
  * `ResultsPoster`, `PollRestorer` and `PollCreator`, over one KeyedQueue and one set of timers.
@@ -134,7 +137,12 @@ export function createPollService(deps: PollServiceDeps): PollService {
   return {
     async start(guildIds) {
       timers.start();
-      return restorer.restore(guildIds);
+      const servers = [...guildIds];
+      // Start-up hands over every server at once: one scan of the open-poll lists then replaces a
+      // read per server (most have no open poll). A server that arrives later is read alone.
+      const wanted = new Set(servers);
+      const lists = servers.length >= SCAN_FROM ? await store.listAllOpenPolls((guildId) => wanted.has(guildId)) : undefined;
+      return restorer.restore(servers, lists);
     },
 
     async stop() {

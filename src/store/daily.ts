@@ -1,8 +1,9 @@
 import type Keyv from 'keyv';
-import { z } from 'zod';
-import { CHANNEL_PERMISSIONS, type DailySchedule } from '../daily/schedule.js';
-import { deleteExpired, isRedis, isSqlite, keyvPrefix, redisPrefix, setIfAbsent, sqliteTable } from './atomic.js';
+import { array, boolean, CheckError, number, object, oneOf, optional, text, type Check } from '../check.js';
+import { CHANNEL_PERMISSIONS, type DailySchedule, type DisabledReason } from '../daily/schedule.js';
+import { deleteExpired, setIfAbsent } from './atomic.js';
 import { guildKey } from './keys.js';
+import { scanKind } from './scan.js';
 
 /**
  * The daily-post schedules: one record per server at `guild:<id>:daily`, which holds its settings,
@@ -13,7 +14,7 @@ import { guildKey } from './keys.js';
  *
  * Start-up must find every configured server. There is deliberately no shared index key: a list
  * that every process read-modify-writes loses updates when several processes (Redis) change it at
- * once. The records themselves are the index, listed with one key scan (see `scanEntries`).
+ * once. The records themselves are the index, listed with one key scan (see scan.ts).
  */
 export interface DailyStore {
   /** A server's schedule; undefined when there is none (or the stored record is unreadable). */
@@ -57,51 +58,51 @@ export interface StoredSchedule {
 }
 
 const KIND = 'daily';
-const KEY = /^guild:(\d{1,20}):daily$/;
-/** The same keys as a glob (SQLite GLOB and Redis MATCH speak the same syntax). */
-const KEY_GLOB = 'guild:*:daily';
-/** Records per page: per SQLite query, per Redis SCAN, per batch handed to the service. */
-const BATCH = 1_000;
+/** Schedules per batch handed to the service. */
+const BATCH = 500;
 
 // No string in a valid record starts with ":" (the one character Keyv's default serializer
 // escapes), which is what lets `list` read records with a plain JSON.parse (see `readFast`).
-const snowflake = z.string().regex(/^\d{1,20}$/);
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
-const scheduleSchema = z.object({
+const snowflake = text({ pattern: [/^\d{1,20}$/, 'must be an id'] });
+const slug = text({ pattern: [/^[a-z0-9][a-z0-9-]*$/, 'must be a couple id'] });
+const disabledReason: Check<DisabledReason> = (value) => {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (kind === 'channel-deleted') return { kind };
+  if (kind === 'missing-permissions') return object({ kind: oneOf(['missing-permissions']), missing: array(oneOf(CHANNEL_PERMISSIONS)) })(value);
+  throw new CheckError(['kind'], 'must be channel-deleted or missing-permissions');
+};
+const scheduleSchema: Check<DailySchedule> = object({
   channelId: snowflake,
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-  timezone: z.string().regex(/^[A-Za-z][\w+/-]{0,63}$/),
-  roleId: snowflake.optional(),
-  language: z.enum(['en', 'ko']),
-  enabled: z.boolean(),
-  disabledReason: z
-    .discriminatedUnion('kind', [
-      z.object({ kind: z.literal('channel-deleted') }),
-      z.object({ kind: z.literal('missing-permissions'), missing: z.array(z.enum(CHANNEL_PERMISSIONS)) }),
-    ])
-    .optional(),
-  disabledAt: z.number().optional(),
-  activeSince: z.number(),
-  lastPost: z
-    .object({
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  time: text({ pattern: [/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 20:00'] }),
+  timezone: text({ pattern: [/^[A-Za-z][\w+/-]{0,63}$/, 'must be a time zone name'] }),
+  roleId: optional(snowflake),
+  language: oneOf(['en', 'ko']),
+  enabled: boolean(),
+  disabledReason: optional(disabledReason),
+  disabledAt: optional(number()),
+  activeSince: number(),
+  lastPost: optional(
+    object({
+      date: text({ pattern: [/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-03-10'] }),
       coupleId: slug,
-      state: z.enum(['sending', 'sent', 'retrying', 'abandoned']),
-      attempts: z.number().int().min(0),
-      retryAt: z.number().optional(),
-      claimedAt: z.number(),
-    })
-    .optional(),
-  round: z.object({ order: z.array(slug), posted: z.array(slug) }),
+      state: oneOf(['sending', 'sent', 'retrying', 'abandoned']),
+      attempts: number({ integer: true, min: 0 }),
+      retryAt: optional(number()),
+      claimedAt: number(),
+    }),
+  ),
+  round: object({ order: array(slug), posted: array(slug) }),
 });
 
 type Parsed = { ok: true; schedule: DailySchedule } | { ok: false; problem: string };
 
 function parse(value: unknown): Parsed {
-  const result = scheduleSchema.safeParse(value);
-  if (result.success) return { ok: true, schedule: result.data };
-  const issue = result.error.issues[0];
-  return { ok: false, problem: issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid' };
+  try {
+    return { ok: true, schedule: scheduleSchema(value) };
+  } catch (error) {
+    if (error instanceof CheckError) return { ok: false, problem: error.message };
+    throw error;
+  }
 }
 
 /**
@@ -156,113 +157,22 @@ export function createDailyStore(keyv: Keyv): DailyStore {
     },
     async *list({ include, onInvalid } = {}) {
       const now = Date.now();
-      for await (const page of scanEntries(keyv)) {
-        const batch: StoredSchedule[] = [];
-        for (const [key, stored] of page) {
-          const guildId = KEY.exec(key)?.[1];
-          if (!guildId || (include && !include(guildId))) continue;
+      for await (const page of scanKind(keyv, KIND)) {
+        // Handed on in small batches, so the parsed records are garbage again soon (cheap to collect).
+        let batch: StoredSchedule[] = [];
+        for (const [guildId, stored] of page) {
+          if (include && !include(guildId)) continue;
           const parsed = 'value' in stored ? parse(stored.value) : (readFast(stored.raw, now) ?? (await readSlow(keyv, stored.raw, now)));
           if (parsed === 'expired') continue;
           if (parsed.ok) batch.push({ guildId, schedule: parsed.schedule });
           else onInvalid?.(guildId, parsed.problem);
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = [];
+          }
         }
         if (batch.length) yield batch;
       }
     },
   };
-}
-
-// ---- Listing the records ---------------------------------------------------------------------
-//
-// Keyv has `iterator()`, but @keyv/sqlite's pages with LIMIT 10 OFFSET n through nested generators:
-// quadratic, ~1 s for 5,000 rows and minutes for 100,000 (bench/daily.ts measures it). So SQLite
-// gets GLOB queries paged along the primary key, Redis a SCAN with a large COUNT (on every master of a cluster), the
-// in-memory Map is read directly, and any other store goes through Keyv's own iterator. Only daily
-// keys are returned, without the store's prefixes, with the raw stored text where there is one.
-
-/** A stored value: the raw text as the store holds it, or a value Keyv already decoded. */
-export type Stored = { readonly raw: string } | { readonly value: unknown };
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]]/g, (c) => `[${c}]`);
-}
-
-/** Which keys a scan returns: a glob (SQLite GLOB, Redis MATCH) and the exact pattern it stands for. */
-export interface KeyShape {
-  readonly glob: string;
-  readonly pattern: RegExp;
-}
-
-const DAILY_KEYS: KeyShape = { glob: KEY_GLOB, pattern: KEY };
-
-/**
- * Every record whose key has the given shape (by default the daily records) as [key without
- * prefixes, stored value], in pages, in as few round trips as the store allows.
- */
-export async function* scanEntries(keyv: Keyv, keys: KeyShape = DAILY_KEYS): AsyncGenerator<Array<[string, Stored]>> {
-  const store: unknown = keyv.store;
-  const prefix = keyvPrefix(keyv);
-  const strip = (key: string, extra = 0) => key.slice(prefix.length + extra);
-
-  if (isSqlite(store)) {
-    // Keyset pages along the primary key: each page is one index seek, and memory stays at one page.
-    const sql = `SELECT key, value FROM ${sqliteTable(store)} WHERE key > ? AND key GLOB ? ORDER BY key LIMIT ${BATCH}`;
-    const glob = `${escapeGlob(prefix)}${keys.glob}`;
-    let after = '';
-    for (;;) {
-      const rows = (await store.query(sql, after, glob)) as Array<{ key: string; value: string }>;
-      if (!rows.length) return;
-      yield rows.map((row): [string, Stored] => [strip(row.key), { raw: row.value }]);
-      after = (rows.at(-1) as { key: string }).key;
-    }
-  }
-
-  if (isRedis(store)) {
-    const storePrefix = redisPrefix(store);
-    const match = `${escapeGlob(storePrefix + prefix)}${keys.glob}`;
-    for (const node of await store.getMasterNodes()) {
-      let cursor = '0';
-      do {
-        const page = await node.scan(cursor, { MATCH: match, COUNT: BATCH });
-        cursor = String(page.cursor);
-        if (!page.keys.length) continue;
-        const values = await store.mget(page.keys);
-        const out: Array<[string, Stored]> = [];
-        page.keys.forEach((key, i) => {
-          const raw = values[i];
-          if (typeof raw === 'string') out.push([strip(key, storePrefix.length), { raw }]);
-        });
-        yield out;
-      } while (cursor !== '0');
-    }
-    return;
-  }
-
-  if (store instanceof Map) {
-    let page: Array<[string, Stored]> = [];
-    for (const [key, raw] of store as Map<string, unknown>) {
-      if (typeof key !== 'string' || !key.startsWith(prefix)) continue;
-      const bare = strip(key);
-      if (!keys.pattern.test(bare)) continue;
-      page.push([bare, typeof raw === 'string' ? { raw } : { value: (raw as { value?: unknown } | undefined)?.value }]);
-      if (page.length >= BATCH) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length) yield page;
-    return;
-  }
-
-  if (!keyv.iterator) throw new Error('This Keyv store cannot list its keys, so daily schedules cannot be loaded');
-  let page: Array<[string, Stored]> = [];
-  for await (const [key, value] of keyv.iterator(keyv.namespace) as AsyncGenerator<[string, unknown]>) {
-    if (!keys.pattern.test(key)) continue;
-    page.push([key, { value }]);
-    if (page.length >= BATCH) {
-      yield page;
-      page = [];
-    }
-  }
-  if (page.length) yield page;
 }

@@ -5,6 +5,7 @@ import { setIfAbsent } from './atomic.js';
 import { guarded, StoreAvailability, unavailableReason } from './availability.js';
 import { createDailyStore, type DailyStore } from './daily.js';
 import { createLifecycleStore, type LifecycleStore } from './lifecycle.js';
+import type { MemoryOptions } from './memory.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
@@ -16,6 +17,7 @@ export { openKeyv } from './keyv.js';
 export { scopeOf, type Scope } from './keys.js';
 export type { PinnedLink } from './videos.js';
 export type { DataSummary, LifecycleStore, PendingRemoval } from './lifecycle.js';
+export type { MemoryOptions } from './memory.js';
 
 /**
  * All per-server state, behind one typed module over Keyv. Each feature has its own small section;
@@ -45,7 +47,13 @@ export interface Store {
   readonly availability: StoreAvailability;
   /** Called for every error the store reports (Keyv's `error` events). */
   onError(listener: (error: unknown) => void): void;
-  /** Closes the underlying connection (SQLite file or Redis). */
+  /**
+   * Drops what this process holds in memory for a server (its pinned links, the last stories shown
+   * in its channels) and the writes of it not made yet; resolves once no write of it is under way.
+   * Call it before deleting a server's data, and when the bot leaves a server.
+   */
+  forget(guildId: string): Promise<void>;
+  /** Writes what is waiting, then closes the underlying connection (SQLite file or Redis). */
   close(): Promise<void>;
 }
 
@@ -58,6 +66,12 @@ export interface StoreOptions {
   readonly probeIntervalMs?: number | undefined;
   /** Told each time the store goes down (false) or comes back (true). */
   readonly onAvailabilityChange?: ((available: boolean) => void) | undefined;
+  /**
+   * Keep what every `/kiss-scene` reads (pinned links, the last story per channel) in memory, and
+   * write the last stories in the background (the bot does; see memory.ts for why it stays
+   * correct). Off (the default), every call goes to the store.
+   */
+  readonly memory?: MemoryOptions | undefined;
 }
 
 /** The key the health check and the availability probe write. */
@@ -80,9 +94,12 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     const reason = unavailableReason(error);
     if (reason !== undefined) availability.markDown(reason);
   });
+  // Dropping what is held in memory, and writing what waits to be written, are not store calls.
+  const scenes = guarded(createSceneStore(keyv, { memory: options.memory }), availability, { passThrough: ['forget', 'flush'] });
+  const videos = guarded(createVideoStore(keyv, { memory: options.memory }), availability, { passThrough: ['forget'] });
   return {
-    scenes: guarded(createSceneStore(keyv), availability),
-    videos: guarded(createVideoStore(keyv), availability),
+    scenes,
+    videos,
     polls: guarded(createPollStore(keyv), availability, { unbounded: ['deleteExpired'] }),
     daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'] }),
     // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
@@ -92,9 +109,17 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     ping,
     availability,
     onError: (listener) => keyv.on('error', listener),
+    async forget(guildId) {
+      videos.forget(guildId);
+      await scenes.forget(guildId);
+    },
     close: async () => {
       availability.close();
-      await keyv.disconnect();
+      try {
+        await scenes.flush();
+      } finally {
+        await keyv.disconnect();
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import KeyvRedis, { createClient } from '@keyv/redis';
+import type * as KeyvRedisModule from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { STORE_DEADLINE_MS } from './availability.js';
@@ -10,28 +11,6 @@ const SQLITE_BUSY_TIMEOUT_MS = STORE_DEADLINE_MS / 2;
 /** Longest wait for a Redis connection, and the longest pause between two reconnection attempts. */
 const REDIS_CONNECT_TIMEOUT_MS = STORE_DEADLINE_MS;
 const REDIS_MAX_RECONNECT_DELAY_MS = 1_000;
-
-/**
- * @keyv/redis connects on first use, but only the first caller waits for the connection: callers
- * right behind it find the client opening and, with the offline queue off, would be refused. Here
- * they all wait for that connection. A connection lost later is not waited for: while the client
- * reconnects, calls are refused at once (that is the point of turning the queue off).
- */
-class ConnectingKeyvRedis extends KeyvRedis<unknown> {
-  #connecting: ReturnType<KeyvRedis<unknown>['getClient']> | undefined;
-
-  override getClient(): ReturnType<KeyvRedis<unknown>['getClient']> {
-    if (!this.client.isOpen && !this.#connecting) {
-      const connecting = super.getClient();
-      this.#connecting = connecting;
-      const done = () => {
-        if (this.#connecting === connecting) this.#connecting = undefined;
-      };
-      connecting.then(done, done);
-    }
-    return this.#connecting ?? super.getClient();
-  }
-}
 
 /**
  * Opens the Keyv store named by STORE_URL:
@@ -48,6 +27,28 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
   const namespace = 'kiss';
   if (url.startsWith('memory:')) return new Keyv({ namespace, throwOnErrors: true });
   if (url.startsWith('redis:') || url.startsWith('rediss:')) {
+    const { default: KeyvRedis, createClient } = redisModule();
+    /**
+     * @keyv/redis connects on first use, but only the first caller waits for the connection:
+     * callers right behind it find the client opening and, with the offline queue off, would be
+     * refused. Here they all wait for that connection. A connection lost later is not waited for:
+     * while the client reconnects, calls are refused at once (the point of turning the queue off).
+     */
+    class ConnectingKeyvRedis extends KeyvRedis<unknown> {
+      #connecting: ReturnType<KeyvRedisModule.default<unknown>['getClient']> | undefined;
+
+      override getClient(): ReturnType<KeyvRedisModule.default<unknown>['getClient']> {
+        if (!this.client.isOpen && !this.#connecting) {
+          const connecting = super.getClient();
+          this.#connecting = connecting;
+          const done = () => {
+            if (this.#connecting === connecting) this.#connecting = undefined;
+          };
+          connecting.then(done, done);
+        }
+        return this.#connecting ?? super.getClient();
+      }
+    }
     const client = createClient({
       url,
       disableOfflineQueue: true,
@@ -66,4 +67,12 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
     return new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), namespace, throwOnErrors: true });
   }
   throw new Error(`Unsupported STORE_URL scheme: ${url.split(':')[0]}`);
+}
+
+/**
+ * The Redis adapter and its client (about 2.5 MB of memory and a few hundred ms of loading) are
+ * loaded only when STORE_URL names Redis. Its CommonJS build, so opening a store stays synchronous.
+ */
+function redisModule(): typeof KeyvRedisModule {
+  return createRequire(import.meta.url)('@keyv/redis') as typeof KeyvRedisModule;
 }

@@ -4,6 +4,7 @@ import type { CloseReason, Poll } from '../polls/model.js';
 import { countVotes, noVotes, type Tally, type VoteCounts } from '../polls/tally.js';
 import { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
 import { guildKey } from './keys.js';
+import { scanKind } from './scan.js';
 
 /** An entry of a server's open-poll index: enough to restore its deadline timer at start-up. */
 export interface OpenPollRef {
@@ -86,6 +87,11 @@ export interface PollStore {
   /** Gives up `holder`'s results claim (posting failed; whoever tries next may claim it). */
   releaseResults(guildId: string, pollId: string, holder: string): Promise<void>;
   listOpenPolls(guildId: string): Promise<OpenPollRef[]>;
+  /**
+   * The open-poll lists of every server `include` accepts, in one key scan rather than a read per
+   * server (start-up, with thousands of servers and a few open polls). Servers with none are absent.
+   */
+  listAllOpenPolls(include?: (guildId: string) => boolean): Promise<Map<string, OpenPollRef[]>>;
   setOpenPolls(guildId: string, refs: readonly OpenPollRef[]): Promise<void>;
   getLeaderboard(guildId: string): Promise<Leaderboard>;
   /** Adds a closed poll's tally to the leaderboard; false when that poll was already counted. */
@@ -106,6 +112,10 @@ function pollOf(record: StoredPoll): Poll {
   if (!('votes' in record)) return record;
   const { votes: _votes, ...poll } = record;
   return poll;
+}
+
+function isOpenPollRefs(value: unknown): value is OpenPollRef[] {
+  return Array.isArray(value) && value.every((r: Partial<OpenPollRef> | null) => typeof r?.pollId === 'string' && typeof r.closesAt === 'number');
 }
 
 function isCounts(value: unknown, candidates: number): value is VoteCounts {
@@ -212,6 +222,19 @@ export function createPollStore(keyv: Keyv, options: { closedPollTtlMs?: number 
     },
     async listOpenPolls(guildId) {
       return (await keyv.get<OpenPollRef[]>(openKey(guildId))) ?? [];
+    },
+    async listAllOpenPolls(include) {
+      const lists = new Map<string, OpenPollRef[]>();
+      const now = Date.now();
+      for await (const page of scanKind(keyv, 'polls-open')) {
+        for (const [guildId, stored] of page) {
+          if (include && !include(guildId)) continue;
+          const data = 'raw' in stored ? await keyv.deserializeData<unknown>(stored.raw) : { value: stored.value };
+          if (!data || (typeof data.expires === 'number' && data.expires < now)) continue;
+          if (isOpenPollRefs(data.value) && data.value.length) lists.set(guildId, data.value);
+        }
+      }
+      return lists;
     },
     async setOpenPolls(guildId, refs) {
       if (refs.length) await keyv.set(openKey(guildId), [...refs]);

@@ -3,7 +3,7 @@ import { BracketError, parseBracket, type Bracket } from '../worldcup/bracket.js
 import { emptyTally, type Ballot, type RoundTally, type SoloRun, type Tournament } from '../worldcup/model.js';
 import { addResult, EMPTY_STATS, type ResultKind, type WorldCupStats } from '../worldcup/stats.js';
 import { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
-import { scanEntries, type Stored } from './daily.js';
+import { scanEntries, type Stored } from './scan.js';
 
 export type { Ballot, RoundTally } from '../worldcup/model.js';
 import { guildKey } from './keys.js';

@@ -121,3 +121,22 @@ describe('/kiss-scene through the real discord.js client', () => {
     expect(world.bot.rawLogs.join('')).not.toContain(world.sim.token);
   });
 });
+
+describe('/kiss-scene across a restart', () => {
+  it('still never shows the story a channel saw last, right after a restart', async () => {
+    // A random source that always takes the first couple it may: without the channel's last story
+    // (written after the answer, and at shutdown), the restarted bot would show the same one again.
+    const own = await startWorld({ random: () => 0 });
+    try {
+      const user = own.sim.createMember(own.guild.id, { username: 'regular' }).user;
+      const first = await own.sim.command({ user, guildId: own.guild.id, name: 'kiss-scene' });
+      await own.bot.stop();
+      await own.startBot();
+      const second = await own.sim.command({ user, guildId: own.guild.id, name: 'kiss-scene' });
+      expect(second.outcome).toBe('replied');
+      expect(second.message!.embeds[0]!.title).not.toBe(first.message!.embeds[0]!.title);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -35,6 +35,24 @@ function setup(result: () => Promise<EditResult> = async () => 'ok') {
 }
 
 describe('live edits', () => {
+  it('count the interval from the end of the previous edit, so a slow edit and the next reach Discord 2 s apart', async () => {
+    let finish: (() => void) | undefined;
+    const s = setup(() => new Promise<EditResult>((resolve) => (finish = () => resolve('ok'))));
+    s.change();
+    await s.clock.advance(0);
+    expect(s.edits).toEqual([0]);
+    s.change();
+    // The first edit takes 1.5 s to be answered.
+    await s.clock.advance(1_500);
+    finish!();
+    await new Promise((resolve) => setImmediate(resolve));
+    await s.clock.advance(1_999);
+    expect(s.edits).toEqual([0]);
+    await s.clock.advance(1);
+    expect(s.edits).toEqual([0, 3_500]);
+    finish!();
+  });
+
   it('edit at most once per interval however many changes arrive, and end on the final state', async () => {
     const s = setup();
     for (let i = 0; i < 1000; i++) {

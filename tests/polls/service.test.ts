@@ -1,3 +1,4 @@
+import { createPollStore } from '../../src/store/polls.js';
 import { describe, expect, it, vi } from 'vitest';
 import { RESULTS_LEASE_MS } from '../../src/polls/results.js';
 import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll, storedPoll, storedVotes } from './helpers.js';
@@ -508,6 +509,32 @@ describe('restarts', () => {
     expect(await after.start([GUILD])).toEqual({ restored: 1, closed: 0 });
     expect(await after.start([GUILD, OTHER_GUILD])).toEqual({ restored: 1, closed: 0 });
     expect(clock.pending).toBe(2);
+  });
+
+  it('at start-up, read the open polls of thousands of servers with one scan, not a read per server', async () => {
+    const { service, restart, keyv, clock } = harness();
+    const open = await startPoll(service);
+    const elsewhere = await startPoll(service, { guildId: OTHER_GUILD });
+    await service.stop();
+    const servers = Array.from({ length: 2_000 }, (_, i) => String(100000000000001000n + BigInt(i)));
+    const counting = createPollStore(keyv);
+    let listReads = 0;
+    const listOne = counting.listOpenPolls.bind(counting);
+    counting.listOpenPolls = (guildId) => {
+      listReads += 1;
+      return listOne(guildId);
+    };
+    const after = restart({ store: counting });
+    // The other server is not this process's: its poll is left alone.
+    expect(await after.start([GUILD, ...servers])).toEqual({ restored: 1, closed: 0 });
+    expect(listReads).toBe(0);
+    expect(clock.pending).toBe(1);
+    await clock.advanceTo(open.closesAt);
+    await after.idle();
+    expect((await counting.getPoll(GUILD, open.id))?.status).toBe('closed');
+    expect((await counting.getPoll(OTHER_GUILD, elsewhere.id))?.status).toBe('open');
+    // A server that arrives later (it joined after start-up) is read on its own.
+    expect(await after.start([OTHER_GUILD])).toEqual({ restored: 0, closed: 1 });
   });
 
   it('drop a poll whose message was never posted because the bot stopped in between', async () => {

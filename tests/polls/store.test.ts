@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newPoll, type Poll } from '../../src/polls/model.js';
 import { moveVote, tallyPoll } from '../../src/polls/tally.js';
 import { createPollStore } from '../../src/store/polls.js';
+import { BACKENDS } from '../support/backends.js';
 import { storedVotes } from './helpers.js';
 
 function poll(guildId: string, id: string, closesIn = 600_000): Poll {
@@ -158,5 +159,30 @@ describe('claims', () => {
     expect(await store.claimResults('g1', 'AAAAAAAAAA', 'y', 30)).toBe(true);
     await new Promise((r) => setTimeout(r, 60));
     expect(await store.claimResults('g1', 'AAAAAAAAAA', 'x', 30)).toBe(true);
+  });
+});
+
+describe.each(BACKENDS)('the open-poll lists of every server at once, on $name', (backend) => {
+  it.skipIf(backend.skip)('are listed in one scan: the servers asked for, with their lists, and nothing else', async () => {
+    const shared = backend.open();
+    try {
+      const [withPolls, another, notAsked, empty] = [shared.guild(), shared.guild(), shared.guild(), shared.guild()];
+      const store = createPollStore(shared.a);
+      await store.setOpenPolls(withPolls, [{ pollId: 'AAAAAAAAAA', closesAt: 5 }, { pollId: 'BBBBBBBBBB', closesAt: 6 }]);
+      await store.setOpenPolls(another, [{ pollId: 'CCCCCCCCCC', closesAt: 7 }]);
+      await store.setOpenPolls(notAsked, [{ pollId: 'DDDDDDDDDD', closesAt: 8 }]);
+      await store.setOpenPolls(empty, []);
+      // Keys that only look alike are not lists.
+      await shared.a.set(`guild:${withPolls}:polls-open-x`, [{ pollId: 'EEEEEEEEEE', closesAt: 9 }]);
+      await store.savePoll(poll(withPolls, 'AAAAAAAAAA'));
+      const asked = new Set([withPolls, another, empty]);
+      const lists = await createPollStore(shared.b).listAllOpenPolls((guildId) => asked.has(guildId));
+      expect(Object.fromEntries(lists)).toEqual({
+        [withPolls]: [{ pollId: 'AAAAAAAAAA', closesAt: 5 }, { pollId: 'BBBBBBBBBB', closesAt: 6 }],
+        [another]: [{ pollId: 'CCCCCCCCCC', closesAt: 7 }],
+      });
+    } finally {
+      await shared.close();
+    }
   });
 });
