@@ -81,7 +81,7 @@ describe('PRIVACY.md', () => {
     expect(page).toContain(`/${command.data.name} show`);
     expect(command.data.options.map((o) => o.name)).toEqual(['show', 'delete']);
     const config = readFileSync(new URL('../../src/config.ts', import.meta.url), 'utf8');
-    expect(config).toContain('DATA_RETENTION_AFTER_REMOVAL:');
+    expect(config).toContain("'DATA_RETENTION_AFTER_REMOVAL'");
     expect(page).toContain('`DATA_RETENTION_AFTER_REMOVAL`');
   });
 });
