@@ -115,6 +115,8 @@ describe('/kiss-data through the real discord.js client', () => {
     const fan = w.sim.createMember(g, { username: 'jisoo' }).user;
     await w.sim.command({ user: mod, guildId: g, name: 'kiss-video-link', subcommand: 'pin', options: { couple: 'iu', url: 'https://youtu.be/abc' } });
     await w.sim.command({ user: fan, guildId: g, name: 'kiss-scene' });
+    // The last story shown is written just after the answer, in the background.
+    await w.bot.app.ctx.store.scenes.flush();
     await (await w.sim.command({ user: fan, guildId: g, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU' } })).settled();
     const poll = await w.sim.waitForMessage(w.channelId, (m) => buttonIds(m).some((id) => id.startsWith('poll:vote:')));
     await w.sim.click({ user: fan, message: poll, customId: buttonIds(poll)[0]! });

@@ -280,6 +280,12 @@ export class Composer {
         input.dataset.value = JSON.stringify(choice.value);
         this.#hidePopup();
         this.#focusNext(input);
+        // Staying in the same field: as in Discord, the list stays closed until the member types again.
+        if (document.activeElement === input) {
+          window.clearTimeout(this.#autocompleteTimer);
+          this.#autocompleteSeq++;
+          this.#hidePopup();
+        }
       },
     }));
   }
