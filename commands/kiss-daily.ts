@@ -92,7 +92,7 @@ export default {
           roleId,
           language: postLanguage(options.language, interaction.guildLocale, interaction.locale),
         });
-        await interaction.editReply({ ...savedReply(lang, result, ctx.clock.now(), names), allowedMentions: { parse: [] } });
+        await interaction.editReply({ ...savedReply(lang, result, ctx.clock.now(), names, ctx.mentions), allowedMentions: { parse: [] } });
         return;
       }
       case 'off': {
@@ -103,14 +103,14 @@ export default {
       }
       case 'status': {
         const status = await daily.status(guildId);
-        await interaction.reply({ ...statusReply(lang, status, ctx.clock.now(), names), ...ephemeral });
+        await interaction.reply({ ...statusReply(lang, status, ctx.clock.now(), names, ctx.mentions), ...ephemeral });
         return;
       }
       case 'now': {
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         const result = await daily.postNow(guildId);
         const channelId = (await daily.status(guildId))?.schedule.channelId;
-        await interaction.editReply({ ...postNowReply(lang, result, channelId, ctx.clock.now(), names), allowedMentions: { parse: [] } });
+        await interaction.editReply({ ...postNowReply(lang, result, channelId, ctx.clock.now(), names, ctx.mentions), allowedMentions: { parse: [] } });
         return;
       }
     }

@@ -16,7 +16,7 @@ import type { AppContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t, type Language } from '../src/i18n/index.js';
 import { readFocused, readOptions, type SubcommandOptions } from '../src/options.js';
-import { canManageGuild } from '../src/permissions.js';
+import { botCanPostWithFiles, canManageGuild } from '../src/permissions.js';
 import { coupleListChoices, MAX_COUPLE_LIST_LENGTH, parseCoupleList } from '../src/polls/couple-list.js';
 import { parsePollCustomId, POLL_PREFIX } from '../src/polls/custom-ids.js';
 import { DEFAULT_DURATION_MS, MAX_DURATION_INPUT, parseDuration } from '../src/polls/duration.js';
@@ -73,10 +73,7 @@ function pollIdOption(typed: string | undefined): string | undefined {
 
 /** The bot must be able to post the poll (and later its chart) where the command was used. */
 function requireBotCanPost(interaction: ChatInputCommandInteraction): void {
-  const perms = interaction.appPermissions;
-  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
-  const needed = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | send;
-  if (!perms.has(needed)) throw new UserError('poll.errors.cannotPost');
+  if (!botCanPostWithFiles(interaction)) throw new UserError('poll.errors.cannotPost');
 }
 
 async function start(
@@ -160,7 +157,10 @@ export default {
       case 'leaderboard': {
         // A shared message: in the server's language, like the polls themselves.
         const board = await polls.leaderboard(guildId);
-        await interaction.reply({ ...leaderboardMessage(board, ctx.catalogue, languageOf(interaction.guildLocale)), allowedMentions: { parse: [] } });
+        await interaction.reply({
+          ...leaderboardMessage(board, ctx.catalogue, languageOf(interaction.guildLocale), ctx.mentions),
+          allowedMentions: { parse: [] },
+        });
         return;
       }
     }

@@ -14,6 +14,7 @@ import { UserError } from '../src/errors.js';
 import { languageOf, localizations, nameAndDescription, t } from '../src/i18n/index.js';
 import { readOptions } from '../src/options.js';
 import { requireManageGuild } from '../src/permissions.js';
+import { siteName } from '../src/replies/video.js';
 import { checkVideoUrl, MAX_VIDEO_URL_LENGTH } from '../src/videos.js';
 
 const data = {
@@ -58,7 +59,8 @@ export default {
       if (!check.ok) throw new UserError(`video.refused.${check.reason}`, { max: MAX_VIDEO_URL_LENGTH });
       await ctx.store.videos.pin(guildId, couple.id, { url: check.url, pinnedBy: interaction.user.id, pinnedAt: ctx.clock.now() });
       ctx.logger.info({ guildId, userId: interaction.user.id, couple: couple.id }, 'video link pinned');
-      await interaction.reply({ content: t(lang, 'video.pinned', { couple: name, site: check.site }), flags: MessageFlags.Ephemeral });
+      const content = t(lang, 'video.pinned', { ...ctx.mentions.vars(lang), couple: name, site: siteName(check.site, lang) });
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral });
       return;
     }
     const removed = await ctx.store.videos.unpin(guildId, couple.id);

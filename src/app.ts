@@ -11,14 +11,18 @@ import { ownsGuildFor } from './daily/ownership.js';
 import { createDailyService } from './daily/service.js';
 import { SharedIdentifyThrottler } from './identify-throttler.js';
 import { handleInteraction } from './interactions.js';
-import { loadCommands, type CommandRegistry } from './loader.js';
+import { createDataLifecycle } from './lifecycle/service.js';
+import { commandPayload, loadCommands, type CommandRegistry } from './loader.js';
 import { createLogger, type Logger } from './logger.js';
+import { createCommandMentions } from './mentions.js';
 import type { BotMetrics } from './metrics/metrics.js';
 import type { OperatorEndpointsHandle } from './metrics/process.js';
 import { createDiscordPublisher } from './polls/discord-publisher.js';
 import { createPollService } from './polls/service.js';
 import { SceneReplies } from './replies/scene-replies.js';
-import { createStore, openKeyv, type Store } from './store/index.js';
+import { createStore, isStoreUnavailable, openKeyv, type Store } from './store/index.js';
+import { createCandidatePool } from './worldcup/candidates.js';
+import { createWorldCupService } from './worldcup/service.js';
 
 export interface AppOptions {
   config: Config;
@@ -30,6 +34,8 @@ export interface AppOptions {
   store?: Store;
   /** Least time between two live edits of one poll message (default 2 s). */
   pollEditIntervalMs?: number;
+  /** How often removed servers' data is checked for deletion and expired values swept (default 1 h). */
+  dataSweepIntervalMs?: number;
 }
 
 export interface App {
@@ -60,9 +66,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
   const catalogue = options.catalogue ?? loadCatalogue();
+  // Set once the client exists (below); the store, made before it, tells it when it goes down or comes back.
+  // eslint-disable-next-line prefer-const -- assigned once, after the store's callback that reads it is made
+  let metrics: BotMetrics | undefined;
   // What every `/kiss-scene` reads is held in memory: Discord sends each server's interactions to
   // this process alone (see store/memory.ts).
-  const store = options.store ?? createStore(openKeyv(config.storeUrl), { memory: { now: () => clock.now() } });
+  const store =
+    options.store ??
+    createStore(openKeyv(config.storeUrl), { logger, memory: { now: () => clock.now() }, onAvailabilityChange: (up) => metrics?.storeAvailable(up) });
   const registry = await loadCommands();
 
   const client = new Client({
@@ -78,7 +89,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       buildIdentifyThrottler: async (manager) =>
         new SharedIdentifyThrottler({
           maxConcurrency: (await manager.fetchGatewayInformation()).session_start_limit.max_concurrency,
-          claim: (key, ttlMs) => store.setIfAbsent(`bot:${key}`, clock.now(), ttlMs),
+          // With the store down, a shard waits for it (asking again shortly) rather than identify unchecked.
+          claim: async (key, ttlMs) => {
+            try {
+              return await store.setIfAbsent(`bot:${key}`, clock.now(), ttlMs);
+            } catch (err) {
+              if (isStoreUnavailable(err)) return false;
+              throw err;
+            }
+          },
         }),
     },
     // Off: what arrives with the Guilds intent and is never read (the messages the bot sends, the
@@ -102,8 +121,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   // prom-client, its registry and its process metrics (an event-loop monitor among them) cost time
   // and memory at start-up: loaded only when something serves the metrics (a shard process of the
   // sharding manager has `client.shard`).
-  const metrics = config.metrics || client.shard ? (await import('./metrics/metrics.js')).createBotMetrics() : undefined;
-  if (metrics) store.onError(() => metrics.storeError());
+  metrics = config.metrics || client.shard ? (await import('./metrics/metrics.js')).createBotMetrics() : undefined;
+  if (metrics) {
+    const counting = metrics;
+    store.onError(() => counting.storeError());
+  }
 
   const random = options.random ?? Math.random;
   const pollService = createPollService({
@@ -126,7 +148,40 @@ export async function createApp(options: AppOptions): Promise<App> {
     publisher: createDiscordDailyPublisher(client),
     ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
     videos: store.videos,
-    onPostSettled: metrics ? (result) => metrics.dailyPost(result) : undefined,
+    onPostSettled: (result) => metrics?.dailyPost(result),
+  });
+
+  const worldcup = createWorldCupService({
+    store: store.worldcup,
+    pool: createCandidatePool({ catalogue }),
+    clock,
+    random,
+    logger,
+    publisher: createDiscordPublisher(client.rest),
+    polls,
+    ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
+    ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
+  });
+
+  const lifecycle = createDataLifecycle({
+    store: store.lifecycle,
+    clock,
+    logger,
+    retentionMs: config.dataRetentionMs,
+    sweepIntervalMs: options.dataSweepIntervalMs,
+    serves: (guildId) => client.guilds.cache.get(guildId)?.available === true,
+    timers: {
+      // Removed from the server: nothing of it is kept in memory meanwhile (pinned links, last stories).
+      pause: async (guildId) => {
+        await Promise.all([polls.forget(guildId), daily.pause(guildId), worldcup.forget(guildId), store.forget(guildId)]);
+      },
+      resume: async (guildId) => {
+        await Promise.all([polls.start([guildId]), daily.resume(guildId), worldcup.resume(guildId)]);
+      },
+      forget: async (guildId) => {
+        await Promise.all([polls.forget(guildId), daily.forget(guildId), worldcup.forget(guildId), store.forget(guildId)]);
+      },
+    },
   });
 
   const ctx: AppContext = Object.freeze({
@@ -140,16 +195,41 @@ export async function createApp(options: AppOptions): Promise<App> {
     random,
     polls,
     daily,
+    lifecycle,
+    worldcup,
     cooldowns: createCooldowns(config.cooldowns, clock),
+    mentions: createCommandMentions(commandPayload(registry)),
   });
+
+  /**
+   * Command mentions need the ids Discord gave the commands at registration: read them once
+   * (global commands, and DISCORD_GUILD_ID's when commands are registered there). Without them
+   * answers name commands in plain text, so a failure here is only a warning.
+   */
+  async function learnCommandIds(): Promise<void> {
+    try {
+      const application = client.application;
+      if (!application) throw new Error('the client has no application');
+      const registered = [...(await application.commands.fetch({ cache: false })).values()];
+      if (config.guildId) registered.push(...(await application.commands.fetch({ guildId: config.guildId, cache: false })).values());
+      const known = ctx.mentions.learn(registered);
+      logger.debug({ commands: known }, 'command ids learnt for mentions');
+    } catch (err) {
+      logger.warn({ err }, 'could not read the registered commands: answers name commands in plain text');
+    }
+  }
 
   client.on(Events.InteractionCreate, (interaction) => {
     void handleInteraction(interaction, ctx, registry, metrics?.interaction);
   });
-  // Servers this process serves: restore their polls' timers (and close what fell due while down).
-  client.on(Events.GuildCreate, (guild) => void polls.start([guild.id]));
-  // A server that removed the bot: nothing of it is kept in memory any more.
-  client.on(Events.GuildDelete, (guild) => void store.forget(guild.id).catch((err: unknown) => logger.warn({ guildId: guild.id, err }, 'could not forget a server')));
+  // A server joined (or the bot invited back): keep its data if its deletion was pending, restore
+  // its polls' timers (and close what fell due while down) and its daily story.
+  client.on(Events.GuildCreate, (guild) => void lifecycle.joined(guild.id));
+  // Removed from a server (kicked, or the server deleted): its data is deleted after the grace
+  // period unless the bot is invited back. An outage is GuildUnavailable, never this; checked anyway.
+  client.on(Events.GuildDelete, (guild) => {
+    if (guild.available) void lifecycle.removed(guild.id);
+  });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'shard disconnected'));
@@ -172,15 +252,19 @@ export async function createApp(options: AppOptions): Promise<App> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
-      // Restoring poll timers and loading daily schedules are independent: do both at once.
-      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start()]);
+      // Restoring poll timers, daily schedules and World Cups are independent: do them at once.
+      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start(), worldcup.start(), learnCommandIds()]);
+      // After the schedules are loaded: pauses those of servers the bot was removed from.
+      await lifecycle.start();
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       await operators?.stop();
+      await lifecycle.stop();
       await polls.stop();
+      await worldcup.stop();
       await daily.stop();
       ctx.cooldowns.close();
       await client.destroy();

@@ -3,6 +3,11 @@ import type { CooldownLimit, CooldownLimits } from './cooldowns.js';
 /** Discord's own API base; the simulator's address replaces it in tests and the playground. */
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/state/bot.sqlite';
+/**
+ * Where the bot's source code and privacy notice are published (`/kiss-about` links to it). The
+ * project has no public address yet: set REPOSITORY_URL to yours before inviting members.
+ */
+export const REPOSITORY_URL_DEFAULT = 'https://github.com/kiss-scene-bot/kiss-scene-bot';
 
 /*
  * Each setting is read by a small function of its raw text (never blank: a blank value counts as
@@ -71,6 +76,33 @@ const cooldown: Read<CooldownLimit | null> = (raw) => {
   return limit.windowMs <= 86_400_000 ? limit : invalid('must have a period of at most 24h');
 };
 
+const DURATION_MS = { ...PERIOD_MS, d: 86_400_000 } as const;
+/** How long a server's state is kept after the bot is removed from it, unless it is invited back. */
+export const DATA_RETENTION_DEFAULT_MS = 7 * DURATION_MS.d;
+/** The longest retention DATA_RETENTION_AFTER_REMOVAL accepts. */
+const DATA_RETENTION_MAX_MS = 365 * DURATION_MS.d;
+
+/** A duration such as `7d`, `12h`, `30m` or `0` (s, m, h or d), at most 365 days. */
+const retention: Read<number> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (!/^(0|[1-9]\d{0,7}\s*[smhd])$/.test(value)) return invalid('must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0');
+  const match = /^(\d+)\s*([smhd])$/.exec(value);
+  const ms = match ? Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS] : 0;
+  return ms <= DATA_RETENTION_MAX_MS ? ms : invalid('must be at most 365d');
+};
+
+/** An https address, without a trailing slash. */
+const httpsAddress: Read<string> = (raw) => {
+  const value = raw.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  return url?.protocol === 'https:' ? value.replace(/\/+$/, '') : invalid('must be an https address such as https://github.com/you/kiss-scene-bot');
+};
+
 /**
  * Reads one setting. Empty strings count as unset, so a blank line in `.env` falls back to the
  * default instead of failing obscurely; a setting without a default must be there.
@@ -108,6 +140,10 @@ export type Config = Readonly<{
   shards: { ids: number[]; count: number } | 'auto';
   /** Where `/healthz` and `/metrics` are served (METRICS_PORT; 0 picks a free port); undefined: off. */
   metrics: { host: string; port: number } | undefined;
+  /** How long a server's state is kept after the bot is removed from it (DATA_RETENTION_AFTER_REMOVAL). */
+  dataRetentionMs: number;
+  /** The bot's public source repository (`/kiss-about` links to it and to its PRIVACY.md). */
+  repositoryUrl: string;
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -144,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const shardCount = setting(env, 'SHARD_COUNT', wholeNumber('must be a whole number, 1 or more', 1), 'optional');
   const metricsPort = setting(env, 'METRICS_PORT', port, 'optional');
   const metricsHost = setting(env, 'METRICS_HOST', matching(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1', { trim: true }), { value: '127.0.0.1' });
+  const dataRetentionMs = setting(env, 'DATA_RETENTION_AFTER_REMOVAL', retention, { value: DATA_RETENTION_DEFAULT_MS });
+  const repositoryUrl = setting(env, 'REPOSITORY_URL', httpsAddress, { value: REPOSITORY_URL_DEFAULT });
   const shards = shardsOf(shardIds, managed, shardCount);
   return Object.freeze({
     token,
@@ -155,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     cooldowns: Object.freeze({ scene: scene ?? undefined, pollStart: pollStart ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
     metrics: metricsPort === undefined ? undefined : Object.freeze({ host: metricsHost, port: metricsPort }),
+    dataRetentionMs,
+    repositoryUrl,
   });
 }
 

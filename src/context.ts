@@ -5,10 +5,13 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { DailyService } from './daily/service.js';
+import type { DataLifecycle } from './lifecycle/service.js';
 import type { Logger } from './logger.js';
+import type { CommandMentions } from './mentions.js';
 import type { PollService } from './polls/service.js';
 import type { SceneReplies } from './replies/scene-replies.js';
 import type { Store } from './store/index.js';
+import type { WorldCupService } from './worldcup/service.js';
 
 /**
  * Everything a handler may use, built once at start-up and passed to every handler explicitly.
@@ -26,6 +29,12 @@ export interface AppContext {
   readonly random: Random;
   readonly polls: PollService;
   readonly daily: DailyService;
+  /** What happens to a server's state when the bot is removed, and `/kiss-data`. */
+  readonly lifecycle: DataLifecycle;
+  /** The Kiss-scene World Cup: solo runs and server tournaments. */
+  readonly worldcup: WorldCupService;
   /** Per-member cooldowns on the commands that post publicly (in memory, per process). */
   readonly cooldowns: Cooldowns;
+  /** How answers name the bot's commands: mentions once their ids are known (learnt at start-up). */
+  readonly mentions: CommandMentions;
 }

@@ -1,4 +1,5 @@
-import { t, type TranslationKey, type TranslationVars } from './i18n/index.js';
+import { languageOf, t, type TranslationKey, type TranslationVars } from './i18n/index.js';
+import type { CommandMentions } from './mentions.js';
 
 /*
  * How services (polls, daily) and commands report trouble; every service follows it:
@@ -24,8 +25,11 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 
-  /** The answer in the member's language. An error whose text has translated parts of its own overrides it. */
-  text(locale: string | null | undefined): string {
-    return t(locale, this.key, this.vars);
+  /**
+   * The answer in the member's language; a command it names is a mention (see mentions.ts). An
+   * error whose text has translated parts of its own overrides it.
+   */
+  text(locale: string | null | undefined, mentions: Pick<CommandMentions, 'vars'>): string {
+    return t(locale, this.key, { ...mentions.vars(languageOf(locale)), ...this.vars });
   }
 }

@@ -4,6 +4,7 @@ import type { AppContext } from './context.js';
 import { UserError } from './errors.js';
 import { t } from './i18n/index.js';
 import type { CommandRegistry } from './loader.js';
+import { isStoreUnavailable } from './store/index.js';
 
 /** What the logs say about an interaction: ids only, never its token. */
 function describe(interaction: Interaction) {
@@ -28,7 +29,12 @@ function describe(interaction: Interaction) {
   };
 }
 
-export type InteractionOutcome = 'ok' | 'user_error' | 'error';
+export type InteractionOutcome = 'ok' | 'user_error' | 'store_unavailable' | 'error';
+
+function outcomeOf(error: unknown): InteractionOutcome {
+  if (error instanceof UserError) return 'user_error';
+  return isStoreUnavailable(error) ? 'store_unavailable' : 'error';
+}
 /** Told how each handled interaction ended (metrics): its kind, command (or component) and outcome. */
 export type InteractionObserver = (labels: { kind: string; command: string }, outcome: InteractionOutcome) => void;
 
@@ -82,7 +88,7 @@ export async function handleInteraction(
     if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ ...describe(interaction), ms: Math.round(performance.now() - started) }, 'interaction handled');
     observe?.(labelsOf(interaction, registry), 'ok');
   } catch (error) {
-    observe?.(labelsOf(interaction, registry), error instanceof UserError ? 'user_error' : 'error');
+    observe?.(labelsOf(interaction, registry), outcomeOf(error));
     await answerError(interaction, ctx, error);
   }
 }
@@ -91,7 +97,8 @@ async function answerError(interaction: Interaction, ctx: AppContext, error: unk
   const context = describe(interaction);
   if (interaction.isAutocomplete()) {
     // Autocomplete cannot show a message; offer nothing rather than leave the menu spinning.
-    ctx.logger.error({ ...context, err: error }, 'autocomplete failed');
+    if (isStoreUnavailable(error)) ctx.logger.debug({ ...context, reason: error.reason }, 'autocomplete refused: store unavailable');
+    else ctx.logger.error({ ...context, err: error }, 'autocomplete failed');
     if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
     return;
   }
@@ -99,7 +106,11 @@ async function answerError(interaction: Interaction, ctx: AppContext, error: unk
   let content: string;
   if (error instanceof UserError) {
     ctx.logger.info({ ...context, reason: error.key }, 'user error');
-    content = error.text(interaction.locale);
+    content = error.text(interaction.locale, ctx.mentions);
+  } else if (isStoreUnavailable(error)) {
+    // Not a bug, and not one line per member: the store logs one warning per outage (availability.ts).
+    ctx.logger.debug({ ...context, reason: error.reason }, 'refused: store unavailable');
+    content = t(interaction.locale, 'common.storeUnavailable');
   } else {
     const errorId = randomUUID().slice(0, 8);
     ctx.logger.error({ ...context, errorId, err: error }, 'interaction failed');

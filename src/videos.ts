@@ -1,29 +1,32 @@
 import type { Couple } from './catalogue/catalogue.js';
 import type { Language } from './i18n/index.js';
 
+/** The video sites, by key; their names are translations (`video.sites.<key>`: "Naver TV", "네이버TV"). */
+export type VideoSite = 'youtube' | 'naverTv' | 'viki' | 'kakaoTv' | 'vimeo';
+
 /**
  * Video sites a server's moderators may pin a filming-video link to. Only these hosts, only https,
  * so the bot never posts an arbitrary link in the server's name.
  */
-export const VIDEO_HOSTS: ReadonlyMap<string, string> = new Map([
-  ['youtube.com', 'YouTube'],
-  ['www.youtube.com', 'YouTube'],
-  ['m.youtube.com', 'YouTube'],
-  ['youtu.be', 'YouTube'],
-  ['tv.naver.com', 'Naver TV'],
-  ['m.tv.naver.com', 'Naver TV'],
-  ['www.viki.com', 'Viki'],
-  ['viki.com', 'Viki'],
-  ['tv.kakao.com', 'Kakao TV'],
-  ['vimeo.com', 'Vimeo'],
-  ['www.vimeo.com', 'Vimeo'],
-  ['player.vimeo.com', 'Vimeo'],
+export const VIDEO_HOSTS: ReadonlyMap<string, VideoSite> = new Map([
+  ['youtube.com', 'youtube'],
+  ['www.youtube.com', 'youtube'],
+  ['m.youtube.com', 'youtube'],
+  ['youtu.be', 'youtube'],
+  ['tv.naver.com', 'naverTv'],
+  ['m.tv.naver.com', 'naverTv'],
+  ['www.viki.com', 'viki'],
+  ['viki.com', 'viki'],
+  ['tv.kakao.com', 'kakaoTv'],
+  ['vimeo.com', 'vimeo'],
+  ['www.vimeo.com', 'vimeo'],
+  ['player.vimeo.com', 'vimeo'],
 ]);
 
 export const MAX_VIDEO_URL_LENGTH = 512;
 
 export type VideoUrlCheck =
-  | { ok: true; url: string; site: string }
+  | { ok: true; url: string; site: VideoSite }
   | { ok: false; reason: 'too-long' | 'not-a-url' | 'not-https' | 'credentials' | 'not-a-video-site' | 'no-video-path' };
 
 /** Decides whether `input` may be pinned as a filming-video link, and normalises it. */

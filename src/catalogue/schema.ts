@@ -1,8 +1,11 @@
-import { array, httpsUrl, number, object, optional, record, refine, text, type Infer } from '../check.js';
+import { array, httpsUrl, number, object, oneOf, optional, record, refine, text, type Infer } from '../check.js';
 
 const words = (max: number) => text({ trim: true, min: 1, max });
 const bilingual = (max: number) => object({ en: words(max), ko: words(max) }, { strict: true });
 const hangul = text({ pattern: [/^[\p{Script=Hangul}\s]+$/u, 'must be written in Hangul'] });
+/** A Korean label: Hangul, with digits and spaces ("4황자 왕소"). */
+const korean = (max: number) =>
+  text({ trim: true, min: 1, max, pattern: [/^(?=.*\p{Script=Hangul})[\p{Script=Hangul}\d\s·]+$/u, 'must be written in Hangul (digits and spaces allowed)'] });
 
 export const actorSchema = object({ name: words(60), hangul }, { strict: true });
 
@@ -21,10 +24,29 @@ export const coupleSchema = refine(
         },
         { strict: true },
       ),
-      characters: optional(array(object({ actor: words(60), name: words(80) }, { strict: true }), { max: 2 })),
+      // `hangul`: the character's Korean name, shown to Korean members (the romanised `name` otherwise).
+      characters: optional(array(object({ actor: words(60), name: words(80), hangul: optional(korean(40)) }, { strict: true }), { max: 2 })),
       episode: optional(number({ integer: true, min: 1 })),
       story: object({ en: words(1500), ko: words(1500) }, { strict: true }),
-      quotes: array(object({ speaker: words(60), text: words(300), ko: optional(words(300)) }, { strict: true }), { max: 6 }),
+      quotes: array(
+        object(
+          {
+            /** An actor's name, or who else spoke ("Director"), then with `speakerKo`. */
+            speaker: words(60),
+            /** The speaker in Korean, when the speaker is not one of the couple's actors (their Hangul name is used). */
+            speakerKo: optional(korean(30)),
+            /** The line as the source printed it, verbatim. */
+            text: words(300),
+            /**
+             * The line in Korean: the speaker's own words as Korean media reported them (`reported`),
+             * or our translation of the English line (`translation`, shown marked as one).
+             */
+            ko: optional(object({ text: words(300), kind: oneOf(['reported', 'translation'] as const) }, { strict: true })),
+          },
+          { strict: true },
+        ),
+        { max: 6 },
+      ),
       video: object({ search: bilingual(200) }, { strict: true }),
       tags: optional(array(text({ pattern: [/^[a-z-]+$/, 'must be lowercase words joined by dashes'] }), { max: 10 })),
       source: text({ min: 1 }),
@@ -34,7 +56,9 @@ export const coupleSchema = refine(
   (couple) => {
     const actorNames = new Set(couple.actors.map((a) => a.name));
     const index = couple.characters?.findIndex((c) => !actorNames.has(c.actor)) ?? -1;
-    return index < 0 ? undefined : [['characters', index, 'actor'], `"${couple.characters![index]!.actor}" is not one of the couple's actors`];
+    if (index >= 0) return [['characters', index, 'actor'], `"${couple.characters![index]!.actor}" is not one of the couple's actors`];
+    const quote = couple.quotes.findIndex((q) => !actorNames.has(q.speaker) && q.speakerKo === undefined);
+    return quote < 0 ? undefined : [['quotes', quote, 'speakerKo'], `"${couple.quotes[quote]!.speaker}" is not one of the couple's actors: give the speaker in Korean`];
   },
 );
 

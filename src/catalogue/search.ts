@@ -48,7 +48,7 @@ export class CoupleSearch {
         couple.drama.title,
         ...couple.drama.altTitles,
         couple.drama.korean,
-        ...(couple.characters ?? []).map((c) => c.name),
+        ...(couple.characters ?? []).flatMap((c) => [c.name, c.hangul ?? '']),
       ];
       for (const name of new Set(names.map(normalize))) if (name) terms.push({ couple, term: name });
     }

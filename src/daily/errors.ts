@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { languageOf, t, type TranslationKey, type TranslationVars } from '../i18n/index.js';
+import type { CommandMentions } from '../mentions.js';
 import type { ChannelCheck } from './publisher.js';
 import { permissionList, reasonText } from '../replies/daily.js';
 import type { DisabledReason } from './schedule.js';
@@ -32,8 +33,8 @@ export class ChannelUnusableError extends UserError {
   }
 
   /** Names the missing permissions in the member's language. */
-  override text(locale: string | null | undefined): string {
-    if (this.check.problem !== 'missing-permissions') return super.text(locale);
+  override text(locale: string | null | undefined, mentions: Pick<CommandMentions, 'vars'>): string {
+    if (this.check.problem !== 'missing-permissions') return super.text(locale, mentions);
     return t(locale, this.key, { ...this.vars, permissions: permissionList(languageOf(locale), this.check.missing) });
   }
 }
@@ -48,7 +49,7 @@ export class DailyOffError extends UserError {
   }
 
   /** With a reason: why the bot turned it off, and what to do about it. */
-  override text(locale: string | null | undefined): string {
-    return this.reason ? reasonText(languageOf(locale), this.reason, this.channelId) : super.text(locale);
+  override text(locale: string | null | undefined, mentions: Pick<CommandMentions, 'vars'>): string {
+    return this.reason ? reasonText(languageOf(locale), this.reason, this.channelId, mentions) : super.text(locale, mentions);
   }
 }

@@ -6,7 +6,8 @@ import { UserError } from '../errors.js';
 import type { Language } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { DailyStore } from '../store/daily.js';
-import type { VideoStore } from '../store/videos.js';
+import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
+import type { PinnedLink, VideoStore } from '../store/videos.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import { ChannelUnusableError, DailyOffError } from './errors.js';
 import { dailyPostMessage } from '../replies/daily-post.js';
@@ -71,6 +72,15 @@ export interface DailyService {
    * Throws a UserError when no schedule is set up, and a DailyOffError when it is off.
    */
   postNow(guildId: string): Promise<PostNowResult>;
+  /**
+   * Stops posting for a server the bot was removed from, until `resume` (it may be invited back
+   * within the grace period, with its schedule as it was). The stored schedule stays as it is.
+   */
+  pause(guildId: string): Promise<void>;
+  /** Posting resumes for a server (the bot is back in it): its stored schedule is read again. */
+  resume(guildId: string): Promise<void>;
+  /** Forgets a server whose state was deleted: no timer, and nothing paused. */
+  forget(guildId: string): Promise<void>;
 }
 
 export interface DailyServiceDeps {
@@ -103,8 +113,11 @@ export const POSTS_IN_FLIGHT = 50;
 
 /** How soon a server is looked at again after an unexpected error (the store was down, a bug). */
 const RECHECK_AFTER_ERROR_MS = 5 * 60 * 1000;
+/** How many times a post's outcome is written while the store is unavailable (a minute in all). */
+const SETTLE_TRIES = 12;
 
-type Claim = { readonly kind: 'claimed'; readonly schedule: DailySchedule; readonly post: LastPost };
+/** A claimed post, with everything it needs read from the store beforehand (sending reads nothing). */
+type Claim = { readonly kind: 'claimed'; readonly schedule: DailySchedule; readonly post: LastPost; readonly pinned: PinnedLink | undefined };
 type NoClaim =
   /** Not due yet, or another process claimed the post: `schedule` says when to look again. */
   | { readonly kind: 'not-due'; readonly schedule: DailySchedule }
@@ -125,7 +138,11 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   const lock = new KeyedQueue();
   /** This service's id in the store's post claims. */
   const holder = randomUUID();
+  /** Servers the bot was removed from, kept out of the queue until it is back. */
+  const paused = new Set<string>();
   let started = false;
+  /** Set by `stop`: a post's outcome is no longer written again and again. */
+  let stopping = false;
 
   const scheduler = new DueScheduler({
     clock,
@@ -136,7 +153,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
 
   /** Puts a server in the queue at its next post, or takes it out. */
   function reschedule(guildId: string, schedule: DailySchedule | undefined): void {
-    if (!schedule?.enabled || !ownsGuild(guildId)) scheduler.cancel(guildId);
+    if (!schedule?.enabled || !ownsGuild(guildId) || paused.has(guildId)) scheduler.cancel(guildId);
     else scheduler.schedule(guildId, planNext(schedule, clock.now()).at);
   }
 
@@ -175,6 +192,8 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
       const date = trigger === 'now' ? localDate(now, schedule.timezone) : plan.date;
       post = { date, coupleId: pick.id, state: 'sending', attempts: 1, claimedAt: now };
     }
+    // Read before claiming: once claimed, a post that fails for want of the store is lost for the day.
+    const pinned = await deps.videos?.pinned(guildId, post.coupleId);
     // The store's claim makes the post exactly once even when another process also thinks it owns
     // this server (a rolling deploy): only the winner records and sends it.
     if (!(await store.claimPost(guildId, post.date, post.attempts, { holder, coupleId: post.coupleId, claimedAt: now }))) {
@@ -184,15 +203,14 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
     }
     const claimed: DailySchedule = { ...schedule, lastPost: post, round };
     await store.save(guildId, claimed);
-    return { kind: 'claimed', schedule: claimed, post };
+    return { kind: 'claimed', schedule: claimed, post, pinned };
   }
 
   /** Step 2, without the lock: build the message and send it. Never throws. */
-  async function send(guildId: string, { schedule, post }: Claim): Promise<PostOutcome> {
+  async function send(guildId: string, { schedule, post, pinned }: Claim): Promise<PostOutcome> {
     try {
       const couple = catalogue.get(post.coupleId);
       if (!couple) return { kind: 'rejected', detail: `couple ${post.coupleId} is no longer in the catalogue` };
-      const pinned = await deps.videos?.pinned(guildId, couple.id);
       const payload = dailyPostMessage({ couple, source: catalogue.sourceOf(couple), lang: schedule.language, pinned, roleId: schedule.roleId });
       return await publisher.post(schedule.channelId, payload);
     } catch (err) {
@@ -280,17 +298,36 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
     });
     if (claimed.kind !== 'claimed') return claimed;
     const outcome = await send(guildId, claimed);
-    const result = await lock.run(guildId, () => settle(guildId, claimed, outcome));
+    const result = await settleOnceStored(guildId, claimed, outcome);
     deps.onPostSettled?.(result);
     return result;
+  }
+
+  /**
+   * Step 3, tried again while the store is unavailable: the post was made (or failed), and the
+   * record must say so. Until it does, it says `sending`, which is never sent again, so a long
+   * outage costs at most that day's retry, never a second post.
+   */
+  async function settleOnceStored(guildId: string, claimed: Claim, outcome: PostOutcome): Promise<PostNowResult> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await lock.run(guildId, () => settle(guildId, claimed, outcome));
+      } catch (err) {
+        if (!isStoreUnavailable(err) || tries >= SETTLE_TRIES || stopping) throw err;
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, STORE_RETRY_MS));
+      }
+    }
   }
 
   async function runScheduled(guildId: string): Promise<void> {
     try {
       await attempt(guildId, 'scheduled');
     } catch (err) {
-      logger.error({ guildId, err }, 'daily post run failed; looking again later');
-      if (scheduler.dueAt(guildId) === undefined) scheduler.schedule(guildId, clock.now() + RECHECK_AFTER_ERROR_MS);
+      // The store logs its outage once; each server just looks again soon after.
+      const storeDown = isStoreUnavailable(err);
+      if (storeDown) logger.debug({ guildId, reason: err.reason }, 'daily post waits for the store');
+      else logger.error({ guildId, err }, 'daily post run failed; looking again later');
+      if (scheduler.dueAt(guildId) === undefined) scheduler.schedule(guildId, clock.now() + (storeDown ? STORE_RETRY_MS : RECHECK_AFTER_ERROR_MS));
     }
   }
 
@@ -329,6 +366,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
 
     async stop() {
       started = false;
+      stopping = true;
       await scheduler.stop();
     },
 
@@ -393,6 +431,21 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
         default:
           return result;
       }
+    },
+
+    async pause(guildId) {
+      paused.add(guildId);
+      await lock.run(guildId, () => Promise.resolve(scheduler.cancel(guildId)));
+    },
+
+    async resume(guildId) {
+      if (!paused.delete(guildId)) return;
+      await lock.run(guildId, async () => reschedule(guildId, await store.get(guildId)));
+    },
+
+    async forget(guildId) {
+      paused.delete(guildId);
+      await lock.run(guildId, () => Promise.resolve(scheduler.cancel(guildId)));
     },
   };
 }

@@ -49,8 +49,13 @@ export function t(locale: string | null | undefined, key: TranslationKey, vars?:
   const lng = languageOf(locale);
   const text = strings[lng].get(key);
   if (text === undefined) throw new Error(`Missing translation: ${key} (${lng})`);
-  if (!vars || !text.includes('{{')) return text;
-  return text.replace(PLACEHOLDER, (placeholder, name: string) => (Object.hasOwn(vars, name) ? String(vars[name] ?? '') : placeholder));
+  if (!text.includes('{{')) return text;
+  // A placeholder left unfilled is a bug (a command mention or a count forgotten): fail loudly
+  // rather than show a member a sentence with a hole in it.
+  return text.replace(PLACEHOLDER, (placeholder, name: string) => {
+    if (vars && Object.hasOwn(vars, name)) return String(vars[name] ?? '');
+    throw new Error(`Missing translation variable ${placeholder} in "${text}"`);
+  });
 }
 
 /** Discord `*_localizations` map for a key: every language but English (the default text). */

@@ -24,6 +24,8 @@ export interface BotMetrics {
   /** The interaction error boundary's observer (a plain function: it is passed around on its own). */
   readonly interaction: InteractionObserver;
   storeError(): void;
+  /** The store went down (false) or came back (true). */
+  storeAvailable(up: boolean): void;
   dailyPost(result: PostNowResult): void;
   /** The poll service, counting the votes it records. */
   countingVotes(polls: PollService): PollService;
@@ -37,7 +39,7 @@ export function createBotMetrics(registry = new Registry()): BotMetrics {
 
   const interactions = new Counter({
     name: `${METRIC_PREFIX}interactions_total`,
-    help: 'Interactions handled, by kind (command, autocomplete, component, modal), command or component, and outcome (ok, user_error, error).',
+    help: 'Interactions handled, by kind (command, autocomplete, component, modal), command or component, and outcome (ok, user_error, store_unavailable, error).',
     labelNames: ['kind', 'command', 'outcome'] as const,
     registers,
   });
@@ -48,6 +50,9 @@ export function createBotMetrics(registry = new Registry()): BotMetrics {
     registers,
   });
   const storeErrors = new Counter({ name: `${METRIC_PREFIX}store_errors_total`, help: 'Errors the store (SQLite or Redis) reported.', registers });
+  // Summed by the sharding manager as the lowest of its processes: 1 only when every one has its store.
+  const storeUp = new Gauge({ name: `${METRIC_PREFIX}store_up`, help: 'Whether the store answers (1) or is down (0): store-backed interactions are refused meanwhile.', aggregator: 'min', registers });
+  storeUp.set(1);
   const pollVotes = new Counter({
     name: `${METRIC_PREFIX}poll_votes_total`,
     help: 'Poll votes recorded, by outcome (new, same, changed).',
@@ -105,6 +110,7 @@ export function createBotMetrics(registry = new Registry()): BotMetrics {
     registry,
     interaction: (labels, outcome) => interactions.inc({ ...labels, outcome }),
     storeError: () => storeErrors.inc(),
+    storeAvailable: (up) => storeUp.set(up ? 1 : 0),
     dailyPost: (result) => {
       const outcome = dailyOutcome(result);
       if (outcome) dailyPosts.inc({ outcome });

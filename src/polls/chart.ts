@@ -18,15 +18,37 @@ const FONT_FILES = [
   '@expo-google-fonts/nanum-gothic/700Bold/NanumGothic_700Bold.ttf',
 ];
 
-export const CHART_WIDTH = 800;
-const PADDING = 24;
-const TITLE_HEIGHT = 48;
-const ROW_HEIGHT = 44;
-const BAR_HEIGHT = 24;
-const LABEL_WIDTH = 300;
-const VALUE_WIDTH = 130;
+/**
+ * The chart is drawn for a 400-px-wide box (Discord shows an embed image at most 400 px wide) and
+ * rendered at twice that, so it stays sharp on high-density screens: sizes below are at 1×.
+ * Colours are Discord's dark theme, so the image sits in a dark embed like part of it.
+ */
+export const CHART_SCALE = 2;
+/** Width at 1× (CSS pixels). */
+export const CHART_CSS_WIDTH = 400;
+/** Width of the PNG (at CHART_SCALE). */
+export const CHART_WIDTH = CHART_CSS_WIDTH * CHART_SCALE;
+/** Label sizes at 1×: the couples' names, their counts, and the title. */
+export const CHART_LABEL_PX = 15;
+const VALUE_PX = 14;
+const TITLE_PX = 17;
+const PADDING = 16;
+const TITLE_HEIGHT = 32;
+/** One candidate: its name and count on one line, its bar under them. */
+const ROW_HEIGHT = 40;
+const TEXT_LINE = 20;
+const BAR_HEIGHT = 8;
 
-const COLOURS = { background: '#ffffff', text: '#23272a', muted: '#6d7278', bar: '#f25c8a', winner: '#f5b642', track: '#f1f2f4' } as const;
+/** Discord's dark theme: the embed background, its text, and the accents the bot uses. */
+export const CHART_COLOURS = {
+  background: '#2b2d31',
+  title: '#f2f3f5',
+  text: '#dbdee1',
+  muted: '#b5bac1',
+  track: '#1e1f22',
+  bar: '#f25c8a',
+  winner: '#f0b232',
+} as const;
 
 /**
  * The canvas library (a native renderer, about 25 MB of memory) and its font are loaded by the first
@@ -58,9 +80,9 @@ function fitText(ctx: SKRSContext2D, text: string, maxWidth: number): string {
   return `${chars.join('')}…`;
 }
 
-/** Chart height for a number of bars: fixed margins plus one row per bar. */
+/** Chart height in PNG pixels for a number of bars: fixed margins plus one row per bar. */
 export function chartHeight(bars: number): number {
-  return PADDING * 2 + TITLE_HEIGHT + Math.max(1, bars) * ROW_HEIGHT;
+  return (PADDING * 2 + TITLE_HEIGHT + Math.max(1, bars) * ROW_HEIGHT - (ROW_HEIGHT - TEXT_LINE - 4 - BAR_HEIGHT)) * CHART_SCALE;
 }
 
 export interface ChartOptions {
@@ -69,9 +91,10 @@ export interface ChartOptions {
 }
 
 /**
- * A horizontal bar per candidate, most votes first (equal counts keep the poll's order): label,
- * bar scaled to the largest count, and "N votes · P%". Winners are drawn in gold. `labels` are
- * the candidates' names in the poll's order, already in `lang`. Returns PNG bytes, 800 px wide.
+ * A row per candidate, most votes first (equal counts keep the poll's order): the name, "N votes ·
+ * P%" on the right, and under them a bar scaled to the largest count. Winners are drawn in gold.
+ * `labels` are the candidates' names in the poll's order, already in `lang`. Returns PNG bytes,
+ * CHART_WIDTH wide (a 2× render of a 400-px chart).
  */
 export function renderChart(tally: Tally, labels: readonly string[], lang: Language, options: ChartOptions = {}): Buffer {
   ensureChartFont();
@@ -79,38 +102,49 @@ export function renderChart(tally: Tally, labels: readonly string[], lang: Langu
   const height = chartHeight(rows.length);
   const canvas = createCanvas(CHART_WIDTH, height);
   const ctx = canvas.getContext('2d');
-  ctx.fillStyle = COLOURS.background;
-  ctx.fillRect(0, 0, CHART_WIDTH, height);
+  ctx.scale(CHART_SCALE, CHART_SCALE);
+  const width = CHART_CSS_WIDTH;
+  ctx.fillStyle = CHART_COLOURS.background;
+  ctx.fillRect(0, 0, width, height / CHART_SCALE);
 
-  ctx.fillStyle = COLOURS.text;
-  ctx.font = `bold 22px "${CHART_FONT}"`;
   ctx.textBaseline = 'middle';
-  ctx.fillText(fitText(ctx, options.title ?? t(lang, 'poll.results.chartTitle'), CHART_WIDTH - PADDING * 2), PADDING, PADDING + TITLE_HEIGHT / 2 - 6);
+  ctx.fillStyle = CHART_COLOURS.title;
+  ctx.font = `bold ${TITLE_PX}px "${CHART_FONT}"`;
+  ctx.fillText(fitText(ctx, options.title ?? t(lang, 'poll.results.chartTitle'), width - PADDING * 2), PADDING, PADDING + TITLE_PX / 2);
 
   const max = Math.max(0, ...rows.map((r) => r.votes));
   const winners = new Set(tally.winners);
-  const barLeft = PADDING + LABEL_WIDTH + 12;
-  const barSpace = CHART_WIDTH - barLeft - VALUE_WIDTH - PADDING;
+  const inner = width - PADDING * 2;
   rows.forEach((row, i) => {
-    const middle = PADDING + TITLE_HEIGHT + i * ROW_HEIGHT + ROW_HEIGHT / 2;
-    ctx.font = `${winners.has(row.coupleId) ? 'bold ' : ''}16px "${CHART_FONT}"`;
-    ctx.fillStyle = COLOURS.text;
+    const top = PADDING + TITLE_HEIGHT + i * ROW_HEIGHT;
+    const middle = top + TEXT_LINE / 2;
+    const won = winners.has(row.coupleId);
+
+    ctx.font = `${VALUE_PX}px "${CHART_FONT}"`;
+    ctx.fillStyle = CHART_COLOURS.muted;
     ctx.textAlign = 'right';
-    ctx.fillText(fitText(ctx, row.label, LABEL_WIDTH), PADDING + LABEL_WIDTH, middle);
-
-    ctx.fillStyle = COLOURS.track;
-    ctx.fillRect(barLeft, middle - BAR_HEIGHT / 2, barSpace, BAR_HEIGHT);
-    const width = max > 0 ? Math.round((row.votes / max) * barSpace) : 0;
-    if (width > 0) {
-      ctx.fillStyle = winners.has(row.coupleId) ? COLOURS.winner : COLOURS.bar;
-      ctx.fillRect(barLeft, middle - BAR_HEIGHT / 2, width, BAR_HEIGHT);
-    }
-
-    ctx.font = `14px "${CHART_FONT}"`;
-    ctx.fillStyle = COLOURS.muted;
-    ctx.textAlign = 'left';
     const value = tally.totalVoters > 0 ? `${plural(lang, 'poll.votes', row.votes)} · ${percentText(row.percent)}%` : t(lang, 'poll.results.chartNoVotes');
-    ctx.fillText(fitText(ctx, value, VALUE_WIDTH - 8), barLeft + barSpace + 8, middle);
+    const shownValue = fitText(ctx, value, inner / 2);
+    ctx.fillText(shownValue, width - PADDING, middle);
+    const valueWidth = ctx.measureText(shownValue).width;
+
+    ctx.font = `${won ? 'bold ' : ''}${CHART_LABEL_PX}px "${CHART_FONT}"`;
+    ctx.fillStyle = won ? CHART_COLOURS.title : CHART_COLOURS.text;
+    ctx.textAlign = 'left';
+    ctx.fillText(fitText(ctx, row.label, inner - valueWidth - 12), PADDING, middle);
+
+    const barTop = top + TEXT_LINE + 4;
+    ctx.fillStyle = CHART_COLOURS.track;
+    ctx.beginPath();
+    ctx.roundRect(PADDING, barTop, inner, BAR_HEIGHT, BAR_HEIGHT / 2);
+    ctx.fill();
+    const barWidth = max > 0 ? Math.max(BAR_HEIGHT, Math.round((row.votes / max) * inner)) : 0;
+    if (row.votes > 0 && barWidth > 0) {
+      ctx.fillStyle = won ? CHART_COLOURS.winner : CHART_COLOURS.bar;
+      ctx.beginPath();
+      ctx.roundRect(PADDING, barTop, barWidth, BAR_HEIGHT, BAR_HEIGHT / 2);
+      ctx.fill();
+    }
   });
   return canvas.toBuffer('image/png');
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import type { PollChanges } from './changes.js';
 import { pollKey } from './ids.js';
 import type { Poll } from './model.js';
@@ -38,23 +39,35 @@ export class Deadlines {
 
   /**
    * Closes a poll whose deadline has passed and posts its results. True when this call closed it;
-   * false when it was closed already, or closing failed (logged: the next start-up tries again).
+   * false when it was closed already, or closing failed (logged: the next start-up tries again; a
+   * store that was unavailable is tried again a few seconds later).
    * A poll another process closed meanwhile gets its results from that process; this one looks
    * again later in case that process died before posting them.
    */
-  async closeNow(guildId: string, pollId: string): Promise<boolean> {
+  async closeNow(guildId: string, pollId: string, afterOutage = false): Promise<boolean> {
     const { changes, results, logger } = this.deps;
     try {
       const result = await changes.close({ guildId, pollId, reason: 'deadline' });
       if (result.outcome !== 'closed') {
-        if (!result.poll.finalized) results.finalizeLater(guildId, pollId);
+        // After an outage the close is likely this process's own, cut off before its results: post
+        // them now (the results claim still keeps a second post out).
+        if (!result.poll.finalized) {
+          if (afterOutage) await results.finalize(guildId, pollId);
+          else results.finalizeLater(guildId, pollId);
+        }
         return false;
       }
       logger.info({ guildId, pollId }, 'poll closed at its deadline');
       await results.finalize(guildId, pollId);
       return true;
     } catch (err) {
-      logger.error({ guildId, pollId, err }, 'closing a poll at its deadline failed');
+      if (isStoreUnavailable(err)) {
+        // The store logs its outage once; the poll closes (exactly once: see claimClose) when it is back.
+        logger.debug({ guildId, pollId, reason: err.reason }, 'closing a poll waits for the store');
+        this.deps.timers.set(pollKey(guildId, pollId), STORE_RETRY_MS, () => this.closeNow(guildId, pollId, true));
+      } else {
+        logger.error({ guildId, pollId, err }, 'closing a poll at its deadline failed');
+      }
       return false;
     }
   }

@@ -52,6 +52,23 @@ export function addPollResult(board: Leaderboard, pollId: string, tally: Tally):
   };
 }
 
+/**
+ * Adds a World Cup champion: one more win for the couple (its votes and polls stay as they are).
+ * `resultId` names the tournament; adding the same one again changes nothing.
+ */
+export function addChampion(board: Leaderboard, resultId: string, coupleId: string): { board: Leaderboard; applied: boolean } {
+  if (board.recent.includes(resultId)) return { board, applied: false };
+  const before = board.couples[coupleId] ?? { votes: 0, wins: 0, polls: 0 };
+  return {
+    board: {
+      ...board,
+      couples: { ...board.couples, [coupleId]: { ...before, wins: before.wins + 1 } },
+      recent: [...board.recent, resultId].slice(-RECENT_POLLS_KEPT),
+    },
+    applied: true,
+  };
+}
+
 export interface LeaderboardRow extends LeaderboardEntry {
   readonly coupleId: string;
   /** 1 for the best; couples with the same wins and votes share a rank. */

@@ -59,6 +59,16 @@ export class LiveEdits {
     // The stopped slot stays (a few bytes per closed poll), so a late touch cannot start edits again.
   }
 
+  /**
+   * Stops the keys that `matches` (a server's polls), waits for their running edits, and forgets
+   * them, so a poll restored later (the bot invited back) gets live edits again.
+   */
+  async forget(matches: (key: string) => boolean): Promise<void> {
+    const keys = [...this.#slots.keys()].filter(matches);
+    await Promise.all(keys.map((key) => this.stop(key)));
+    for (const key of keys) this.#slots.delete(key);
+  }
+
   /** Resolves once no edit is running (waiting ones stay scheduled). */
   async idle(): Promise<void> {
     await Promise.all([...this.#slots.values()].flatMap((s) => (s.inFlight ? [s.inFlight] : [])));

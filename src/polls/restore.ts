@@ -34,6 +34,11 @@ export class PollRestorer {
 
   constructor(private readonly deps: RestoreDeps) {}
 
+  /** The server's polls may be restored again (its timers were stopped: the bot left it). */
+  forget(guildId: string): void {
+    this.#restored.delete(guildId);
+  }
+
   /**
    * `lists`, when given, holds the open-poll lists of these servers read beforehand in one scan (a
    * server absent from it has none); otherwise each server's list is read on its own.

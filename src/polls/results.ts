@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { PollStore } from '../store/polls.js';
 import type { ChartOptions } from './chart.js';
 import { pollKey, serverKey } from './ids.js';
+import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import type { LiveEdits } from './live-edits.js';
 import { candidateName, chartFileName, questionText, resultsMessage } from '../replies/poll.js';
 import type { Poll } from './model.js';
@@ -62,7 +63,13 @@ export class ResultsPoster {
     const key = pollKey(guildId, pollId);
     const running = this.#running.get(key);
     if (running) return running;
-    const work = this.#finalize(guildId, pollId);
+    const work = this.#finalize(guildId, pollId).catch((err: unknown) => {
+      if (!isStoreUnavailable(err)) throw err;
+      // The store logs its outage once. The results claim (if taken) is this process's to take again.
+      this.deps.logger.debug({ guildId, pollId, reason: err.reason }, 'posting poll results waits for the store');
+      this.deps.timers.set(`results:${key}`, STORE_RETRY_MS, () => this.finalize(guildId, pollId));
+      return undefined;
+    });
     this.#running.set(key, work);
     void work.then(
       () => this.#running.delete(key),

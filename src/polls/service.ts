@@ -4,12 +4,13 @@ import type { Clock } from '../clock.js';
 import { UserError } from '../errors.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type { Logger } from '../logger.js';
+import { isStoreUnavailable } from '../store/availability.js';
 import type { PollStore } from '../store/polls.js';
 import { PollChanges, type VoteReceipt, type WithdrawReceipt } from './changes.js';
 import { renderChart as defaultRenderChart } from './chart.js';
 import { PollCreator, type CreatePollInput } from './create.js';
 import { Deadlines } from './deadlines.js';
-import { pollOfKey } from './ids.js';
+import { pollKey, pollOfKey, serverKey } from './ids.js';
 import type { Leaderboard } from './leaderboard.js';
 import { LiveEdits } from './live-edits.js';
 import { pollMessage } from '../replies/poll.js';
@@ -67,6 +68,11 @@ export interface PollService {
   start(guildIds: Iterable<string>): Promise<StartReport>;
   /** Cancels timers and waits for running work. The stored state stays as it is. */
   stop(): Promise<void>;
+  /**
+   * Stops one server's timers and live edits (the bot was removed from it, or its data deleted); the
+   * stored state stays as it is, and `start([guildId])` restores the server again.
+   */
+  forget(guildId: string): Promise<void>;
   /** Resolves once no work is running (timers may still be waiting): for tests and shutdown. */
   idle(): Promise<void>;
   /** Starts a poll and posts its message. Refused past the server's open-poll limit. */
@@ -79,6 +85,8 @@ export interface PollService {
   /** A poll with its current tally. Without `pollId`: the server's only open poll. */
   results(input: { guildId: string; pollId?: string | undefined; userId: string }): Promise<PollView>;
   leaderboard(guildId: string): Promise<Leaderboard>;
+  /** A World Cup's champion joins the leaderboard with one more win, once per `resultId` (false when already counted). */
+  addChampion(guildId: string, resultId: string, coupleId: string): Promise<boolean>;
   /** The server's open polls, soonest deadline first. */
   openPolls(guildId: string): Promise<Poll[]>;
 }
@@ -108,7 +116,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
       if (result === 'gone') logger.info({ guildId, pollId }, 'poll message is gone; live counts stop');
       return result;
     },
-    (key, err) => logger.warn({ poll: key, err }, 'live poll edit failed'),
+    (key, err) => (isStoreUnavailable(err) ? logger.debug({ poll: key, reason: err.reason }, 'live poll edit skipped: store unavailable') : logger.warn({ poll: key, err }, 'live poll edit failed')),
   );
 
   const changes = new PollChanges({ store, clock, queue, liveEdits });
@@ -143,6 +151,14 @@ export function createPollService(deps: PollServiceDeps): PollService {
       await idle();
     },
 
+    async forget(guildId) {
+      const ofServer = (key: string) => key.startsWith(pollKey(guildId, '')) || key.startsWith(`results:${pollKey(guildId, '')}`);
+      timers.cancelWhere(ofServer);
+      restorer.forget(guildId);
+      await liveEdits.forget(ofServer);
+      await timers.settle();
+    },
+
     idle,
 
     create: (input) => creator.create(input),
@@ -169,6 +185,9 @@ export function createPollService(deps: PollServiceDeps): PollService {
     },
 
     leaderboard: (guildId) => store.getLeaderboard(guildId),
+
+    // In the server's queue, like a closed poll's tally: the two never overwrite each other.
+    addChampion: (guildId, resultId, coupleId) => queue.run(serverKey(guildId), () => store.addChampion(guildId, resultId, coupleId)),
 
     openPolls: (guildId) => openPolls.list(guildId),
   };

@@ -32,6 +32,15 @@ export class KeyedTimers {
     this.#timers.delete(key);
   }
 
+  /** Cancels the waiting timers whose key `matches` (a server's, when its state is deleted). */
+  cancelWhere(matches: (key: string) => boolean): void {
+    for (const [key, timer] of this.#timers) {
+      if (!matches(key)) continue;
+      timer.cancel();
+      this.#timers.delete(key);
+    }
+  }
+
   start(): void {
     this.#stopped = false;
   }

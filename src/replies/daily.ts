@@ -2,7 +2,11 @@ import type { PostNowResult, DailyStatus } from '../daily/service.js';
 import type { ChannelPermission, DisabledReason } from '../daily/schedule.js';
 import { offsetLabel } from '../daily/time.js';
 import { t, type Language } from '../i18n/index.js';
+import type { CommandMentions } from '../mentions.js';
 import type { Message } from './message.js';
+
+/** How the answers name commands: mentions, or plain text before their ids are known (mentions.ts). */
+type Mentions = Pick<CommandMentions, 'vars'>;
 
 /**
  * The answers of `/kiss-daily` (see message.ts for the convention). Times are shown with Discord's
@@ -22,27 +26,27 @@ export function permissionList(lang: Language, missing: readonly ChannelPermissi
 }
 
 /** Why the bot turned the schedule off, and what to do about it. */
-export function reasonText(lang: Language, reason: DisabledReason, channelId: string): string {
+export function reasonText(lang: Language, reason: DisabledReason, channelId: string, mentions: Mentions): string {
   const channel = `<#${channelId}>`;
   if (reason.kind === 'channel-deleted') {
-    return `${t(lang, 'daily.reason.channelDeleted', { channel })} ${t(lang, 'daily.status.fixChannel')}`;
+    return `${t(lang, 'daily.reason.channelDeleted', { channel })} ${t(lang, 'daily.status.fixChannel', mentions.vars(lang))}`;
   }
   const because = reason.missing.length
     ? t(lang, 'daily.reason.missingPermissions', { channel, permissions: permissionList(lang, reason.missing) })
     : t(lang, 'daily.reason.missingAccess', { channel });
-  return `${because} ${t(lang, 'daily.status.fixPermissions')}`;
+  return `${because} ${t(lang, 'daily.status.fixPermissions', mentions.vars(lang))}`;
 }
 
 /** The settings, the next and last story and the stories left. `coupleName` names a couple by id. */
-function statusText(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): string {
-  if (!status) return t(lang, 'daily.status.notConfigured');
+function statusText(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string, mentions: Mentions): string {
+  if (!status) return t(lang, 'daily.status.notConfigured', mentions.vars(lang));
   const { schedule } = status;
   const lines: string[] = [];
   if (schedule.enabled) lines.push(t(lang, 'daily.status.on'));
   else if (schedule.disabledReason) {
     const when = timestamps(schedule.disabledAt ?? now).full;
-    lines.push(t(lang, 'daily.status.disabled', { when, reason: reasonText(lang, schedule.disabledReason, schedule.channelId) }));
-  } else lines.push(t(lang, 'daily.status.off'));
+    lines.push(t(lang, 'daily.status.disabled', { when, reason: reasonText(lang, schedule.disabledReason, schedule.channelId, mentions) }));
+  } else lines.push(t(lang, 'daily.status.off', mentions.vars(lang)));
 
   lines.push(
     t(lang, 'daily.status.where', {
@@ -63,7 +67,14 @@ function statusText(lang: Language, status: DailyStatus | undefined, now: number
 }
 
 /** The answer to `/kiss-daily now` (when the schedule is off or not set up, it throws a UserError: see daily/errors.ts). */
-function postNowText(lang: Language, result: PostNowResult, channelId: string | undefined, now: number, coupleName: (id: string) => string): string {
+function postNowText(
+  lang: Language,
+  result: PostNowResult,
+  channelId: string | undefined,
+  now: number,
+  coupleName: (id: string) => string,
+  mentions: Mentions,
+): string {
   const channel = `<#${channelId ?? ''}>`;
   switch (result.kind) {
     case 'posted':
@@ -73,20 +84,26 @@ function postNowText(lang: Language, result: PostNowResult, channelId: string | 
     case 'retrying':
       return t(lang, 'daily.now.retrying', timestamps(result.retryAt));
     case 'disabled':
-      return reasonText(lang, result.reason, channelId ?? '');
+      return reasonText(lang, result.reason, channelId ?? '', mentions);
     case 'failed':
       return t(lang, 'daily.now.failed');
   }
 }
 
 /** `/kiss-daily status`. */
-export function statusReply(lang: Language, status: DailyStatus | undefined, now: number, coupleName: (id: string) => string): Message<'content'> {
-  return { content: statusText(lang, status, now, coupleName) };
+export function statusReply(
+  lang: Language,
+  status: DailyStatus | undefined,
+  now: number,
+  coupleName: (id: string) => string,
+  mentions: Mentions,
+): Message<'content'> {
+  return { content: statusText(lang, status, now, coupleName, mentions) };
 }
 
 /** `/kiss-daily set`: saved, and the new settings. */
-export function savedReply(lang: Language, status: DailyStatus, now: number, coupleName: (id: string) => string): Message<'content'> {
-  return { content: `${t(lang, 'daily.set.saved')}\n${statusText(lang, status, now, coupleName)}` };
+export function savedReply(lang: Language, status: DailyStatus, now: number, coupleName: (id: string) => string, mentions: Mentions): Message<'content'> {
+  return { content: `${t(lang, 'daily.set.saved')}\n${statusText(lang, status, now, coupleName, mentions)}` };
 }
 
 /** `/kiss-daily now`. */
@@ -96,6 +113,7 @@ export function postNowReply(
   channelId: string | undefined,
   now: number,
   coupleName: (id: string) => string,
+  mentions: Mentions,
 ): Message<'content'> {
-  return { content: postNowText(lang, result, channelId, now, coupleName) };
+  return { content: postNowText(lang, result, channelId, now, coupleName, mentions) };
 }

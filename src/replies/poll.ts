@@ -7,6 +7,7 @@ import type { Poll } from '../polls/model.js';
 import type { OutgoingFile, PollMessagePayload } from '../polls/publisher.js';
 import type { Tally, TallyRow } from '../polls/tally.js';
 import { clip, discordTime, durationText, percentText, plural } from '../polls/text.js';
+import type { CommandMentions } from '../mentions.js';
 import type { Message } from './message.js';
 
 /**
@@ -207,7 +208,7 @@ export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, l
 }
 
 /** The server's all-time favourites: most wins, then most votes, top 20. */
-export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lang: Language): Message<'embeds'> {
+export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lang: Language, mentions: Pick<CommandMentions, 'vars'>): Message<'embeds'> {
   const rows = rankLeaderboard(board).slice(0, LEADERBOARD_SHOWN);
   const lines = rows.map((row) => {
     const detail = t(lang, 'poll.leaderboard.line', {
@@ -220,7 +221,7 @@ export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lan
   const embed: APIEmbed = {
     color: RESULTS_COLOUR,
     title: t(lang, 'poll.leaderboard.title'),
-    description: lines.length ? joinLines(lines) : t(lang, 'poll.leaderboard.empty'),
+    description: lines.length ? joinLines(lines) : t(lang, 'poll.leaderboard.empty', mentions.vars(lang)),
   };
   if (board.polls > 0) {
     embed.footer = { text: t(lang, 'poll.leaderboard.footer', { polls: plural(lang, 'poll.polls', board.polls), votes: plural(lang, 'poll.votes', board.votes) }) };

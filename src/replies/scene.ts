@@ -31,18 +31,47 @@ export function dramaLine(couple: Couple, lang: Language): string {
   return parts.join(' · ');
 }
 
+/** "Crown Prince Lee Yeong (Park Bo Gum) & Hong Ra On (Kim Yoo Jung)"; in Korean "왕세자 이영(박보검) & 홍라온(김유정)". */
+export function charactersLine(couple: Couple, lang: Language): string | undefined {
+  if (!couple.characters?.length) return undefined;
+  return couple.characters
+    .map((c) => {
+      if (lang === 'en') return `${c.name} (${c.actor})`;
+      const actor = couple.actors.find((a) => a.name === c.actor);
+      return `${c.hangul ?? c.name}(${actor?.hangul ?? c.actor})`;
+    })
+    .join(' & ');
+}
+
+type Quote = Couple['quotes'][number];
+
+/** Who said it, in `lang`: the actor's name (Hangul in Korean), or the given label ("Director", "감독"). */
+function speakerLabel(couple: Couple, quote: Quote, lang: Language): string {
+  if (lang === 'ko') return quote.speakerKo ?? couple.actors.find((a) => a.name === quote.speaker)?.hangul ?? quote.speaker;
+  return quote.speaker;
+}
+
+/**
+ * One spoken line as a quote. English: the line as printed. Korean: the speaker's own reported
+ * Korean words when there are any; otherwise the printed line, with our Korean rendering under it
+ * marked as a translation.
+ */
+export function quoteLines(couple: Couple, quote: Quote, lang: Language): string {
+  const speaker = speakerLabel(couple, quote, lang);
+  if (lang === 'ko' && quote.ko?.kind === 'reported') return `> “${quote.ko.text}” — ${speaker}`;
+  const original = `> “${quote.text}” — ${speaker}`;
+  if (lang === 'ko' && quote.ko) return `${original}\n> *${t(lang, 'scene.translatedQuote', { text: quote.ko.text })}*`;
+  return original;
+}
+
 /** The embed and buttons of one couple's behind-the-scenes story. Pure: same input, same output. */
 export function sceneMessage(view: SceneView): Message<'embeds' | 'components'> {
   const { couple, source, lang } = view;
   const fields: NonNullable<APIEmbed['fields']> = [{ name: t(lang, 'scene.drama'), value: dramaLine(couple, lang) }];
-  if (couple.characters?.length) {
-    fields.push({ name: t(lang, 'scene.characters'), value: couple.characters.map((c) => `${c.name} (${c.actor})`).join(' & ') });
-  }
+  const characters = charactersLine(couple, lang);
+  if (characters) fields.push({ name: t(lang, 'scene.characters'), value: characters });
   if (couple.quotes.length) {
-    const lines = couple.quotes.map((q) => {
-      const original = `> “${q.text}” — ${q.speaker}`;
-      return lang === 'ko' && q.ko ? `${original}\n> *${q.ko}*` : original;
-    });
+    const lines = couple.quotes.map((q) => quoteLines(couple, q, lang));
     fields.push({ name: t(lang, 'scene.quotes'), value: lines.join('\n').slice(0, 1024) });
   }
   const credit = `[${source.publisher}, “${source.title}”](${source.url}) (${source.published})`;

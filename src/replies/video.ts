@@ -2,9 +2,14 @@ import { ButtonStyle, ComponentType, type APIButtonComponent } from 'discord-api
 import { coupleName, type Couple } from '../catalogue/catalogue.js';
 import { t, type Language } from '../i18n/index.js';
 import type { PinnedLink } from '../store/index.js';
-import { checkVideoUrl, searchLinks } from '../videos.js';
+import { checkVideoUrl, searchLinks, type VideoSite } from '../videos.js';
 import type { Message } from './message.js';
 import { SCENE_COLOUR } from './scene.js';
+
+/** A video site's name in `lang`: "Naver TV", "네이버TV". */
+export function siteName(site: VideoSite, lang: Language): string {
+  return t(lang, `video.sites.${site}`);
+}
 
 /** `/kiss-video`: link buttons to the filming clips, the server's pinned link first. */
 export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink | undefined): Message<'embeds' | 'components'> {
@@ -12,7 +17,7 @@ export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink 
   const buttons: APIButtonComponent[] = [];
   if (pinned) {
     const check = checkVideoUrl(pinned.url);
-    const site = check.ok ? check.site : 'video';
+    const site = check.ok ? siteName(check.site, lang) : 'video';
     buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url: pinned.url, label: t(lang, 'video.pinnedLabel', { site }), emoji: { name: '📌' } });
   }
   for (const link of searchLinks(couple)) {

@@ -82,7 +82,7 @@ function unsupported(what: string): Error {
 }
 
 /** Whether a stored value (text or decoded) is there and has not expired, as Keyv itself decides. */
-async function isLive(keyv: Keyv, raw: unknown, now: number): Promise<boolean> {
+export async function isLive(keyv: Keyv, raw: unknown, now: number): Promise<boolean> {
   if (raw === undefined || raw === null) return false;
   const data = typeof raw === 'string' ? await keyv.deserializeData(raw) : (raw as { expires?: unknown });
   return !!data && !(typeof data.expires === 'number' && now > data.expires);

@@ -45,7 +45,7 @@ export interface PostClaim {
 }
 
 /** How long a day's claim is kept: past the end of that local day in every zone. */
-const POST_CLAIM_TTL_MS = 3 * 24 * 60 * 60 * 1000;
+export const POST_CLAIM_TTL_MS = 3 * 24 * 60 * 60 * 1000;
 
 export interface ListOptions {
   readonly include?: (guildId: string) => boolean;

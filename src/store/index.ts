@@ -1,15 +1,22 @@
 import type Keyv from 'keyv';
+import { pino } from 'pino';
+import type { Logger } from '../logger.js';
 import { setIfAbsent } from './atomic.js';
+import { guarded, StoreAvailability, unavailableReason } from './availability.js';
 import { createDailyStore, type DailyStore } from './daily.js';
+import { createLifecycleStore, type LifecycleStore } from './lifecycle.js';
 import type { MemoryOptions } from './memory.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createVideoStore, type VideoStore } from './videos.js';
+import { createWorldCupStore, type WorldCupStore } from './worldcup.js';
 
 export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
+export { isStoreUnavailable, STORE_DEADLINE_MS, STORE_RETRY_MS, StoreAvailability, StoreUnavailableError } from './availability.js';
 export { openKeyv } from './keyv.js';
 export { scopeOf, type Scope } from './keys.js';
 export type { PinnedLink } from './videos.js';
+export type { DataSummary, LifecycleStore, PendingRemoval } from './lifecycle.js';
 export type { MemoryOptions } from './memory.js';
 
 /**
@@ -21,6 +28,9 @@ export interface Store {
   readonly videos: VideoStore;
   readonly polls: PollStore;
   readonly daily: DailyStore;
+  /** Whole-server operations (a server's data deleted, counted) and the removals pending deletion. */
+  readonly lifecycle: LifecycleStore;
+  readonly worldcup: WorldCupStore;
   /**
    * Sets `key` to `value` only if it holds nothing, or only an expired value: of any callers, in
    * any process sharing the store, exactly one gets true (see atomic.ts). A claim such as a shard's
@@ -28,10 +38,13 @@ export interface Store {
    */
   setIfAbsent<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
   /**
-   * Reads one fixed key straight from the backing store (Keyv itself hides read errors): rejects
-   * when the store fails, and never settles while a Redis connection is down. For health checks.
+   * Writes one fixed key (with a short expiry) and rejects when the store cannot take it: down,
+   * locked or read-only. Not gated by `availability`: it is how the health check and the
+   * availability probe find out.
    */
   ping(): Promise<void>;
+  /** Whether the store is up; every call above passes through it (see availability.ts). */
+  readonly availability: StoreAvailability;
   /** Called for every error the store reports (Keyv's `error` events). */
   onError(listener: (error: unknown) => void): void;
   /**
@@ -45,6 +58,14 @@ export interface Store {
 }
 
 export interface StoreOptions {
+  /** Where the store's one warning on an outage and one line on recovery go. Default: nowhere. */
+  readonly logger?: Logger | undefined;
+  /** Deadline of each call (default STORE_DEADLINE_MS). */
+  readonly deadlineMs?: number | undefined;
+  /** How often a store that is down is probed (default STORE_PROBE_INTERVAL_MS). */
+  readonly probeIntervalMs?: number | undefined;
+  /** Told each time the store goes down (false) or comes back (true). */
+  readonly onAvailabilityChange?: ((available: boolean) => void) | undefined;
   /**
    * Keep what every `/kiss-scene` reads (pinned links, the last story per channel) in memory, and
    * write the last stories in the background (the bot does; see memory.ts for why it stays
@@ -53,24 +74,47 @@ export interface StoreOptions {
   readonly memory?: MemoryOptions | undefined;
 }
 
+/** The key the health check and the availability probe write. */
+const HEALTH_KEY = 'health';
+const HEALTH_TTL_MS = 60_000;
+
 export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
-  const scenes = createSceneStore(keyv, { memory: options.memory });
-  const videos = createVideoStore(keyv, { memory: options.memory });
+  const ping = async () => {
+    await keyv.set(HEALTH_KEY, Date.now(), HEALTH_TTL_MS);
+  };
+  const availability = new StoreAvailability({
+    logger: options.logger ?? pino({ enabled: false }),
+    probe: ping,
+    deadlineMs: options.deadlineMs,
+    probeIntervalMs: options.probeIntervalMs,
+    onChange: options.onAvailabilityChange,
+  });
+  // A connection the backend reports lost (Redis) takes the store down at once, before a call fails.
+  keyv.on('error', (error: unknown) => {
+    const reason = unavailableReason(error);
+    if (reason !== undefined) availability.markDown(reason);
+  });
+  // Dropping what is held in memory, and writing what waits to be written, are not store calls.
+  const scenes = guarded(createSceneStore(keyv, { memory: options.memory }), availability, { passThrough: ['forget', 'flush'] });
+  const videos = guarded(createVideoStore(keyv, { memory: options.memory }), availability, { passThrough: ['forget'] });
   return {
     scenes,
     videos,
-    polls: createPollStore(keyv),
-    daily: createDailyStore(keyv),
-    setIfAbsent: (key, value, ttlMs) => setIfAbsent(keyv, key, value, ttlMs),
-    ping: async () => {
-      await (keyv.store as { get(key: string): unknown }).get('kiss:health');
-    },
+    polls: guarded(createPollStore(keyv), availability, { unbounded: ['deleteExpired'] }),
+    daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'] }),
+    // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
+    lifecycle: guarded(createLifecycleStore(keyv), availability, { unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired'] }),
+    worldcup: guarded(createWorldCupStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
+    setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
+    ping,
+    availability,
     onError: (listener) => keyv.on('error', listener),
     async forget(guildId) {
       videos.forget(guildId);
       await scenes.forget(guildId);
     },
-    async close() {
+    close: async () => {
+      availability.close();
       try {
         await scenes.flush();
       } finally {

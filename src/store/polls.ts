@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import { addPollResult, EMPTY_LEADERBOARD, type Leaderboard } from '../polls/leaderboard.js';
+import { addChampion, addPollResult, EMPTY_LEADERBOARD, type Leaderboard } from '../polls/leaderboard.js';
 import type { CloseReason, Poll } from '../polls/model.js';
 import { countVotes, noVotes, type Tally, type VoteCounts } from '../polls/tally.js';
 import { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
@@ -82,7 +82,7 @@ export interface PollStore {
    * returned is the winner's (this caller's when it won).
    */
   claimClose(poll: Poll, close: PollClose): Promise<{ won: boolean; close: PollClose }>;
-  /** Claims posting a poll's results for `leaseMs`: one holder at a time; a crashed holder's claim lapses. */
+  /** Claims posting a poll's results for `leaseMs`: one holder at a time (true again for the holder); a crashed holder's claim lapses. */
   claimResults(guildId: string, pollId: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Gives up `holder`'s results claim (posting failed; whoever tries next may claim it). */
   releaseResults(guildId: string, pollId: string, holder: string): Promise<void>;
@@ -96,6 +96,8 @@ export interface PollStore {
   getLeaderboard(guildId: string): Promise<Leaderboard>;
   /** Adds a closed poll's tally to the leaderboard; false when that poll was already counted. */
   addToLeaderboard(guildId: string, pollId: string, tally: Tally): Promise<boolean>;
+  /** Adds a win for a World Cup's champion; false when that result (`resultId`) was already counted. */
+  addChampion(guildId: string, resultId: string, coupleId: string): Promise<boolean>;
 }
 
 export const CLOSED_POLL_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -208,8 +210,11 @@ export function createPollStore(keyv: Keyv, options: { closedPollTtlMs?: number 
       if (await setIfAbsent(keyv, key, close, afterDeadline(poll))) return { won: true, close };
       return { won: false, close: (await keyv.get<PollClose>(key)) ?? close };
     },
-    claimResults(guildId, pollId, holder, leaseMs) {
-      return setIfAbsent(keyv, resultsKey(guildId, pollId), { holder, at: Date.now() }, leaseMs);
+    async claimResults(guildId, pollId, holder, leaseMs) {
+      const key = resultsKey(guildId, pollId);
+      if (await setIfAbsent(keyv, key, { holder, at: Date.now() }, leaseMs)) return true;
+      // A holder cut off by an outage takes its own claim up again.
+      return (await keyv.get<{ holder?: string }>(key))?.holder === holder;
     },
     async releaseResults(guildId, pollId, holder) {
       const key = resultsKey(guildId, pollId);
@@ -238,6 +243,11 @@ export function createPollStore(keyv: Keyv, options: { closedPollTtlMs?: number 
     getLeaderboard,
     async addToLeaderboard(guildId, pollId, tally) {
       const { board, applied } = addPollResult(await getLeaderboard(guildId), pollId, tally);
+      if (applied) await keyv.set(boardKey(guildId), board);
+      return applied;
+    },
+    async addChampion(guildId, resultId, coupleId) {
+      const { board, applied } = addChampion(await getLeaderboard(guildId), resultId, coupleId);
       if (applied) await keyv.set(boardKey(guildId), board);
       return applied;
     },

@@ -25,25 +25,43 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]]/g, (c) => `[${c}]`);
 }
 
+/** Which keys a scan returns: a glob (SQLite GLOB, Redis MATCH) and the exact pattern it stands for. */
+export interface KeyShape {
+  readonly glob: string;
+  readonly pattern: RegExp;
+}
+
 /**
  * Every `guild:<id>:<kind>` record as [server id, stored value], in pages, in as few round trips as
  * the store allows. `kind` is a fixed word of letters and dashes.
  */
 export async function* scanKind(keyv: Keyv, kind: string): AsyncGenerator<Array<[string, Stored]>> {
   if (!/^[a-z][a-z-]*$/.test(kind)) throw new Error(`Not a key kind: ${kind}`);
+  const pattern = new RegExp(`^guild:(\\d{1,20}):${kind}$`);
+  for await (const page of scanEntries(keyv, { glob: `guild:*:${kind}`, pattern })) {
+    yield page.map(([key, stored]): [string, Stored] => [pattern.exec(key)![1]!, stored]);
+  }
+}
+
+/**
+ * Every record whose key (without the store's prefixes) has the given shape, as [key, stored
+ * value], in pages, in as few round trips as the store allows.
+ */
+export async function* scanEntries(keyv: Keyv, keys: KeyShape): AsyncGenerator<Array<[string, Stored]>> {
   const store: unknown = keyv.store;
   const prefix = keyvPrefix(keyv);
-  /** The key, without prefixes, of the kind: its server's id, or undefined for any other key. */
-  const pattern = new RegExp(`^guild:(\\d{1,20}):${kind}$`);
-  const glob = `guild:*:${kind}`;
-  const guildOf = (key: string, extra = 0) => pattern.exec(key.slice(prefix.length + extra))?.[1];
+  /** The key without prefixes when it has the shape; undefined for any other key. */
+  const bare = (key: string, extra = 0) => {
+    const k = key.slice(prefix.length + extra);
+    return keys.pattern.test(k) ? k : undefined;
+  };
 
   if (isSqlite(store)) {
     // Keyset pages along the primary key: each page is one index seek, and memory stays at two
     // pages. The next page is asked for before this one is handed on, so SQLite reads it (on its
     // own thread) while the caller works through this one.
     const sql = `SELECT key, value FROM ${sqliteTable(store)} WHERE key > ? AND key GLOB ? ORDER BY key LIMIT ${SQLITE_PAGE}`;
-    const full = `${escapeGlob(prefix)}${glob}`;
+    const full = `${escapeGlob(prefix)}${keys.glob}`;
     const query = (after: string) => {
       const rows = store.query(sql, after, full) as Promise<Array<{ key: string; value: string }>>;
       // Awaited below; a caller that stops early leaves it unread, and its failure unreported.
@@ -57,8 +75,8 @@ export async function* scanKind(keyv: Keyv, kind: string): AsyncGenerator<Array<
       next = rows.length < SQLITE_PAGE ? Promise.resolve([]) : query((rows.at(-1) as { key: string }).key);
       const out: Array<[string, Stored]> = [];
       for (const row of rows) {
-        const guildId = guildOf(row.key);
-        if (guildId) out.push([guildId, { raw: row.value }]);
+        const key = bare(row.key);
+        if (key) out.push([key, { raw: row.value }]);
       }
       yield out;
     }
@@ -66,7 +84,7 @@ export async function* scanKind(keyv: Keyv, kind: string): AsyncGenerator<Array<
 
   if (isRedis(store)) {
     const storePrefix = redisPrefix(store);
-    const match = `${escapeGlob(storePrefix + prefix)}${glob}`;
+    const match = `${escapeGlob(storePrefix + prefix)}${keys.glob}`;
     for (const node of await store.getMasterNodes()) {
       let cursor = '0';
       do {
@@ -75,10 +93,10 @@ export async function* scanKind(keyv: Keyv, kind: string): AsyncGenerator<Array<
         if (!page.keys.length) continue;
         const values = await store.mget(page.keys);
         const out: Array<[string, Stored]> = [];
-        page.keys.forEach((key, i) => {
+        page.keys.forEach((full, i) => {
           const raw = values[i];
-          const guildId = guildOf(key, storePrefix.length);
-          if (typeof raw === 'string' && guildId) out.push([guildId, { raw }]);
+          const key = bare(full, storePrefix.length);
+          if (typeof raw === 'string' && key) out.push([key, { raw }]);
         });
         yield out;
       } while (cursor !== '0');
@@ -88,11 +106,11 @@ export async function* scanKind(keyv: Keyv, kind: string): AsyncGenerator<Array<
 
   if (store instanceof Map) {
     let page: Array<[string, Stored]> = [];
-    for (const [key, raw] of store as Map<string, unknown>) {
-      if (typeof key !== 'string' || !key.startsWith(prefix)) continue;
-      const guildId = guildOf(key);
-      if (!guildId) continue;
-      page.push([guildId, typeof raw === 'string' ? { raw } : { value: (raw as { value?: unknown } | undefined)?.value }]);
+    for (const [full, raw] of store as Map<string, unknown>) {
+      if (typeof full !== 'string' || !full.startsWith(prefix)) continue;
+      const key = bare(full);
+      if (!key) continue;
+      page.push([key, typeof raw === 'string' ? { raw } : { value: (raw as { value?: unknown } | undefined)?.value }]);
       if (page.length >= PAGE) {
         yield page;
         page = [];
@@ -102,12 +120,11 @@ export async function* scanKind(keyv: Keyv, kind: string): AsyncGenerator<Array<
     return;
   }
 
-  if (!keyv.iterator) throw new Error(`This Keyv store cannot list its keys, so the ${kind} records cannot be loaded`);
+  if (!keyv.iterator) throw new Error(`This Keyv store cannot list its keys (${keys.glob})`);
   let page: Array<[string, Stored]> = [];
   for await (const [key, value] of keyv.iterator(keyv.namespace) as AsyncGenerator<[string, unknown]>) {
-    const guildId = pattern.exec(key)?.[1];
-    if (!guildId) continue;
-    page.push([guildId, { value }]);
+    if (!keys.pattern.test(key)) continue;
+    page.push([key, { value }]);
     if (page.length >= PAGE) {
       yield page;
       page = [];

@@ -26,7 +26,8 @@ export interface SceneStoreOptions {
   readonly writeDelayMs?: number | undefined;
 }
 
-const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
+/** How long the last story shown in a channel is remembered. */
+export const LAST_SHOWN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const WRITE_DELAY_MS = 250;
 
 const scopeName = (scope: Scope) => ('guildId' in scope ? scope.guildId : `dm:${scope.dmChannelId}`);
@@ -37,7 +38,7 @@ export function createSceneStore(keyv: Keyv, options: SceneStoreOptions = {}): S
     return {
       lastShown: (scope, channelId) => read(key(scope, 'scene-last', channelId)),
       async setLastShown(scope, channelId, coupleId) {
-        await keyv.set(key(scope, 'scene-last', channelId), coupleId, THIRTY_DAYS);
+        await keyv.set(key(scope, 'scene-last', channelId), coupleId, LAST_SHOWN_TTL_MS);
       },
       flush: () => Promise.resolve(),
       forget: () => Promise.resolve(),
@@ -73,7 +74,7 @@ export function createSceneStore(keyv: Keyv, options: SceneStoreOptions = {}): S
     writing = writing.then(async () => {
       const changes = [...unsaved];
       try {
-        if (changes.length) await setAll(keyv, changes.map(([k, value]) => ({ key: k, value, ttlMs: THIRTY_DAYS })));
+        if (changes.length) await setAll(keyv, changes.map(([k, value]) => ({ key: k, value, ttlMs: LAST_SHOWN_TTL_MS })));
         for (const [k, value] of changes) if (unsaved.get(k) === value) unsaved.delete(k);
         batch?.settle();
       } catch (error) {

@@ -7,7 +7,10 @@ import { zoneChoices } from '../../src/daily/zones.js';
 import { UserError } from '../../src/errors.js';
 import { flatten, resources, t } from '../../src/i18n/index.js';
 import { postNowReply, statusReply } from '../../src/replies/daily.js';
+import { testMentions } from '../support/mentions.js';
 import { GUILD, catalogue, harness } from './helpers.js';
+
+const mentions = testMentions();
 
 const NOW = Date.UTC(2026, 2, 10, 9, 0);
 type Option = { name: string; description: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; options?: Option[]; type: number; channel_types?: number[]; choices?: unknown[] };
@@ -108,13 +111,13 @@ describe('the /kiss-daily texts', () => {
     const h = harness(NOW);
     await h.set(GUILD, {});
     const status = await h.service.status(GUILD);
-    const text = statusReply('en', status, NOW, names).content;
+    const text = statusReply('en', status, NOW, names, mentions).content;
     const unix = Date.UTC(2026, 2, 10, 11, 0) / 1000;
     expect(text).toContain(`<t:${unix}:F>`);
     expect(text).toContain(`<t:${unix}:R>`);
     expect(text).toContain('Asia/Seoul (UTC+09:00)');
     expect(text).toContain('**10** of 10');
-    expect(statusReply('ko', status, NOW, names).content).toContain('켜짐');
+    expect(statusReply('ko', status, NOW, names, mentions).content).toContain('켜짐');
   });
 
   it('explains why the bot turned the schedule off, and what to do', async () => {
@@ -122,39 +125,39 @@ describe('the /kiss-daily texts', () => {
     await h.set(GUILD, {});
     const on = (await h.service.status(GUILD))!;
     const deleted = { ...on, next: undefined, schedule: { ...on.schedule, enabled: false, disabledReason: { kind: 'channel-deleted' as const }, disabledAt: NOW } };
-    expect(statusReply('en', deleted, NOW, names).content).toMatch(/turned off .*was deleted.*another channel/s);
+    expect(statusReply('en', deleted, NOW, names, mentions).content).toMatch(/turned off .*was deleted.*another channel/s);
     const lost = { ...deleted, schedule: { ...deleted.schedule, disabledReason: { kind: 'missing-permissions' as const, missing: ['SendMessages' as const, 'EmbedLinks' as const] } } };
-    expect(statusReply('en', lost, NOW, names).content).toContain('**Send Messages, Embed Links**');
-    expect(statusReply('ko', lost, NOW, names).content).toContain('**메시지 보내기, 링크 첨부**');
-    expect(statusReply('en', undefined, NOW, names).content).toContain('/kiss-daily set');
+    expect(statusReply('en', lost, NOW, names, mentions).content).toContain('**Send Messages, Embed Links**');
+    expect(statusReply('ko', lost, NOW, names, mentions).content).toContain('**메시지 보내기, 링크 첨부**');
+    expect(statusReply('en', undefined, NOW, names, mentions).content).toContain('/kiss-daily set');
   });
 
   it('answers /kiss-daily now for every outcome', () => {
     const next = { date: '2026-03-11', at: NOW + 86_400_000, retry: false };
     const id = catalogue.couples[0]!.id;
-    expect(postNowReply('en', { kind: 'posted', coupleId: id, next }, '1', NOW, names).content).toContain('Park Bo Gum');
+    expect(postNowReply('en', { kind: 'posted', coupleId: id, next }, '1', NOW, names, mentions).content).toContain('Park Bo Gum');
     for (const result of [
       { kind: 'already-posted', next },
       { kind: 'retrying', coupleId: id, retryAt: NOW + 30_000 },
       { kind: 'disabled', reason: { kind: 'channel-deleted' } },
       { kind: 'failed' },
     ] as const) {
-      expect(postNowReply('en', result, '1', NOW, names).content.length).toBeGreaterThan(10);
-      expect(postNowReply('ko', result, '1', NOW, names).content).toMatch(/\p{Script=Hangul}/u);
+      expect(postNowReply('en', result, '1', NOW, names, mentions).content.length).toBeGreaterThan(10);
+      expect(postNowReply('ko', result, '1', NOW, names, mentions).content).toMatch(/\p{Script=Hangul}/u);
     }
   });
 
   it('refuses /kiss-daily now without a schedule, or with one that is off, saying why in the member\'s language', () => {
     const deleted = new DailyOffError({ kind: 'channel-deleted' }, '1');
     for (const error of [new UserError('daily.status.notConfigured'), new DailyOffError(undefined, '1'), deleted]) {
-      expect(error.text('en').length).toBeGreaterThan(10);
-      expect(error.text('ko')).toMatch(/\p{Script=Hangul}/u);
+      expect(error.text('en', mentions).length).toBeGreaterThan(10);
+      expect(error.text('ko', mentions)).toMatch(/\p{Script=Hangul}/u);
     }
-    expect(new UserError('daily.status.notConfigured').text('en-US')).toContain('/kiss-daily set');
-    expect(new DailyOffError(undefined, '1').text('en')).toBe(t('en', 'daily.now.off'));
-    expect(deleted.text('en')).toMatch(/<#1> was deleted.*another channel/s);
+    expect(new UserError('daily.status.notConfigured').text('en-US', mentions)).toContain('/kiss-daily set');
+    expect(new DailyOffError(undefined, '1').text('en', mentions)).toBe(t('en', 'daily.now.off', mentions.vars('en')));
+    expect(deleted.text('en', mentions)).toMatch(/<#1> was deleted.*another channel/s);
     const lost = new DailyOffError({ kind: 'missing-permissions', missing: ['EmbedLinks'] }, '1');
-    expect(lost.text('ko')).toContain('**링크 첨부**');
+    expect(lost.text('ko', mentions)).toContain('**링크 첨부**');
   });
 
   it('leaves the answer to a /kiss-daily now that cannot post to the error boundary, after deferring privately', async () => {
@@ -176,11 +179,11 @@ describe('the /kiss-daily texts', () => {
     const error = new ChannelUnusableError({ ok: false, problem: 'missing-permissions', missing: ['ViewChannel'] }, '9', undefined);
     expect(error).toBeInstanceOf(UserError);
     expect(error.key).toBe('daily.error.missingPermissions');
-    expect(error.text('ko')).toContain('채널 보기');
-    expect(error.text('en-US')).toContain('I cannot post in <#9>: I am missing **View Channel**');
+    expect(error.text('ko', mentions)).toContain('채널 보기');
+    expect(error.text('en-US', mentions)).toContain('I cannot post in <#9>: I am missing **View Channel**');
     expect(new ChannelUnusableError({ ok: false, problem: 'not-text' }, '9', undefined).key).toBe('daily.error.notTextChannel');
     const role = new ChannelUnusableError({ ok: false, problem: 'role-not-mentionable' }, '9', '7');
-    expect(role.text('en')).toBe(t('en', 'daily.error.roleNotMentionable', { role: '<@&7>' }));
+    expect(role.text('en', mentions)).toBe(t('en', 'daily.error.roleNotMentionable', { role: '<@&7>' }));
   });
 
   it('has the same keys and placeholders in English and Korean', () => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type SimGuild, type SimMessage } from '@kiss-scene-bot/discord-simulator';
-import { t } from '../../src/i18n/index.js';
 import { startWorld, type World } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -77,7 +76,7 @@ describe('daily anecdote posts through the real discord.js client, on a controll
     const firstTen = posts.slice(0, 10).map((m) => m.embeds[0]!.title);
     expect(new Set(firstTen).size).toBe(10);
     expect(posts[10]!.embeds[0]!.title).not.toBe(posts[9]!.embeds[0]!.title);
-    expect(posts[0]!.components[0]!.components!.map((b) => b.label)).toEqual(['Search the filming video', 'Another story']);
+    expect(posts[0]!.components[0]!.components!.map((b) => b.label)).toEqual(['Search for the filming video', 'Another story']);
   });
 
   it('keeps exactly one post per local day across both daylight-saving changes in New York', async () => {
@@ -167,7 +166,7 @@ describe('daily anecdote posts through the real discord.js client, on a controll
     const mod = w.sim.createMember(w.guild.id, { username: 'mod', moderator: true }).user;
     const early = await (await w.sim.command({ user: mod, guildId: w.guild.id, name: 'kiss-daily', subcommand: 'now' })).settled();
     expect(early.ephemeral).toBe(true);
-    expect(early.message!.content).toBe(t('en', 'daily.status.notConfigured'));
+    expect(early.message!.content).toMatch(/^No daily story is set up in this server yet\. Set one up with <\/kiss-daily set:\d{17,20}>: /);
     for (const [time, timezone, pattern] of [
       ['25:00', 'Asia/Seoul', /20:00/],
       ['8pm', 'Asia/Seoul', /20:00/],

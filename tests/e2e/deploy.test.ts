@@ -51,3 +51,34 @@ describe('npm run deploy against the simulator', () => {
     expect(stderr).not.toContain('wrong-token-value-123456');
   });
 });
+
+describe('npm run invite', () => {
+  const invite = (extra: Record<string, string>) =>
+    run('npm', ['run', '--silent', 'invite'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra } });
+
+  it('prints the guild and user install links with the permissions integer', async () => {
+    const { stdout } = await invite({ DISCORD_APPLICATION_ID: sim.applicationId });
+    const links = [...stdout.matchAll(/https:\/\/discord\.com\/oauth2\/authorize\?\S+/g)].map((m) => new URL(m[0]));
+    expect(links).toHaveLength(2);
+    expect(links[0]!.searchParams.get('client_id')).toBe(sim.applicationId);
+    expect(links[0]!.searchParams.get('permissions')).toBe('274877959168');
+    expect(links[0]!.searchParams.get('scope')).toBe('bot applications.commands');
+    expect(links[1]!.searchParams.get('scope')).toBe('applications.commands');
+    expect(stdout).toContain('Permissions integer: 274877959168 = ViewChannel (1024), SendMessages (2048), SendMessagesInThreads (274877906944)');
+  });
+
+  it('reads the application from the token when no id is set, and never prints the token', async () => {
+    const token = `${Buffer.from('123456789012345678').toString('base64')}.GhIjKl.not-a-real-secret-part`;
+    const { stdout } = await invite({ DISCORD_TOKEN: token });
+    expect(stdout).toContain('client_id=123456789012345678&scope=bot+applications.commands&permissions=274877959168');
+    expect(stdout).not.toContain(token);
+  });
+
+  it('fails with one line when it cannot tell the application', async () => {
+    const error = await invite({}).catch((e: { code: number; stderr: string }) => e);
+    expect(error).toMatchObject({ code: 1 });
+    expect((error as { stderr: string }).stderr.trim()).toBe(
+      'Config error: DISCORD_APPLICATION_ID is missing: set it, or DISCORD_TOKEN, to make the install links (see .env.example).',
+    );
+  });
+});

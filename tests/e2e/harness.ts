@@ -43,6 +43,8 @@ export interface BotOverrides {
   pollEditIntervalMs?: number;
   /** Serve /metrics and /healthz on 127.0.0.1 (METRICS_PORT; 0 picks a free port, see `app.metricsUrl`). */
   metricsPort?: number;
+  /** More settings, as environment variables (e.g. DATA_RETENTION_AFTER_REMOVAL). */
+  env?: Record<string, string>;
 }
 
 export interface WorldOptions {
@@ -91,6 +93,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       LOG_LEVEL: 'debug',
     };
     if (overrides.metricsPort !== undefined) env.METRICS_PORT = String(overrides.metricsPort);
+    Object.assign(env, overrides.env);
     if (overrides.shards) {
       env.SHARD_IDS = overrides.shards.ids.join(',');
       env.SHARD_COUNT = String(overrides.shards.count);

@@ -21,7 +21,7 @@ describe('/kiss-scene through the real discord.js client', () => {
     expect(embed.fields?.find((f) => f.name === 'Drama')?.value).toBe('Moon Lovers: Scarlet Heart Ryeo (달의 연인 – 보보경심 려) · SBS, 2016 · episode 9');
     expect(embed.fields?.find((f) => f.name === 'Source')?.value).toContain('DramaFever');
     const buttons = res.message!.components[0]!.components!;
-    expect(buttons[0]).toMatchObject({ style: 5, label: 'Search the filming video' });
+    expect(buttons[0]).toMatchObject({ style: 5, label: 'Search for the filming video' });
     expect(buttons[1]).toMatchObject({ custom_id: 'scene:another:lee-joon-ki-iu' });
     expect(world.sim.messages(world.channelId).some((m) => m.id === res.message!.id)).toBe(true);
   });

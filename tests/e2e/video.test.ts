@@ -31,7 +31,8 @@ describe('/kiss-video and pinned links through the real discord.js client', () =
       options: { couple: 'park-hae-jin-kim-go-eun', url: 'https://tv.naver.com/v/123456' },
     });
     expect(pin.ephemeral).toBe(true);
-    expect(pin.message!.content).toBe('Pinned Naver TV link for **Park Hae Jin & Kim Go Eun**. It now shows first in `/kiss-video`.');
+    // `/kiss-video` is a command mention: each member's client shows it in their language, clickable.
+    expect(pin.message!.content).toMatch(/^Pinned Naver TV link for \*\*Park Hae Jin & Kim Go Eun\*\*\. It now shows first in <\/kiss-video:\d{17,20}>\.$/);
 
     const shown = await world.sim.command({ user: fan(), guildId: world.guild.id, name: 'kiss-video', options: { couple: 'cheese in the trap' } });
     expect(shown.message!.components[0]!.components![0]).toMatchObject({ style: 5, url: 'https://tv.naver.com/v/123456', label: 'Watch on Naver TV (pinned)' });

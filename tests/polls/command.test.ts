@@ -4,6 +4,7 @@ import command from '../../commands/kiss-poll.js';
 import { CoupleSearch } from '../../src/catalogue/search.js';
 import type { AppContext } from '../../src/context.js';
 import { CooldownError, createCooldowns } from '../../src/cooldowns.js';
+import { testMentions } from '../support/mentions.js';
 import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, refusal, silent, STARTER, startPoll, storedPoll } from './helpers.js';
 
 const search = new CoupleSearch(catalogue);
@@ -80,7 +81,7 @@ describe('/kiss-poll start', () => {
     const [poll] = await service.openPolls(GUILD);
     expect(poll).toMatchObject({ lang: 'ko', hideCounts: true, coupleIds: ['park-bo-gum-kim-yoo-jung', 'seo-in-guk-jung-eun-ji', 'lee-joon-ki-iu'], starterId: STARTER });
     expect(poll!.closesAt - poll!.createdAt).toBe(2 * 3_600_000);
-    expect(publisher.posts[0]?.payload.embeds[0]?.title).toBe('💋 가장 좋아하는 키스신 비하인드는?');
+    expect(publisher.posts[0]?.payload.embeds[0]?.title).toBe('💋 여러분의 최애 키스신 비하인드는?');
     expect(calls[0]).toEqual(['deferReply', { flags: MessageFlags.Ephemeral }]);
     expect(calls[1]?.[1].content).toBe(
       `Your poll is up: https://discord.com/channels/${GUILD}/${CHANNEL}/${poll!.messageId}. It closes <t:${Math.floor(poll!.closesAt / 1000)}:R> (2 hours).`,
@@ -93,7 +94,7 @@ describe('/kiss-poll start', () => {
     const again = slash('start');
     const error = await again.run(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CooldownError);
-    expect((error as CooldownError).text('en-US')).toBe(
+    expect((error as CooldownError).text('en-US', testMentions())).toBe(
       `You're using this command a little too often in this channel. You can use it again <t:${Math.ceil((clock.now() + 60_000) / 1000)}:R>.`,
     );
     expect(again.calls).toEqual([]);

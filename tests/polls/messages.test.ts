@@ -5,7 +5,10 @@ import { closePoll, newPoll, type Poll } from '../../src/polls/model.js';
 import { tallyPoll } from '../../src/polls/tally.js';
 import { clip } from '../../src/polls/text.js';
 import { leaderboardMessage, pollMessage, previewMessage, resultsMessage, voteReply, withdrawReply } from '../../src/replies/poll.js';
+import { testMentions } from '../support/mentions.js';
 import { catalogue } from './helpers.js';
+
+const mentions = testMentions();
 
 const allIds = catalogue.couples.map((c) => c.id);
 const CLOSES = Date.UTC(2025, 0, 2, 12, 0, 0);
@@ -69,11 +72,11 @@ describe('the poll message', () => {
   it('is written in the poll’s language (the server’s), Korean included', () => {
     const p = poll({ lang: 'ko', votes: { a: allIds[0]! } });
     const message = pollMessage(p, tallyPoll(p), catalogue);
-    expect(message.embeds[0]!.title).toBe('💋 가장 좋아하는 키스신 비하인드는?');
+    expect(message.embeds[0]!.title).toBe('💋 여러분의 최애 키스신 비하인드는?');
     expect(message.embeds[0]!.description).toContain('**박보검 & 김유정** — *구르미 그린 달빛*');
     expect(message.embeds[0]!.description).toContain('1표 · 100%');
     const labels = message.components.flatMap((r) => r.components).map((b) => ('label' in b ? b.label : ''));
-    expect(labels).toContain('내 투표 취소');
+    expect(labels).toContain('내 표 취소');
     expect(labels).toContain('1. 박보검 & 김유정');
   });
 
@@ -136,7 +139,7 @@ describe('a member’s private view', () => {
     const p = poll({ hideCounts: true, votes: { me: allIds[1]!, other: allIds[0]! } });
     const description = previewMessage(p, tallyPoll(p), catalogue, 'ko', allIds[1]).embeds[0]!.description!;
     expect(description).not.toMatch(/\d+표|%|명이 투표/);
-    expect(description).toContain('내 투표: **이동욱 & 정려원**');
+    expect(description).toContain('내 표: **이동욱 & 정려원**');
   });
 
   it('never shows who voted for what', () => {
@@ -154,7 +157,7 @@ describe('private confirmations', () => {
       content: 'You changed your vote from **Park Bo Gum & Kim Yoo Jung** to **Lee Dong Wook & Jung Ryeo Won**.',
     });
     expect(voteReply({ outcome: 'same', coupleId: allIds[0]! }, catalogue, 'en').content).toContain('already counted');
-    expect(withdrawReply({ outcome: 'withdrawn', previous: allIds[0]! }, catalogue, 'ko')).toEqual({ content: '**박보검 & 김유정**에 한 투표를 취소했어요.' });
+    expect(withdrawReply({ outcome: 'withdrawn', previous: allIds[0]! }, catalogue, 'ko')).toEqual({ content: '**박보검 & 김유정**에 준 표를 취소했어요.' });
     expect(withdrawReply({ outcome: 'none' }, catalogue, 'en')).toEqual({ content: 'You have no vote to withdraw in this poll.' });
   });
 });
@@ -164,18 +167,18 @@ describe('the leaderboard', () => {
     let board = EMPTY_LEADERBOARD;
     board = addPollResult(board, 'p1', tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]!, b: allIds[2]!, c: allIds[0]! } })).board;
     board = addPollResult(board, 'p2', tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]! } })).board;
-    const embed = leaderboardMessage(board, catalogue, 'en').embeds[0]!;
+    const embed = leaderboardMessage(board, catalogue, 'en', mentions).embeds[0]!;
     const lines = embed.description!.split('\n');
     expect(lines[0]).toBe('**1.** **Eric & Seo Hyun Jin** — *Another Oh Hae Young*');
     expect(lines[1]).toBe('2 wins · 3 votes · in 2 polls');
     expect(lines[2]).toMatch(/^\*\*2\.\*\* \*\*Park Bo Gum/);
     expect(embed.description).not.toContain('Lee Dong Wook');
     expect(embed.footer?.text).toBe('2 polls closed · 4 votes in all');
-    expect(leaderboardMessage(board, catalogue, 'ko').embeds[0]!.description).toContain('2회 우승 · 3표 · 투표 2회 참여');
+    expect(leaderboardMessage(board, catalogue, 'ko', mentions).embeds[0]!.description).toContain('2회 우승 · 3표 · 투표 2건 참여');
   });
 
   it('says so when no poll has closed yet', () => {
-    expect(leaderboardMessage(EMPTY_LEADERBOARD, catalogue, 'en').embeds[0]!.description).toMatch(/No poll has closed/);
+    expect(leaderboardMessage(EMPTY_LEADERBOARD, catalogue, 'en', mentions).embeds[0]!.description).toMatch(/No poll has closed/);
   });
 });
 

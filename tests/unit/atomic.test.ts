@@ -31,9 +31,10 @@ describe.each(BACKENDS)('atomic writes on $name', (backend) => {
       const { a, b, close } = backend.open();
       try {
         const key = fresh();
-        expect(await setIfAbsent(a, key, 'first', 40)).toBe(true);
-        expect(await setIfAbsent(b, key, 'second', 40)).toBe(false);
-        await new Promise((r) => setTimeout(r, 80));
+        // Long enough that a loaded machine cannot let it lapse between the two calls.
+        expect(await setIfAbsent(a, key, 'first', 600)).toBe(true);
+        expect(await setIfAbsent(b, key, 'second', 600)).toBe(false);
+        await new Promise((r) => setTimeout(r, 700));
         expect(await setIfAbsent(b, key, 'second', 60_000)).toBe(true);
         expect(await a.get(key)).toBe('second');
 

@@ -42,6 +42,31 @@ describe('the catalogue', () => {
     }
   });
 
+  it('gives every couple Hangul character names, and every spoken line a Korean speaker label', () => {
+    for (const couple of catalogue.couples) {
+      expect(couple.characters?.length, couple.id).toBe(2);
+      for (const character of couple.characters ?? []) expect(character.hangul, `${couple.id}: ${character.name}`).toMatch(/\p{Script=Hangul}/u);
+      for (const quote of couple.quotes) {
+        const label = quote.speakerKo ?? couple.actors.find((a) => a.name === quote.speaker)?.hangul;
+        expect(label, `${couple.id}: ${quote.speaker}`).toMatch(/^[\p{Script=Hangul}\s]+$/u);
+      }
+    }
+  });
+
+  it('lists every fact that is not in the article (Korean names, reported words) with the page that confirms it', () => {
+    const sources = readFileSync(new URL('../../data/SOURCES.md', import.meta.url), 'utf8').split('\n');
+    const facts = catalogue.couples.flatMap((c) => [
+      ...(c.characters ?? []).map((ch) => ({ id: c.id, text: ch.hangul ?? '' })),
+      ...c.quotes.filter((q) => q.ko?.kind === 'reported').map((q) => ({ id: c.id, text: q.ko!.text })),
+    ]);
+    expect(facts.length).toBeGreaterThanOrEqual(21);
+    for (const fact of facts) {
+      const line = sources.find((l) => l.includes(`\`${fact.id}\``) && l.includes(fact.text));
+      expect(line, `${fact.id}: ${fact.text}`).toBeDefined();
+      expect(line, `${fact.id}: ${fact.text}`).toMatch(/https?:\/\/\S+/);
+    }
+  });
+
   it('keeps the actors’ spoken lines verbatim from the article', () => {
     const quotes = catalogue.couples.flatMap((c) => c.quotes);
     expect(quotes.length).toBeGreaterThanOrEqual(8);
@@ -86,6 +111,13 @@ describe('the catalogue', () => {
     expect(() => buildCatalogue(withCouple((c) => (c.id = 'park-bo-gum-kim-yoo-jung')))).toThrowError(/duplicate id/);
     expect(() => buildCatalogue(withCouple((c) => (c.source = 'nowhere')))).toThrowError(/source: "nowhere" is not listed/);
     expect(() => buildCatalogue(withCouple((c) => (c.videoUrl = 'https://example.com')))).toThrowError(/couple #3.*videoUrl/);
+  });
+
+  it('rejects a quote by someone outside the couple without a Korean speaker label', () => {
+    const broken = withCouple((c) => (c.quotes = [{ speaker: 'Producer', text: 'Cut!' }]));
+    expect(() => buildCatalogue(broken)).toThrowError(/quotes\.0\.speakerKo: "Producer" is not one of the couple's actors/);
+    const fixed = withCouple((c) => (c.quotes = [{ speaker: 'Producer', speakerKo: '제작진', text: 'Cut!' }]));
+    expect(() => buildCatalogue(fixed)).not.toThrow();
   });
 
   it('rejects a character played by someone outside the couple', () => {

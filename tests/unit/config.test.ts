@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, STORE_URL_DEFAULT } from '../../src/config.js';
+import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, REPOSITORY_URL_DEFAULT, STORE_URL_DEFAULT } from '../../src/config.js';
 import { captureLogs } from '../support/logs.js';
 
 const TOKEN = 'test-token-not-real-0123456789';
@@ -99,6 +99,27 @@ describe('config', () => {
     expect(errorOf({ DISCORD_TOKEN: TOKEN, METRICS_PORT: 'nine' })).toBe('Config error: METRICS_PORT is invalid: it must be a port number (0 to 65535) (see .env.example).');
     expect(errorOf({ DISCORD_TOKEN: TOKEN, METRICS_PORT: '9464', METRICS_HOST: 'http://x' })).toBe(
       'Config error: METRICS_HOST is invalid: it must be a host name or IP address such as 127.0.0.1 (see .env.example).',
+    );
+  });
+
+  it('keeps a removed server’s data 7 days by default, or as long as DATA_RETENTION_AFTER_REMOVAL says', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).dataRetentionMs).toBe(7 * 86_400_000);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: ' 30D ' }).dataRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '12h' }).dataRetentionMs).toBe(12 * 3_600_000);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '0' }).dataRetentionMs).toBe(0);
+    for (const value of ['7', 'a week', '-1d', '7w', '1.5d']) {
+      expect(errorOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: value })).toBe(
+        'Config error: DATA_RETENTION_AFTER_REMOVAL is invalid: it must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0 (see .env.example).',
+      );
+    }
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '366d' })).toBe('Config error: DATA_RETENTION_AFTER_REMOVAL is invalid: it must be at most 365d (see .env.example).');
+  });
+
+  it('links /kiss-about to REPOSITORY_URL (https only), or to the default address', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).repositoryUrl).toBe(REPOSITORY_URL_DEFAULT);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, REPOSITORY_URL: 'https://git.example/me/bot/' }).repositoryUrl).toBe('https://git.example/me/bot');
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, REPOSITORY_URL: 'http://git.example/me/bot' })).toBe(
+      'Config error: REPOSITORY_URL is invalid: it must be an https address such as https://github.com/you/kiss-scene-bot (see .env.example).',
     );
   });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CooldownError, createCooldowns, type Cooldowns, type CooldownSubject } from '../../src/cooldowns.js';
 import { UserError } from '../../src/errors.js';
 import { t } from '../../src/i18n/index.js';
+import { testMentions } from '../support/mentions.js';
 
 const START = Date.UTC(2026, 10, 30, 12, 0, 0);
 const mina = { channelId: 'general', user: { id: 'mina' } };
@@ -52,9 +53,9 @@ describe('cooldowns', () => {
     await use();
     const error = await refused(use());
     const when = `<t:${(START + 60_000) / 1000}:R>`;
-    expect(error.text('en-US')).toBe(t('en', 'common.cooldown', { when }));
-    expect(error.text('en-US')).toContain(when);
-    expect(error.text('ko')).toBe(`이 채널에서 이 명령어를 너무 자주 사용하고 있어요. ${when} 다시 사용할 수 있어요.`);
+    expect(error.text('en-US', testMentions())).toBe(t('en', 'common.cooldown', { when }));
+    expect(error.text('en-US', testMentions())).toContain(when);
+    expect(error.text('ko', testMentions())).toBe(`이 채널에서 이 명령어를 너무 자주 사용하고 있어요. ${when} 다시 사용할 수 있어요.`);
   });
 
   it('count each member and each channel separately', async () => {

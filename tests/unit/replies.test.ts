@@ -1,12 +1,14 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ButtonStyle } from 'discord-api-types/v10';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { aboutMessage } from '../../src/replies/about.js';
 import { dailyPostMessage } from '../../src/replies/daily-post.js';
 import { postNowReply, savedReply, statusReply } from '../../src/replies/daily.js';
 import type { MessageBody } from '../../src/replies/message.js';
 import * as poll from '../../src/replies/poll.js';
 import { sceneMessage } from '../../src/replies/scene.js';
 import { videoMessage } from '../../src/replies/video.js';
+import { t } from '../../src/i18n/index.js';
 import type { APIEmbed, APIInteractionResponseCallbackData, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 
 const catalogue = loadCatalogue();
@@ -51,20 +53,35 @@ describe('the story embed', () => {
     expect(fields.Source).toContain('DramaFever');
   });
 
-  it('speaks Korean to Korean members, keeping the spoken lines as said', () => {
+  it('speaks Korean to Korean members: Hangul names, the printed line with its translation marked as one', () => {
     const couple = catalogue.get('park-bo-gum-kim-yoo-jung')!;
     const embed = sceneMessage({ couple, source: catalogue.sourceOf(couple), lang: 'ko' }).embeds[0]!;
     expect(embed.title).toBe('💋 박보검 & 김유정');
     expect(embed.description).toBe(couple.story.ko);
-    expect(embed.fields?.find((f) => f.name === '그들이 한 말')?.value).toContain("I'm not a good kisser!");
-    expect(embed.fields?.find((f) => f.name === '드라마')?.value).toContain('7회');
+    const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
+    expect(fields['배역']).toBe('왕세자 이영(박보검) & 홍라온(김유정)');
+    expect(fields['직접 한 말']).toBe("> “I'm not a good kisser!” — 박보검\n> *번역: 나 키스 잘 못해!*");
+    expect(fields['드라마']).toContain('7회');
+    // Nothing in the Korean embed's labels is left in English.
+    expect(Object.values(fields).join('\n')).not.toMatch(/Crown Prince|Park Bo Gum|Director/);
+  });
+
+  it('shows a speaker who is not an actor by their Korean label, and reported Korean words as said', () => {
+    const eric = catalogue.get('eric-seo-hyun-jin')!;
+    const quotes = (couple: typeof eric, lang: 'en' | 'ko') =>
+      sceneMessage({ couple, source: catalogue.sourceOf(couple), lang }).embeds[0]!.fields!.find((f) => f.name === t(lang, 'scene.quotes'))!.value;
+    expect(quotes(eric, 'en')).toBe('> “It\'s on fire! Put off that fire!” — Director');
+    expect(quotes(eric, 'ko')).toMatch(/^> “It's on fire! Put off that fire!” — 감독\n> \*번역: /);
+    const producers = catalogue.get('kim-soo-hyun-cha-tae-hyun')!;
+    expect(quotes(producers, 'ko')).toBe('> “입술은 나쁘지 않았다” — 차태현');
+    expect(quotes(producers, 'en')).toBe('> “Kim Soo Hyun\'s lips felt pretty nice” — Cha Tae Hyun');
   });
 
   it('links the pinned video when the server has one, else a labelled search; and offers another story', () => {
     const couple = catalogue.get('eric-seo-hyun-jin')!;
     const source = catalogue.sourceOf(couple);
     const plain = sceneMessage({ couple, source, lang: 'en' }).components[0]!.components;
-    expect(plain[0]).toMatchObject({ style: 5, label: 'Search the filming video' });
+    expect(plain[0]).toMatchObject({ style: 5, label: 'Search for the filming video' });
     expect(plain[1]).toMatchObject({ style: 1, custom_id: 'scene:another:eric-seo-hyun-jin', label: 'Another story' });
     const pinned = sceneMessage({ couple, source, lang: 'en', pinned: { url: 'https://youtu.be/x1', pinnedBy: '1', pinnedAt: 0 } });
     expect(pinned.components[0]!.components[0]).toMatchObject({ style: 5, url: 'https://youtu.be/x1', label: 'Watch the filming video' });
@@ -77,6 +94,12 @@ describe('the video reply', () => {
     const buttons = videoMessage(couple, 'en', { url: 'https://tv.naver.com/v/1', pinnedBy: '1', pinnedAt: 0 }).components[0]!.components;
     expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Watch on Naver TV (pinned)', 'Search YouTube (English)', 'Search YouTube (Korean)']);
     expect(buttons.every((b) => b.style === ButtonStyle.Link && 'url' in b)).toBe(true);
+  });
+
+  it('names the pinned site the way the member’s language writes it', () => {
+    const couple = catalogue.get('krystal-kang-min-hyuk')!;
+    const buttons = videoMessage(couple, 'ko', { url: 'https://tv.naver.com/v/1', pinnedBy: '1', pinnedAt: 0 }).components[0]!.components;
+    expect('label' in buttons[0]! && buttons[0].label).toBe('네이버TV에서 보기 (고정됨)');
   });
 
   it('says plainly that the default links are searches', () => {
@@ -94,6 +117,7 @@ describe('the reply builders’ convention', () => {
     expectTypeOf(sceneMessage).returns.toExtend<MessageBody>();
     expectTypeOf(videoMessage).returns.toExtend<MessageBody>();
     expectTypeOf(dailyPostMessage).returns.toExtend<MessageBody>();
+    expectTypeOf(aboutMessage).returns.toExtend<MessageBody>();
     for (const builder of [statusReply, savedReply, postNowReply]) expectTypeOf(builder).returns.toExtend<MessageBody>();
     expectTypeOf(poll.pollMessage).returns.toExtend<MessageBody>();
     expectTypeOf(poll.resultsMessage).returns.toExtend<MessageBody>();

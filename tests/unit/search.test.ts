@@ -35,6 +35,12 @@ describe('couple search', () => {
     expect(first('Hong Seol')).toBe('park-hae-jin-kim-go-eun');
   });
 
+  it('finds couples by their characters’ Korean names', () => {
+    expect(first('왕소')).toBe('lee-joon-ki-iu');
+    expect(first('홍설')).toBe('park-hae-jin-kim-go-eun');
+    expect(first('백승찬')).toBe('kim-soo-hyun-cha-tae-hyun');
+  });
+
   it('forgives small typos', () => {
     expect(first('Krystl')).toBe('krystal-kang-min-hyuk');
     expect(first('Cheese in the Trapp')).toBe('park-hae-jin-kim-go-eun');

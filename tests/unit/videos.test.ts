@@ -4,12 +4,12 @@ import { checkVideoUrl, searchLinks } from '../../src/videos.js';
 
 describe('pinned video links', () => {
   it.each([
-    ['https://www.youtube.com/watch?v=abc123', 'YouTube'],
-    ['https://youtu.be/abc123', 'YouTube'],
-    ['https://tv.naver.com/v/1234567', 'Naver TV'],
-    ['https://www.viki.com/videos/123v', 'Viki'],
-    ['https://tv.kakao.com/v/123', 'Kakao TV'],
-    ['https://vimeo.com/123456', 'Vimeo'],
+    ['https://www.youtube.com/watch?v=abc123', 'youtube'],
+    ['https://youtu.be/abc123', 'youtube'],
+    ['https://tv.naver.com/v/1234567', 'naverTv'],
+    ['https://www.viki.com/videos/123v', 'viki'],
+    ['https://tv.kakao.com/v/123', 'kakaoTv'],
+    ['https://vimeo.com/123456', 'vimeo'],
   ])('accepts %s', (url, site) => {
     expect(checkVideoUrl(url)).toEqual({ ok: true, url, site });
   });
@@ -51,7 +51,7 @@ describe('pinned video links', () => {
   });
 
   it('reads full-width letters as the URL parser does: the link goes to the real site', () => {
-    expect(checkVideoUrl('https://ｙｏｕｔｕ.ｂｅ/x')).toEqual({ ok: true, site: 'YouTube', url: 'https://youtu.be/x' });
+    expect(checkVideoUrl('https://ｙｏｕｔｕ.ｂｅ/x')).toEqual({ ok: true, site: 'youtube', url: 'https://youtu.be/x' });
   });
 
   it('drops the fragment of an accepted link', () => {

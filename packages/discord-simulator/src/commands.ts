@@ -6,6 +6,24 @@ import { checkCommand, isRecord } from './rules.js';
 /** Discord's per-scope limits by command type: 100 chat input, 15 user, 15 message, 1 entry point. */
 const LIMITS: Record<number, number> = { 1: 100, 2: 15, 3: 15, 4: 1 };
 
+/**
+ * A command list as the list endpoints answer it. Like Discord, they leave the localization
+ * dictionaries out (of the command, its options and choices) unless `with_localizations=true`; the
+ * registration endpoints always answer in full.
+ */
+export function listCommands(commands: readonly StoredCommand[], query: URLSearchParams): StoredCommand[] {
+  if (query.get('with_localizations') === 'true') return commands.map((c) => structuredClone(c));
+  const strip = <T extends object>(value: T): T => {
+    const copy = { ...value } as Record<string, unknown>;
+    delete copy.name_localizations;
+    delete copy.description_localizations;
+    if (Array.isArray(copy.options)) copy.options = (copy.options as object[]).map(strip);
+    if (Array.isArray(copy.choices)) copy.choices = (copy.choices as object[]).map(strip);
+    return copy as T;
+  };
+  return commands.map(strip);
+}
+
 /** Validates and stores a full command list for the application (guildId undefined) or a guild. */
 export function overwriteCommands(world: World, applicationId: string, guildId: string | undefined, body: unknown): StoredCommand[] {
   const errors = new FormErrors();

@@ -179,7 +179,8 @@ export class Gateway {
       return;
     }
     const { world } = this.#host;
-    const guilds = [...world.guilds.values()].filter((g) => shardOf(g.id, shardCount) === shardId);
+    // The guilds the bot is in; one that is down is listed in READY, without its GUILD_CREATE.
+    const guilds = [...world.guilds.values()].filter((g) => shardOf(g.id, shardCount) === shardId && world.hasBot(g.id));
     if (guilds.length > MAX_GUILDS_PER_SHARD) {
       stats.shardingRequiredCloses++;
       this.#host.log('gateway: sharding required', { shardId, shardCount, guilds: guilds.length });
@@ -216,7 +217,9 @@ export class Gateway {
       auth: {},
       session_type: 'normal',
     });
-    for (const g of guilds) this.#push(session, 'GUILD_CREATE', apiGuildCreate(world, g, session.intents));
+    for (const g of guilds) {
+      if (!world.unavailableGuilds.has(g.id)) this.#push(session, 'GUILD_CREATE', apiGuildCreate(world, g, session.intents));
+    }
     this.#host.log('gateway: identified', { shardId, shardCount, sessionId: session.id });
     this.#changes.emit('change');
   }
@@ -280,6 +283,9 @@ export class Gateway {
    * socket dropped keep it for replay. Returns how many sessions got it.
    */
   dispatch(guildId: string | null, t: string, d: Json, intent?: number): number {
+    // Nothing reaches the bot from a guild it is not in, or from one that is down.
+    const { world } = this.#host;
+    if (guildId !== null && (!world.hasBot(guildId) || world.unavailableGuilds.has(guildId))) return 0;
     let delivered = 0;
     for (const session of this.#sessions.values()) {
       if (guildId === null ? session.shardId !== 0 : !session.owns(guildId)) continue;
@@ -296,6 +302,17 @@ export class Gateway {
     const guild = world.requireGuild(guildId);
     for (const session of this.#sessions.values()) {
       if (session.owns(guildId)) this.#push(session, 'GUILD_CREATE', apiGuildCreate(world, guild, session.intents));
+    }
+  }
+
+  /**
+   * GUILD_DELETE to the sessions that own the guild: `{ id, unavailable: true }` when it is down (an
+   * outage), `{ id }` alone when the bot was removed from it (Discord's way to tell them apart).
+   */
+  guildDelete(guildId: string, unavailable: boolean): void {
+    const d = unavailable ? { id: guildId, unavailable: true } : { id: guildId };
+    for (const session of this.#sessions.values()) {
+      if (session.owns(guildId)) this.#push(session, 'GUILD_DELETE', d);
     }
   }
 

@@ -200,6 +200,45 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
     return guild;
   }
 
+  /**
+   * Removes the bot from a guild, as a kick, a ban or the guild's deletion would: its member and
+   * managed role go, and the sessions of the shard that owns the guild get GUILD_DELETE without
+   * `unavailable` (discord.js: `guildDelete`). The guild stays in the world, with its members,
+   * channels and messages; REST on it answers 403 Missing Access and no more events come from it.
+   * `inviteBot` adds the bot back.
+   */
+  removeBot(guildId: string): void {
+    this.world.requireGuild(guildId);
+    if (!this.world.hasBot(guildId)) throw new SimulatorUsageError(`The bot is not in guild ${guildId}`);
+    this.#gateway.guildDelete(guildId, false);
+    this.world.removeBot(guildId);
+  }
+
+  /** The bot is invited to a guild it was removed from: a new member and managed role, and GUILD_CREATE (discord.js: `guildCreate`). */
+  inviteBot(guildId: string): void {
+    this.world.requireGuild(guildId);
+    if (this.world.hasBot(guildId)) throw new SimulatorUsageError(`The bot is already in guild ${guildId}`);
+    this.world.addBot(guildId);
+    this.#gateway.guildCreate(guildId);
+  }
+
+  /**
+   * A guild goes down (a Discord outage): GUILD_DELETE with `unavailable: true` (discord.js:
+   * `guildUnavailable`), and no GUILD_CREATE for it at an IDENTIFY until `endGuildOutage`, which sends
+   * GUILD_CREATE again (discord.js: `guildAvailable`). The bot stays in the guild throughout.
+   */
+  guildOutage(guildId: string): void {
+    this.world.requireGuild(guildId);
+    this.world.unavailableGuilds.add(guildId);
+    this.#gateway.guildDelete(guildId, true);
+  }
+
+  endGuildOutage(guildId: string): void {
+    this.world.requireGuild(guildId);
+    if (!this.world.unavailableGuilds.delete(guildId)) throw new SimulatorUsageError(`Guild ${guildId} is not down`);
+    if (this.world.hasBot(guildId)) this.#gateway.guildCreate(guildId);
+  }
+
   createUser(o: { username?: string; locale?: string; globalName?: string } = {}): SimUser {
     return this.world.createUser(o);
   }

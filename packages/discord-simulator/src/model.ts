@@ -86,6 +86,8 @@ export class World {
   /** Command permission overrides by `${guildId}:${commandId}`. */
   readonly commandPermissions = new Map<string, CommandPermissionOverride[]>();
   readonly botUser: SimUser;
+  /** Guilds that are down (an outage): the gateway sends no GUILD_CREATE nor events for them until they are back. */
+  readonly unavailableGuilds = new Set<string>();
   readonly #clock: Clock;
   readonly #ids: SnowflakeGenerator;
   readonly #dmByUser = new Map<string, string>();
@@ -144,17 +146,7 @@ export class World {
       hoist: false,
       mentionable: false,
     };
-    const botRole: SimRole = {
-      id: this.#ids.next(),
-      guildId: id,
-      name: this.botUser.username,
-      permissions: DEFAULT_BOT_PERMISSIONS,
-      position: 1,
-      color: 0,
-      hoist: false,
-      mentionable: false,
-      botId: this.botUser.id,
-    };
+    const botRole = this.#newBotRole(id);
     const guild: SimGuild = {
       id,
       name,
@@ -173,6 +165,43 @@ export class World {
     const specs = o.channels ?? [{ name: 'general', type: 0 as const }];
     for (const spec of specs) this.createChannel(id, spec.name, spec.type ?? 0);
     return guild;
+  }
+
+  /** The managed role Discord gives a bot when it joins a guild. */
+  #newBotRole(guildId: string): SimRole {
+    return {
+      id: this.#ids.next(),
+      guildId,
+      name: this.botUser.username,
+      permissions: DEFAULT_BOT_PERMISSIONS,
+      position: 1,
+      color: 0,
+      hoist: false,
+      mentionable: false,
+      botId: this.botUser.id,
+    };
+  }
+
+  /** Whether the bot is a member of the guild. */
+  hasBot(guildId: string): boolean {
+    return this.member(guildId, this.botUser.id) !== undefined;
+  }
+
+  /** The bot leaves the guild: its member goes, and its managed role with it, as on Discord. */
+  removeBot(guildId: string): void {
+    const guild = this.requireGuild(guildId);
+    guild.members = guild.members.filter((m) => m.userId !== this.botUser.id);
+    guild.roles = guild.roles.filter((r) => r.botId !== this.botUser.id);
+  }
+
+  /** The bot joins the guild again (a new invite): a new member, with a new managed role. */
+  addBot(guildId: string): void {
+    const guild = this.requireGuild(guildId);
+    const botRole = this.#newBotRole(guildId);
+    guild.roles.push(botRole);
+    guild.botRoleId = botRole.id;
+    guild.joinedAt = this.nowIso();
+    guild.members.push({ guildId, userId: this.botUser.id, roleIds: [botRole.id], nick: null, joinedAt: guild.joinedAt });
   }
 
   createChannel(guildId: string, name: string, type: SimChannelType): SimChannel {

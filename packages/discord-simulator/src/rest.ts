@@ -1,5 +1,5 @@
 /** The REST API v10 routes the simulator serves, with Discord's permission checks and errors. */
-import { overwriteCommands, upsertCommand } from './commands.js';
+import { listCommands, overwriteCommands, upsertCommand } from './commands.js';
 import { ApiError, Errors, FormErrors } from './errors.js';
 import type { Interactions } from './interactions.js';
 import { SESSION_START_TOTAL } from './limits.js';
@@ -169,9 +169,9 @@ export class Rest {
       if (!world.guilds.has(guildId)) throw Errors.missingAccess();
       return guildId;
     };
-    this.#add('GET', '/applications/{app}/commands', true, 'list_application_commands', (_req, p) => {
+    this.#add('GET', '/applications/{app}/commands', true, 'list_application_commands', (req, p) => {
       checkApp(p);
-      return ok(world.globalCommands);
+      return ok(listCommands(world.globalCommands, req.query));
     });
     this.#add('PUT', '/applications/{app}/commands', true, 'bulk_set_application_commands', (req, p) => {
       checkApp(p);
@@ -188,9 +188,9 @@ export class Rest {
       world.globalCommands = world.globalCommands.filter((c) => c.id !== p.command);
       return noContent();
     });
-    this.#add('GET', '/applications/{app}/guilds/{guild}/commands', true, 'list_guild_application_commands', (_req, p) => {
+    this.#add('GET', '/applications/{app}/guilds/{guild}/commands', true, 'list_guild_application_commands', (req, p) => {
       checkApp(p);
-      return ok(world.guildCommands.get(checkGuild(p)) ?? []);
+      return ok(listCommands(world.guildCommands.get(checkGuild(p)) ?? [], req.query));
     });
     const permissionsOf = (guildId: string, commandId: string) => ({
       id: commandId,
@@ -310,6 +310,7 @@ export class Rest {
     const guildOf = (p: Params) => {
       const guild = world.guilds.get(p.guild ?? '');
       if (!guild) throw Errors.unknownGuild();
+      if (!world.hasBot(guild.id)) throw Errors.missingAccess();
       return guild;
     };
     this.#add('GET', '/guilds/{guild}', true, 'get_guild', (req, p) => {

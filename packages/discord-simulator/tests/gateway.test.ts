@@ -210,3 +210,70 @@ describe('protocol edges (raw WebSocket)', () => {
     expect(await closed).toBe(4010);
   });
 });
+
+describe('the bot removed from a guild, invited back, and a guild outage', () => {
+  let sim: Simulator;
+  let bot: TestBot;
+  let guild: SimGuild;
+  const events: string[] = [];
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    guild = sim.createGuild({ name: 'Club' });
+    sim.createGuild({ name: 'Other' });
+    bot = await startBot(sim);
+    bot.client.on(Events.GuildDelete, (g: Guild) => events.push(`delete ${g.name} available=${g.available}`));
+    bot.client.on(Events.GuildUnavailable, (g: Guild) => events.push(`unavailable ${g.name}`));
+    bot.client.on(Events.GuildAvailable, (g: Guild) => events.push(`available ${g.name}`));
+    bot.client.on(Events.GuildCreate, (g: Guild) => events.push(`create ${g.name}`));
+  });
+
+  afterAll(async () => {
+    await bot?.client.destroy();
+    await sim?.close();
+  });
+
+  it('an outage is GUILD_DELETE with unavailable: discord.js keeps the guild and says it is unavailable, then available again', async () => {
+    sim.guildOutage(guild.id);
+    await eventually(() => events.includes('unavailable Club'));
+    expect(bot.client.guilds.cache.get(guild.id)?.available).toBe(false);
+    sim.endGuildOutage(guild.id);
+    await eventually(() => events.includes('available Club'));
+    expect(bot.client.guilds.cache.get(guild.id)?.available).toBe(true);
+    expect(events.filter((e) => e.startsWith('delete'))).toEqual([]);
+  });
+
+  it('a removal is GUILD_DELETE without unavailable: discord.js drops the guild, and Discord answers 403 for it', async () => {
+    sim.removeBot(guild.id);
+    await eventually(() => events.includes('delete Club available=true'));
+    expect(bot.client.guilds.cache.has(guild.id)).toBe(false);
+    expect(sim.world.member(guild.id, sim.botUserId)).toBeUndefined();
+    expect(sim.world.guilds.get(guild.id)!.roles.some((r) => r.botId)).toBe(false);
+    await expect(bot.client.rest.get(`/guilds/${guild.id}`)).rejects.toMatchObject({ status: 403, code: 50001 });
+    const general = guild.channels[0]!.id;
+    await expect(bot.client.rest.post(`/channels/${general}/messages`, { body: { content: 'hello?' } })).rejects.toMatchObject({ status: 403 });
+    // Events of a guild the bot left do not reach it.
+    const received = events.length;
+    sim.createRole(guild.id, { name: 'later', permissions: 0n });
+    expect(() => sim.removeBot(guild.id)).toThrow(/not in guild/);
+    expect(events).toHaveLength(received);
+  });
+
+  it('a new IDENTIFY lists only the guilds the bot is in', async () => {
+    sim.gateway.invalidateSession(0, false);
+    await sim.gateway.waitForReady(1, 10_000);
+    await eventually(() => bot.client.guilds.cache.size === 1);
+    expect(bot.client.guilds.cache.map((g) => g.name)).toEqual(['Other']);
+  });
+
+  it('a re-invite is GUILD_CREATE with a new managed role, and the bot can post again', async () => {
+    sim.inviteBot(guild.id);
+    await eventually(() => events.includes('create Club'));
+    const cached = bot.client.guilds.cache.get(guild.id)!;
+    expect(cached.members.me?.roles.cache.has(sim.world.guilds.get(guild.id)!.botRoleId)).toBe(true);
+    const general = guild.channels[0]!.id;
+    await bot.client.rest.post(`/channels/${general}/messages`, { body: { content: 'back' } });
+    expect(sim.messages(general).at(-1)?.content).toBe('back');
+    expect(() => sim.inviteBot(guild.id)).toThrow(/already in guild/);
+  });
+});

@@ -106,6 +106,22 @@ describe('logging in', () => {
     expect(stored.every((c) => /^\d{17,20}$/.test(c.id) && c.application_id === sim.applicationId)).toBe(true);
     expect(bot.client.application.commands.cache.size).toBe(definitions.length);
   });
+
+  it('lists the registered commands to a client that fetches them, global and per server, localizations on request', async () => {
+    const localized = { name: 'hello', description: 'Say hello', name_localizations: { ko: '안녕' }, description_localizations: { ko: '인사해요' } };
+    const guildCommand = await bot.client.application.commands.create(localized, guild.id);
+    const global = await bot.client.application.commands.fetch({ cache: false });
+    expect([...global.values()].map((c) => [c.name, c.id])).toEqual((sim.commands() as Array<{ name: string; id: string }>).map((c) => [c.name, c.id]));
+    const plain = await bot.client.application.commands.fetch({ guildId: guild.id, cache: false });
+    expect([...plain.values()].map((c) => [c.name, c.id])).toEqual([['hello', guildCommand.id]]);
+    // Discord leaves the localization dictionaries out unless they are asked for.
+    const route = `/applications/${sim.applicationId}/guilds/${guild.id}/commands`;
+    const raw = (await bot.client.rest.get(route as `/${string}`)) as Array<Record<string, unknown>>;
+    expect(raw[0]).not.toHaveProperty('name_localizations');
+    expect(raw[0]).not.toHaveProperty('description_localizations');
+    const full = (await bot.client.rest.get(route as `/${string}`, { query: new URLSearchParams({ with_localizations: 'true' }) })) as typeof raw;
+    expect(full[0]).toMatchObject({ name_localizations: { ko: '안녕' }, description_localizations: { ko: '인사해요' } });
+  });
 });
 
 describe('slash commands', () => {

@@ -107,6 +107,34 @@ describe('the playground API', () => {
     expect(res.body).toMatchObject({ outcome: 'replied', ephemeral: true });
   });
 
+  it('lets a member play a solo World Cup privately, choice by choice, to a winner they can share', async () => {
+    const channelId = channel('kdrama').id;
+    const viewer = member('Jisoo').id;
+    const messages = () => get<PlayMessage[]>(`/messages?channel=${channelId}&viewer=${viewer}`);
+    const started = (await post('/command', { ...command('Jisoo', 'kdrama', 'kiss-worldcup'), subcommand: 'play' })).body as PlayInteractionSummary;
+    expect(started).toMatchObject({ outcome: 'replied', ephemeral: true });
+    const picks = (m: PlayMessage) => m.components.flatMap((row) => row.components ?? []).filter((c) => c.custom_id?.startsWith('wc:pick:'));
+    let run = (await messages()).find((m) => m.id === started.messageId)!;
+    expect(run.embeds[0]?.title).toBe(`💋 ${t('en', 'worldcup.round.8')} · match 1 of 4`);
+    let choices = 0;
+    while (picks(run).length) {
+      const res = await post('/click', { memberId: viewer, locale: 'en-US', messageId: run.id, customId: picks(run)[0]!.custom_id });
+      expect(res.body).toMatchObject({ outcome: 'updated', ephemeral: true });
+      run = (await messages()).find((m) => m.id === started.messageId)!;
+      choices += 1;
+    }
+    expect(choices).toBe(7);
+    expect(run.embeds[0]?.title).toMatch(/^🏆 /);
+    // Nobody else sees the run.
+    const asAlex = await get<PlayMessage[]>(`/messages?channel=${channelId}&viewer=${member('Alex').id}`);
+    expect(asAlex.some((m) => m.id === started.messageId)).toBe(false);
+    const share = run.components.flatMap((row) => row.components ?? []).find((c) => c.custom_id?.startsWith('wc:share:'))!;
+    const shared = (await post('/click', { memberId: viewer, locale: 'en-US', messageId: run.id, customId: share.custom_id })).body as PlayInteractionSummary;
+    expect(shared).toMatchObject({ outcome: 'replied', ephemeral: false });
+    const seen = await get<PlayMessage[]>(`/messages?channel=${channelId}&viewer=${member('Alex').id}`);
+    expect(seen.find((m) => m.id === shared.messageId)?.embeds[0]?.title).toBe(run.embeds[0]?.title);
+  });
+
   it('streams new messages to the page as server-sent events, ephemeral ones only to their recipient', async () => {
     const controller = new AbortController();
     const events: PlayEvent[] = [];

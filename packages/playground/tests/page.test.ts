@@ -81,6 +81,31 @@ async function runCommand(page: Page, typed: string, command: string, options: O
   await page.getByTestId('command-chip').waitFor({ state: 'hidden' });
 }
 
+/**
+ * Waits until the channel's newest message has drawn itself (its height unchanged for several
+ * frames), then says how far it sticks out of the visible part of the channel (0 when fully in view).
+ */
+async function newestMessageOverflow(page: Page): Promise<{ below: number; above: number }> {
+  return page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+    const newest = () => [...document.querySelectorAll('#messages > discord-message')].at(-1);
+    let height = -1;
+    for (let i = 0, steady = 0; i < 600 && steady < 6; i++) {
+      await frame();
+      const now = newest()?.getBoundingClientRect().height ?? -1;
+      steady = now === height && now > 30 ? steady + 1 : 0;
+      height = now;
+    }
+    const m = newest()!.getBoundingClientRect();
+    const view = document.getElementById('scroller')!.getBoundingClientRect();
+    return { below: Math.max(0, Math.round(m.bottom - view.bottom)), above: Math.max(0, Math.round(view.top - m.top)) };
+  });
+}
+
+async function expectNewestInView(page: Page): Promise<void> {
+  expect(await newestMessageOverflow(page)).toEqual({ below: 0, above: 0 });
+}
+
 /** The message whose embed has this title. */
 function embedMessage(page: Page, title: string) {
   return page.locator('discord-message').filter({ has: page.locator(`discord-embed[embed-title="${title}"]`) });
@@ -128,11 +153,13 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: 'IU', pick: 'Lee Joon Ki & IU' }]);
     const message = embedMessage(page, '💋 Lee Joon Ki & IU');
     await message.waitFor();
+    // The reply is the newest message: drawn, then scrolled fully into view.
+    await expectNewestInView(page);
     expect(await message.locator('discord-command').getAttribute('command')).toBe('/kiss-scene');
     expect(await message.locator('discord-command').getAttribute('author')).toBe('Jisoo');
     expect(await message.locator('discord-embed-field[field-title="Drama"]').textContent()).toContain('Moon Lovers: Scarlet Heart Ryeo');
     expect(await message.locator('discord-button').allTextContents()).toEqual([
-      expect.stringContaining('Search the filming video'),
+      expect.stringContaining('Search for the filming video'),
       expect.stringContaining('Another story'),
     ]);
     expect(await message.locator('discord-button').first().getAttribute('url')).toMatch(/^https:\/\/www\.youtube\.com\//);
@@ -158,6 +185,11 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     const poll = embedMessage(first, question);
     await poll.waitFor();
     await poll.locator('discord-embed-description', { hasText: '0 members have voted' }).waitFor();
+    // The starter's private answer links to the poll as Discord shows a message link: "#kdrama › 💬".
+    const started = first.locator('discord-message[ephemeral]').filter({ hasText: 'Your poll is up' });
+    await started.waitFor();
+    expect(await started.getByTestId('message-link').textContent()).toBe('#kdrama›💬');
+    expect(await started.textContent()).not.toContain('https://discord.com/channels/');
     await actAs(first, 'Jisoo');
     const second = await openPage('Alex', 'kdrama');
     const secondPoll = embedMessage(second, question);
@@ -197,8 +229,12 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
       undefined,
       { timeout: 15_000 },
     );
-    await page.locator('discord-message').last().scrollIntoViewIfNeeded();
+    // A day later the results (and their chart, once loaded) are the newest message, fully in view.
+    await expectNewestInView(page);
     await screenshot(page, 'playground-poll-results.png');
+    // And so they are for a member who opens the channel now.
+    const later = await openPage('Alex', 'kdrama');
+    await expectNewestInView(later);
   });
 
   it('moves the clock a day and the daily story appears in the chosen channel', async () => {
@@ -220,26 +256,101 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     const daily = page.locator('discord-message').filter({ has: page.locator(`discord-embed[author-name="${t('en', 'daily.post.heading')}"]`) });
     await daily.waitFor({ timeout: 15_000 });
     expect(await daily.locator('discord-embed').getAttribute('embed-title')).toMatch(/^💋 /);
+    await expectNewestInView(page);
     await screenshot(page, 'playground-daily.png');
   });
 
   it('speaks Korean to a member switched to Korean', async () => {
     const page = await openPage('Alex', 'general');
     await page.getByTestId('locale-select').selectOption('ko');
-    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: '아이유', pick: '아이유' }]);
-    const lee = await import('../src/bot.js').then((m) => m.loadCatalogue().get('lee-joon-ki-iu'));
-    const title = `💋 ${coupleName(lee!, 'ko')}`;
+    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: '박보검', pick: '박보검' }]);
+    const park = await import('../src/bot.js').then((m) => m.loadCatalogue().get('park-bo-gum-kim-yoo-jung'));
+    const title = `💋 ${coupleName(park!, 'ko')}`;
     const message = embedMessage(page, title);
     await message.waitFor();
     expect(await message.locator('discord-button').allTextContents()).toContainEqual(expect.stringContaining(t('ko', 'scene.another')));
+    // Characters in Hangul, and the printed line with its translation marked as one.
+    expect(await message.locator('discord-embed-field[field-title="배역"]').textContent()).toContain('왕세자 이영(박보검) & 홍라온(김유정)');
+    expect(await message.locator(`discord-embed-field[field-title="${t('ko', 'scene.quotes')}"]`).textContent()).toContain('번역: 나 키스 잘 못해!');
+    await expectNewestInView(page);
+    // Nothing covers the story: the screenshot is taken before the slash menu opens.
+    await screenshot(page, 'playground-korean.png');
     // The slash menu follows the member's language too.
     await page.getByTestId('message-input').click();
     await page.keyboard.type('/kiss-sc');
     await page.getByTestId('command-item').filter({ hasText: t('ko', 'scene.command.description') }).waitFor();
-    await message.scrollIntoViewIfNeeded();
-    await screenshot(page, 'playground-korean.png');
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('popup-empty').count()).toBe(0);
+    expect(await page.locator('#popup').isHidden()).toBe(true);
+  });
+
+  it('closes the list with Esc, then empties the option, and never throws the command away', async () => {
+    const page = await openPage('Jisoo', 'general');
+    await page.getByTestId('message-input').click();
+    await page.keyboard.type('/kiss-scene');
+    await page.locator('[data-testid=command-item][data-command="kiss-scene"]').click();
+    const field = page.getByTestId('option-couple');
+    await field.fill('eric');
+    await page.getByTestId('choice').first().waitFor();
+    await field.press('Escape');
+    expect(await page.locator('#popup').isHidden()).toBe(true);
+    expect(await field.inputValue()).toBe('eric');
+    expect(await page.getByTestId('command-chip').isVisible()).toBe(true);
+    await field.press('Escape');
+    expect(await field.inputValue()).toBe('');
+    expect(await page.getByTestId('command-chip').isVisible()).toBe(true);
+    await field.press('Escape');
+    expect(await page.getByTestId('command-chip').textContent()).toBe('/kiss-scene');
+    // The ✕ cancels the command.
+    await page.locator('#cancel-command').click();
+    await page.getByTestId('command-chip').waitFor({ state: 'hidden' });
+  });
+
+  it('shows command mentions as each member’s client does, and opens the command on a click', async () => {
+    const page = await openPage('Jisoo', 'general');
+    await runCommand(page, 'kiss-about', 'kiss-about');
+    const about = page.locator('discord-message[ephemeral]').filter({ has: page.locator(`discord-embed[embed-title="${t('en', 'about.title')}"]`) });
+    await about.waitFor();
+    const labels = await about.getByTestId('command-mention').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['/kiss-scene', '/kiss-video', '/kiss-poll start', '/kiss-daily set']));
+    await expectNewestInView(page);
+    await about.getByTestId('command-mention').filter({ hasText: '/kiss-scene' }).click();
+    expect(await page.getByTestId('command-chip').textContent()).toBe('/kiss-scene');
+    await page.locator('#cancel-command').click();
+
+    await page.getByTestId('locale-select').selectOption('ko');
+    await runCommand(page, 'kiss-about', 'kiss-about');
+    const korean = page.locator('discord-message[ephemeral]').filter({ has: page.locator(`discord-embed[embed-title="${t('ko', 'about.title')}"]`) });
+    await korean.waitFor();
+    expect(await korean.getByTestId('command-mention').allTextContents()).toEqual(expect.arrayContaining(['/kiss-daily 설정', '/kiss-poll 시작']));
+    await page.getByTestId('locale-select').selectOption('en-US');
+  });
+
+  it('lets a member play a solo World Cup: each choice replaces the private message, then the winner is shared', async () => {
+    const page = await openPage('Jisoo', 'kdrama');
+    await runCommand(page, 'kiss-worldcup play', 'kiss-worldcup play');
+    const run = page.locator('discord-message[ephemeral]').filter({ has: page.locator('discord-embed[author-name="Kiss-scene World Cup"]') });
+    await run.waitFor();
+    // Two couples side by side: two inline fields.
+    expect(await run.locator('discord-embed-field[inline]').count()).toBe(2);
+    expect(await run.locator('discord-embed').getAttribute('embed-title')).toBe(`💋 ${t('en', 'worldcup.round.8')} · match 1 of 4`);
+    await screenshot(page, 'playground-worldcup.png');
+    for (let step = 2; step <= 7; step++) {
+      await run.locator('discord-button').first().click();
+      await run.locator('discord-embed-footer', { hasText: `Choice ${step} of 7` }).waitFor();
+    }
+    await run.locator('discord-button').first().click();
+    const winner = page.locator('discord-message[ephemeral]').filter({ has: page.locator(`discord-embed[author-name="${t('en', 'worldcup.solo.winnerAuthor')}"]`) });
+    await winner.waitFor();
+    const title = await winner.locator('discord-embed').getAttribute('embed-title');
+    expect(title).toMatch(/^🏆 /);
+    expect(await page.locator('discord-message[ephemeral]').filter({ hasText: 'Kiss-scene World Cup' }).count()).toBe(1);
+
+    await winner.locator('discord-button', { hasText: t('en', 'worldcup.solo.share') }).click();
+    const other = await openPage('Alex', 'kdrama');
+    const shared = other.locator('discord-message').filter({ has: other.locator(`discord-embed[embed-title="${title}"]`) });
+    await shared.waitFor();
+    expect(await shared.getAttribute('ephemeral')).toBeNull();
   });
 
   it('shows "The application did not respond" when the bot answers too late', async () => {
@@ -298,6 +409,28 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     await message.locator('discord-string-select-menu[placeholder="Choose a drama"]').click();
     await message.locator('discord-string-select-menu-option[label="Bubblegum"]').click();
     await page.locator('discord-message[ephemeral]').filter({ hasText: t('en', 'common.staleButton') }).waitFor();
+  });
+
+  it('keeps the newest message fully in view after a load, a reply and a day passing, once it has drawn itself', async () => {
+    // Tall messages first, so the channel must scroll: embeds draw their titles and fields a moment
+    // after they are added, which is when a scroll done at insertion falls short.
+    const kdrama = pg.seed.channels.find((c) => c.name === 'kdrama')!;
+    const rest = new REST({ version: '10', api: pg.sim.apiUrl }).setToken(pg.sim.token);
+    for (const n of [1, 2, 3]) {
+      const fields = Array.from({ length: 8 }, (_, i) => ({ name: `Scene ${n}.${i + 1}`, value: 'Filmed in one take.' }));
+      await rest.post(Routes.channelMessages(kdrama.id), { body: { embeds: [{ author: { name: 'Behind the scenes' }, title: `Notes ${n}`, description: 'What happened on set.', fields }] } });
+    }
+    const page = await openPage('Jisoo', 'kdrama');
+    await expectNewestInView(page); // a load
+
+    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: 'eric', pick: 'Eric & Seo Hyun Jin' }]);
+    await embedMessage(page, '💋 Eric & Seo Hyun Jin').waitFor();
+    await expectNewestInView(page); // a reply
+
+    const before = pg.clock.now();
+    await page.getByTestId('advance-day').click();
+    await page.waitForFunction((min) => Number(document.getElementById('clock-now')?.dataset.now) >= min, before + 24 * HOUR);
+    await expectNewestInView(page); // +1 day: the channel is drawn again
   });
 
   it('loads nothing from outside the playground and logs no errors in the page', () => {

@@ -107,6 +107,15 @@ export class Composer {
     else if (!this.#popup.hidden) this.#onTextInput();
   }
 
+  /** Opens `path` ("kiss-daily set") as if picked from the slash menu; false when the member cannot use it here. */
+  open(path: string): boolean {
+    const entry = this.#entries().find((x) => this.#canonical(x) === path);
+    if (!entry) return false;
+    this.#entry = undefined;
+    this.#choose(entry);
+    return true;
+  }
+
   /** Back to an empty message box. */
   reset(): void {
     this.#entry = undefined;
@@ -368,9 +377,20 @@ export class Composer {
       return;
     }
     if (e.key === 'Escape') {
+      // As in Discord: Esc closes the open list, else empties the option being typed in. It never
+      // throws the command away (the ✕ does).
       e.preventDefault();
-      if (!this.#popup.hidden) this.#hidePopup();
-      else this.reset();
+      const field = e.target instanceof HTMLInputElement && e.target.dataset.option !== undefined ? e.target : undefined;
+      if (!this.#popup.hidden) {
+        this.#hidePopup();
+        // An answer still on its way must not open the list again.
+        window.clearTimeout(this.#autocompleteTimer);
+        this.#autocompleteSeq++;
+      } else if (field && field.value !== '') {
+        field.value = '';
+        delete field.dataset.value;
+        field.closest('.option')?.classList.remove('invalid');
+      }
       return;
     }
     if (e.key === 'Enter') {

@@ -19,7 +19,7 @@ import type {
 import { getJson, postJson } from './client.js';
 import { Composer } from './composer.js';
 import { byId, h } from './dom.js';
-import { failedCommandElement, messageElement, type RenderContext } from './render.js';
+import { commandLabel, failedCommandElement, messageElement, type RenderContext } from './render.js';
 import { clockText } from './time.js';
 
 /** A note only the member sees, drawn by the page itself (Discord's client does the same). */
@@ -55,6 +55,11 @@ function renderContext(): RenderContext {
     userName: (id) => state.members.find((m) => m.id === id)?.name ?? (id === state.bot.id ? state.bot.name : undefined),
     roleName: (id) => state.roles.find((r) => r.id === id)?.name,
     channelName: (id) => state.channels.find((c) => c.id === id)?.name,
+    guildId: state.guild.id,
+    commandLabel: (id, path) => commandLabel(state.commands, id, path, locales.get(member.id) ?? 'en-US'),
+    openCommand: (path) => {
+      if (!composer.open(path)) setStatus(`You cannot use /${path} here.`, true);
+    },
     onClick: (message, customId) => void act('/click', message, { customId }),
     onSelect: (message, customId, values) => {
       redraw(message.id); // closes the open menu, as Discord does once a choice is made
@@ -65,6 +70,7 @@ function renderContext(): RenderContext {
       if (guildId !== state.guild.id || !target) return false;
       void (target.id === channel.id ? Promise.resolve() : selectChannel(target)).then(() => {
         const el = shown.get(messageId)?.el;
+        followNewest = false;
         el?.scrollIntoView({ block: 'center' });
         el?.setAttribute('highlight', '');
       });
@@ -82,9 +88,40 @@ function nearBottom(): boolean {
   return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
 }
 
-function scrollToBottom(): void {
+/**
+ * Whether the channel follows its newest message. A `<discord-message>` draws itself a moment after
+ * it is added (and its images later still), so scrolling once at insertion leaves the message
+ * partly below the fold: while this holds, every change of the list's size scrolls to the bottom
+ * again. Scrolling up lets go; scrolling back near the bottom follows again.
+ */
+let followNewest = true;
+/** Where the last scroll left the channel: growing content moves nothing, so a smaller value is a scroll up. */
+let lastTop = 0;
+
+function stickToBottom(): void {
   scroller.scrollTop = scroller.scrollHeight;
+  lastTop = scroller.scrollTop;
 }
+
+function scrollToBottom(): void {
+  followNewest = true;
+  stickToBottom();
+  // What was just added draws itself before the next frame, and may end as tall as what it replaced
+  // (a channel drawn again), leaving no resize to observe: scroll once more then.
+  requestAnimationFrame(() => {
+    if (followNewest) stickToBottom();
+  });
+}
+
+scroller.addEventListener('scroll', () => {
+  // A scroll event can arrive after the content grew: only a move up (the member's) lets go.
+  if (scroller.scrollTop < lastTop - 1) followNewest = nearBottom();
+  else if (nearBottom()) followNewest = true;
+  lastTop = scroller.scrollTop;
+});
+new ResizeObserver(() => {
+  if (followNewest) stickToBottom();
+}).observe(list);
 
 function compareIds(a: string, b: string): number {
   const x = BigInt(a);

@@ -1,7 +1,8 @@
 /**
  * Discord's message markdown, drawn as DOM nodes (never as HTML strings): bold, italic, underline,
  * strikethrough, spoilers, inline code and code blocks, quotes, headings, subtext, lists, links,
- * mentions and `<t:…>` timestamps.
+ * mentions, command mentions (`</kiss-daily set:id>`), links to a message of this server (drawn as
+ * Discord draws them: "#channel › 💬") and `<t:…>` timestamps.
  */
 import { h, type Child } from './dom.js';
 import { discordTimestamp } from './time.js';
@@ -20,6 +21,15 @@ export interface MarkdownContext {
    * the link is not to this server (then it opens as a normal link).
    */
   openMessageLink?: (guildId: string, channelId: string, messageId: string) => boolean;
+  /** The server the page shows: a link to one of its messages is drawn as a mention. */
+  guildId?: string;
+  /**
+   * A command mention as the member's client shows it ("/kiss-daily 설정" for a Korean member), or
+   * undefined when no registered command has that id.
+   */
+  commandLabel?: (commandId: string, path: string) => string | undefined;
+  /** Opens a mentioned command in the message box, as clicking a command mention does. */
+  openCommand?: (path: string) => void;
 }
 
 const MESSAGE_LINK = /^https:\/\/(?:\w+\.)?discord(?:app)?\.com\/channels\/(\d+)\/(\d+)\/(\d+)$/;
@@ -40,7 +50,37 @@ const INLINE_SOURCE = [
   /<#(\d+)>/.source, // 15: channel
   /<t:(-?\d{1,13})(?::([tTdDfFR]))?>/.source, // 16, 17: timestamp
   /<a?:(\w+):\d+>/.source, // 18: custom emoji
+  /<\/([^\s:<>]+(?: [^\s:<>]+){0,2}):(\d+)>/.source, // 19, 20: command mention
 ].join('|');
+
+/**
+ * A bare link to a message of this server, as Discord draws it: a mention of the channel with a
+ * message icon ("#kdrama › 💬"), which opens the message.
+ */
+function messageLinkMention(href: string, ctx: MarkdownContext): HTMLElement | undefined {
+  const target = MESSAGE_LINK.exec(href);
+  if (!target || target[1] !== ctx.guildId) return undefined;
+  const name = ctx.channelName(target[2] ?? '');
+  if (name === undefined) return undefined;
+  const a = link(href, ctx, `#${name}`, h('span', { class: 'md-message-link-arrow' }, '›'), '💬');
+  a.className = 'md-mention md-message-link';
+  a.dataset.testid = 'message-link';
+  a.title = href;
+  return a;
+}
+
+function commandMention(path: string, id: string, ctx: MarkdownContext): HTMLElement {
+  const label = ctx.commandLabel?.(id, path);
+  const el = h('span', { class: 'md-mention md-command', 'data-testid': 'command-mention', 'data-command': path, role: 'button', tabindex: 0 }, label ?? `/${path}`);
+  const open = ctx.openCommand;
+  if (label !== undefined && open) {
+    el.addEventListener('click', () => open(path));
+    el.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') open(path);
+    });
+  }
+  return el;
+}
 
 function link(href: string, ctx: MarkdownContext, ...children: Child[]): HTMLElement {
   const a = h('a', { class: 'md-link', href, target: '_blank', rel: 'noopener noreferrer' }, ...children);
@@ -76,8 +116,8 @@ export function inline(text: string, ctx: MarkdownContext): Node[] {
       spoiler.addEventListener('click', () => spoiler.classList.add('revealed'));
       out.push(spoiler);
     } else if (g[9] !== undefined && g[10] !== undefined) out.push(link(g[10], ctx, ...inline(g[9], ctx)));
-    else if (g[11] !== undefined) out.push(link(g[11], ctx, g[11]));
-    else if (g[12] !== undefined) out.push(link(g[12], ctx, g[12]));
+    else if (g[11] !== undefined) out.push(messageLinkMention(g[11], ctx) ?? link(g[11], ctx, g[11]));
+    else if (g[12] !== undefined) out.push(messageLinkMention(g[12], ctx) ?? link(g[12], ctx, g[12]));
     else if (g[13] !== undefined) out.push(h('span', { class: 'md-mention' }, `@${ctx.userName(g[13]) ?? 'unknown-user'}`));
     else if (g[14] !== undefined) out.push(h('span', { class: 'md-mention' }, `@${ctx.roleName(g[14]) ?? 'unknown-role'}`));
     else if (g[15] !== undefined) out.push(h('span', { class: 'md-mention' }, `#${ctx.channelName(g[15]) ?? 'unknown'}`));
@@ -91,6 +131,7 @@ export function inline(text: string, ctx: MarkdownContext): Node[] {
         ),
       );
     } else if (g[18] !== undefined) out.push(document.createTextNode(`:${g[18]}:`));
+    else if (g[19] !== undefined && g[20] !== undefined) out.push(commandMention(g[19], g[20], ctx));
   }
   if (last < text.length) out.push(document.createTextNode(text.slice(last)));
   return out;

@@ -3,7 +3,7 @@
  * time, "used /command" headers, markdown content, embeds, image and file attachments, buttons and
  * select menus, "Only you can see this", "(edited)" and the "is thinking…" placeholder.
  */
-import type { PlayComponent, PlayEmbed, PlayMessage, PlayState } from '../api-types.js';
+import type { PlayCommand, PlayCommandOption, PlayComponent, PlayEmbed, PlayLocale, PlayMessage, PlayState } from '../api-types.js';
 import { h, type Child } from './dom.js';
 import { markdown, type MarkdownContext } from './markdown.js';
 import { messageTime } from './time.js';
@@ -14,6 +14,27 @@ export interface RenderContext extends MarkdownContext {
   onClick(message: PlayMessage, customId: string): void;
   onSelect(message: PlayMessage, customId: string, values: string[]): void;
   onDismiss(messageId: string): void;
+}
+
+/**
+ * A command mention as a member's client shows it: "/kiss-daily set", "/kiss-daily 설정" for a
+ * Korean member. Undefined when no registered command has that id and name (Discord then shows
+ * the mention as written, not as a command).
+ */
+export function commandLabel(commands: readonly PlayCommand[], id: string, path: string, locale: PlayLocale): string | undefined {
+  const [name, ...rest] = path.split(' ');
+  const command = commands.find((c) => c.id === id && c.name === name);
+  if (!command) return undefined;
+  const local = (x: { name: string; name_localizations?: Record<string, string> | null }) => (locale === 'ko' ? x.name_localizations?.ko : undefined) ?? x.name;
+  const parts = [local(command)];
+  let options: PlayCommandOption[] | undefined = command.options;
+  for (const part of rest) {
+    const found = options?.find((o) => o.name === part && (o.type === 1 || o.type === 2));
+    if (!found) return undefined;
+    parts.push(local(found));
+    options = found.options;
+  }
+  return `/${parts.join(' ')}`;
 }
 
 const BUTTON_TYPES: Record<number, string> = { 1: 'primary', 2: 'secondary', 3: 'success', 4: 'destructive' };
@@ -28,6 +49,22 @@ function emojiText(emoji: PlayComponent['emoji']): string {
   return emoji.id ? `:${emoji.name}: ` : `${emoji.name} `;
 }
 
+/**
+ * Discord shows an embed's image in a box up to 400 px wide and 300 px high; the components' own
+ * box is 300 px square, which shrinks a chart drawn for 400 px. Their style lives in the element's
+ * shadow root, so ours is added there once it is drawn.
+ */
+let imageBox: CSSStyleSheet | undefined;
+function showImageAsDiscordDoes(el: HTMLElement): void {
+  imageBox ??= new CSSStyleSheet();
+  if (!imageBox.cssRules.length) imageBox.replaceSync(':host .discord-embed-media .discord-embed-image { max-width: 400px; max-height: 300px; }');
+  const sheet = imageBox;
+  void (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+    const root = el.shadowRoot;
+    if (root && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  });
+}
+
 function embedElement(e: PlayEmbed, ctx: RenderContext): HTMLElement {
   const el = h('discord-embed', {
     slot: 'embeds',
@@ -40,6 +77,7 @@ function embedElement(e: PlayEmbed, ctx: RenderContext): HTMLElement {
     image: e.image?.url,
     thumbnail: e.thumbnail?.url,
   });
+  if (e.image?.url) showImageAsDiscordDoes(el);
   if (e.description) el.appendChild(h('discord-embed-description', { slot: 'description' }, markdown(e.description, ctx)));
   if (e.fields?.length) {
     const fields = h('discord-embed-fields', { slot: 'fields' });

@@ -1,0 +1,74 @@
+import { ButtonStyle, ComponentType, type APIButtonComponent } from 'discord-api-types/v10';
+import type { Source } from '../catalogue/catalogue.js';
+import { t, type Language } from '../i18n/index.js';
+import { installLinks } from '../install.js';
+import type { CommandMentions } from '../mentions.js';
+import type { Message } from './message.js';
+import { SCENE_COLOUR } from './scene.js';
+
+export interface AboutView {
+  lang: Language;
+  /** How many couples the catalogue holds. */
+  couples: number;
+  /** The catalogue's sources, credited as every story credits them. */
+  sources: readonly Source[];
+  /** The bot's application id, for the install links. */
+  applicationId: string;
+  /** The public source repository (REPOSITORY_URL); its PRIVACY.md is the privacy notice. */
+  repositoryUrl: string;
+  mentions: Pick<CommandMentions, 'vars' | 'mention'>;
+}
+
+/** The privacy notice in the repository. */
+export function privacyUrl(repositoryUrl: string): string {
+  return `${repositoryUrl}/blob/main/PRIVACY.md`;
+}
+
+/**
+ * `/kiss-about`: what the bot does and its commands, where the stories come from, what it stores
+ * and for how long, with links to install it, to its source and to its privacy notice.
+ */
+export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> {
+  const { lang, mentions } = view;
+  const commands = mentions.vars(lang);
+  const credits = view.sources.map((s) => {
+    const credit = `[${s.publisher}, “${s.title}”](${s.url}) (${s.published})`;
+    return s.note ? `${credit}\n${s.note[lang]}` : credit;
+  });
+  const privacy = privacyUrl(view.repositoryUrl);
+  const links = installLinks(view.applicationId);
+  const button = (label: string, url: string, emoji: string): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Link,
+    label: t(lang, label),
+    url,
+    emoji: { name: emoji },
+  });
+  return {
+    embeds: [
+      {
+        color: SCENE_COLOUR,
+        title: t(lang, 'about.title'),
+        description: `${t(lang, 'about.what', { count: view.couples })}\n\n${t(lang, 'about.commands', commands)}`,
+        fields: [
+          { name: t(lang, 'about.sourceTitle'), value: [...credits, t(lang, 'about.sourceNote')].join('\n').slice(0, 1024) },
+          {
+            name: t(lang, 'about.privacyTitle'),
+            value: t(lang, 'about.privacy', { ...commands, policy: `[${t(lang, 'about.privacyLink')}](${privacy})` }).slice(0, 1024),
+          },
+        ],
+      },
+    ],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          button('about.invite', links.guild, '➕'),
+          button('about.installApp', links.user, '📱'),
+          button('about.repository', view.repositoryUrl, '💻'),
+          button('about.privacyButton', privacy, '🔒'),
+        ],
+      },
+    ],
+  };
+}

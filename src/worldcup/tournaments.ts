@@ -1,0 +1,404 @@
+import { randomUUID } from 'node:crypto';
+import type { Random } from '../catalogue/random.js';
+import type { Clock } from '../clock.js';
+import { UserError } from '../errors.js';
+import { t as translate, type Language } from '../i18n/index.js';
+import type { KeyedQueue } from '../keyed-queue.js';
+import type { Logger } from '../logger.js';
+import type { LiveEdits } from '../polls/live-edits.js';
+import type { Leaderboard } from '../polls/leaderboard.js';
+import type { OutgoingFile, PollPublisher } from '../polls/publisher.js';
+import type { KeyedTimers } from '../polls/timers.js';
+import { messageLink } from '../replies/poll.js';
+import { bracketFileName, championMessage, nameIn, roundMessage, roundResultsMessage } from '../replies/worldcup.js';
+import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
+import type { WorldCupStore } from '../store/worldcup.js';
+import { champion, closeRound, roundsOf, type Bracket, type BracketSize } from './bracket.js';
+import type { CandidatePool } from './candidates.js';
+import { newWorldCupId, roundKey, tournamentKey } from './ids.js';
+import { openRound, type RoundState, type Tournament } from './model.js';
+import { chooseSize, drawEntrants } from './draw.js';
+import type { StatsBook } from './stats-book.js';
+
+/** Renders the bracket image (PNG bytes); `labelOf` names an entrant in the image's language. */
+export type RenderBracket = (bracket: Bracket, labelOf: (coupleId: string) => string, title: string) => Promise<Buffer>;
+
+export interface TournamentsDeps {
+  readonly store: WorldCupStore;
+  readonly pool: CandidatePool;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly publisher: PollPublisher;
+  readonly queue: KeyedQueue;
+  readonly timers: KeyedTimers;
+  readonly liveEdits: Pick<LiveEdits, 'stop'>;
+  /** The server's all-time wins (ties) and the champion's win, through the poll service. */
+  readonly polls: { leaderboard(guildId: string): Promise<Leaderboard>; addChampion(guildId: string, resultId: string, coupleId: string): Promise<boolean> };
+  readonly stats: Pick<StatsBook, 'record'>;
+  readonly renderBracket: RenderBracket;
+}
+
+export interface StartTournamentInput {
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly starterId: string;
+  readonly size?: BracketSize | undefined;
+  readonly roundMs: number;
+  readonly hideCounts: boolean;
+  /** Language of the public messages: the server's. */
+  readonly lang: Language;
+}
+
+/**
+ * How long a claimed step (closing a round, posting a message, finishing) holds: far longer than
+ * the step takes, and the wait before another process takes over from one that died holding it.
+ */
+export const STEP_LEASE_MS = 5 * 60_000;
+/** Waits before trying again after a step failed (then the next start-up tries). */
+const RETRIES_MS = [60_000, 5 * 60_000, 30 * 60_000];
+/** Node timers cannot wait longer than about 24.8 days; longer waits are done in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A round whose message is posted this long after it opened gets its full time from then. */
+const LATE_POST_MS = 60_000;
+/** The channel claim outlives the tournament's planned end by this much (a safety net; it is released at the end). */
+const CHANNEL_SLACK_MS = 24 * 60 * 60_000;
+
+type Step = 'done' | 'waiting' | 'elsewhere';
+
+/**
+ * Server tournaments: one message per round, votes until the round's deadline, then the next round,
+ * until a champion, its bracket image, a win in the poll leaderboard and the statistics.
+ *
+ * Everything after the start is one idempotent step machine (`advance`), run by the round's timer,
+ * at start-up, and after a failure: it reads the stored tournament and does what comes next (post
+ * the round's message, close the round at its deadline, show its results, finish). Each step that
+ * must happen once is claimed in the store first (`close:<r>`, `post:<r>`, `final`), so two
+ * processes that both serve the server (a rolling deploy) close each round once and post each
+ * message once. Closing a round runs in the tournament's queue, after every vote counted before it.
+ */
+export class Tournaments {
+  readonly #holder = randomUUID();
+  readonly #attempts = new Map<string, number>();
+  /** The tournaments this process runs timers for, by server (for `forget`). */
+  readonly #byGuild = new Map<string, Set<string>>();
+  readonly #running = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: TournamentsDeps) {}
+
+  /** Starts a tournament in a channel and posts its first round. Refused when the channel already has one. */
+  async start(input: StartTournamentInput): Promise<Tournament> {
+    const { store, pool, clock, random, logger, queue } = this.deps;
+    const candidates = await pool.candidatesFor(input.guildId);
+    const size = chooseSize(candidates.length, input.size);
+    const { bracket, entrants } = drawEntrants(candidates, size, random);
+    let id = newWorldCupId(random);
+    for (let i = 0; (await store.getTournament(input.guildId, id)) && i < 5; i++) id = newWorldCupId(random);
+    const now = clock.now();
+    const tournament: Tournament = {
+      id,
+      guildId: input.guildId,
+      channelId: input.channelId,
+      starterId: input.starterId,
+      lang: input.lang,
+      hideCounts: input.hideCounts,
+      roundMs: input.roundMs,
+      createdAt: now,
+      entrants,
+      bracket,
+      rounds: [{ openedAt: now, closesAt: now + input.roundMs }],
+      status: 'running',
+    };
+    await this.#claimChannel(tournament);
+    try {
+      await queue.run(tournamentKey(input.guildId, id), () => store.saveTournament(tournament));
+      const posted = await this.#postRound(tournament, 0);
+      if (posted === 'gone') throw new UserError('worldcup.errors.cannotPost');
+    } catch (error) {
+      await store.deleteTournament(input.guildId, id).catch(() => undefined);
+      await store.releaseChannel(input.guildId, input.channelId, id).catch(() => undefined);
+      throw error;
+    }
+    const shown = (await store.getTournament(input.guildId, id)) ?? tournament;
+    this.#schedule(shown);
+    logger.info({ guildId: input.guildId, tournamentId: id, size, roundMs: input.roundMs, hideCounts: input.hideCounts }, 'world cup started');
+    return shown;
+  }
+
+  /**
+   * Picks up the running tournaments of the servers `include` accepts after a (re)start: timers
+   * for open rounds, and whatever fell due while the bot was down (each round closes once).
+   */
+  async restore(include?: (guildId: string) => boolean): Promise<number> {
+    const running = await this.deps.store.listRunning(include);
+    for (const tournament of running) await this.advance(tournament.guildId, tournament.id);
+    if (running.length) this.deps.logger.info({ tournaments: running.length }, 'world cups restored');
+    return running.length;
+  }
+
+  /** Drops this process's timers for a server (its data is being deleted). */
+  async forget(guildId: string): Promise<void> {
+    const ids = this.#byGuild.get(guildId);
+    this.#byGuild.delete(guildId);
+    for (const id of ids ?? []) {
+      const key = tournamentKey(guildId, id);
+      this.deps.timers.cancel(key);
+      this.#attempts.delete(key);
+      await Promise.all(Array.from({ length: 4 }, (_, round) => this.deps.liveEdits.stop(roundKey(guildId, id, round))));
+    }
+  }
+
+  /** Whether a step is running. */
+  get busy(): boolean {
+    return this.#running.size > 0;
+  }
+
+  /** Resolves once the steps running now are done, whether or not they failed. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.#running.values()].map((work) => work.catch(() => undefined)));
+  }
+
+  /**
+   * Does what the stored tournament needs next, as often as needed, until it waits for a deadline
+   * (a timer is set), for another process, or is over. Never runs twice at once for a tournament.
+   */
+  advance(guildId: string, tournamentId: string): Promise<void> {
+    const key = tournamentKey(guildId, tournamentId);
+    const running = this.#running.get(key);
+    if (running) return running;
+    const work = this.#advance(guildId, tournamentId).then(
+      () => {
+        this.#attempts.delete(key);
+      },
+      (error: unknown) => this.#failed(guildId, tournamentId, error),
+    );
+    this.#running.set(key, work);
+    void work.finally(() => this.#running.delete(key));
+    return work;
+  }
+
+  async #advance(guildId: string, tournamentId: string): Promise<void> {
+    for (let pass = 0; pass < 16; pass++) {
+      const tournament = await this.deps.store.getTournament(guildId, tournamentId);
+      if (!tournament) return this.#untrack(guildId, tournamentId);
+      const step = await this.#step(tournament);
+      if (step === 'waiting') return;
+      if (step === 'elsewhere') {
+        // Another process holds the step: look again once its claim would have lapsed.
+        this.deps.timers.set(tournamentKey(guildId, tournamentId), STEP_LEASE_MS, () => this.advance(guildId, tournamentId));
+        return;
+      }
+    }
+  }
+
+  /** One step: 'done' when something changed (look again), 'waiting' when there is nothing to do now. */
+  async #step(tournament: Tournament): Promise<Step> {
+    const { clock } = this.deps;
+    this.#track(tournament);
+    const current = tournament.rounds.length - 1;
+    const state = tournament.rounds[current];
+    if (tournament.status === 'running' && state && !state.messageId) {
+      const posted = await this.#postRound(tournament, current);
+      if (posted === 'gone') await this.#abandon(tournament);
+      return posted === 'elsewhere' ? 'elsewhere' : 'done';
+    }
+    const unshown = tournament.rounds.findIndex((r) => r.closedAt !== undefined && r.messageId !== undefined && !r.resultsShown);
+    if (unshown >= 0) {
+      await this.#showResults(tournament, unshown);
+      return 'done';
+    }
+    if (tournament.status === 'finished') {
+      if (tournament.finalized) {
+        this.#untrack(tournament.guildId, tournament.id);
+        return 'waiting';
+      }
+      return (await this.#finalize(tournament)) ? 'done' : 'elsewhere';
+    }
+    const round = openRound(tournament);
+    if (round === undefined || !state) return 'waiting';
+    if (clock.now() < state.closesAt) {
+      this.#schedule(tournament);
+      return 'waiting';
+    }
+    const closed = await this.#closeRound(tournament.guildId, tournament.id, round);
+    return closed === 'elsewhere' ? 'elsewhere' : 'done';
+  }
+
+  /** Sets the timer of the open round's deadline. */
+  #schedule(tournament: Tournament): void {
+    const round = openRound(tournament);
+    const state = round === undefined ? undefined : tournament.rounds[round];
+    if (!state) return;
+    this.#track(tournament);
+    const { clock, timers } = this.deps;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, state.closesAt - clock.now()));
+    timers.set(tournamentKey(tournament.guildId, tournament.id), wait, () => this.advance(tournament.guildId, tournament.id));
+  }
+
+  async #claimChannel(tournament: Tournament): Promise<void> {
+    const { store } = this.deps;
+    const { guildId, channelId, id } = tournament;
+    const ttl = tournament.roundMs * roundsOf(tournament.bracket.size) + CHANNEL_SLACK_MS;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await store.claimChannel(guildId, channelId, id, ttl)) return;
+      const holderId = await store.channelHolder(guildId, channelId);
+      const holder = holderId === undefined ? undefined : await store.getTournament(guildId, holderId);
+      if (holder && !(holder.status === 'finished' && holder.finalized)) {
+        const messageId = holder.rounds.at(-1)?.messageId ?? holder.rounds[0]?.messageId;
+        const link = messageId ? messageLink(guildId, channelId, messageId) : `<#${channelId}>`;
+        throw new UserError('worldcup.errors.channelBusy', { link });
+      }
+      // The claim names a tournament that is over or gone (a crash before it was given back).
+      if (holderId !== undefined) await store.releaseChannel(guildId, channelId, holderId);
+    }
+    throw new UserError('worldcup.errors.channelBusy', { link: `<#${channelId}>` });
+  }
+
+  /** Posts a round's message once (claimed), and records it. */
+  async #postRound(tournament: Tournament, round: number): Promise<'posted' | 'gone' | 'elsewhere'> {
+    const { store, clock, publisher, logger } = this.deps;
+    const { guildId, id } = tournament;
+    if (!(await store.claimStep(guildId, id, `post:${round}`, this.#holder, STEP_LEASE_MS))) return 'elsewhere';
+    const state = tournament.rounds[round]!;
+    const now = clock.now();
+    // A round posted late (after downtime) gets its full time from now.
+    const opened: RoundState = now - state.openedAt > LATE_POST_MS ? { ...state, openedAt: now, closesAt: now + tournament.roundMs } : state;
+    const shown: Tournament = { ...tournament, rounds: tournament.rounds.map((s, i) => (i === round ? opened : s)) };
+    const matches = tournament.bracket.rounds[round]?.length ?? 0;
+    const tally = await store.getTally(guildId, id, round, matches);
+    const posted = await publisher.postMessage(tournament.channelId, roundMessage(shown, round, tally));
+    if (!posted.ok) {
+      logger.warn({ guildId, tournamentId: id, channelId: tournament.channelId, round }, 'cannot post a world cup round in its channel');
+      return 'gone';
+    }
+    await this.#update(guildId, id, (latest) => ({
+      ...latest,
+      rounds: latest.rounds.map((s, i) => (i === round ? { ...s, openedAt: opened.openedAt, closesAt: opened.closesAt, messageId: posted.messageId } : s)),
+    }));
+    return 'posted';
+  }
+
+  /**
+   * Closes a round from its votes (ties: all-time wins, then a coin flip) and opens the next, or
+   * ends the tournament. Claimed, and run in the tournament's queue after the votes before it.
+   */
+  #closeRound(guildId: string, tournamentId: string, round: number): Promise<'closed' | 'stale' | 'elsewhere'> {
+    const { store, clock, random, logger, queue, polls } = this.deps;
+    return queue.run(tournamentKey(guildId, tournamentId), async () => {
+      const tournament = await store.getTournament(guildId, tournamentId);
+      if (!tournament || openRound(tournament) !== round || tournament.rounds[round]?.closedAt !== undefined) return 'stale';
+      if (!(await store.claimStep(guildId, tournamentId, `close:${round}`, this.#holder, STEP_LEASE_MS))) return 'elsewhere';
+      const matches = tournament.bracket.rounds[round]?.length ?? 0;
+      const tally = await store.getTally(guildId, tournamentId, round, matches);
+      const board = await polls.leaderboard(guildId);
+      const votes = new Map(tally.counts.map((c, i) => [i, c] as const));
+      const bracket = closeRound(tournament.bracket, round, votes, { allTimeWins: (id) => board.couples[id]?.wins ?? 0, random });
+      const now = clock.now();
+      const rounds = tournament.rounds.map((s, i) => (i === round ? { ...s, closedAt: now } : s));
+      const winner = champion(bracket);
+      const next: Tournament = winner
+        ? { ...tournament, bracket, rounds, status: 'finished', champion: winner, finishedAt: now }
+        : { ...tournament, bracket, rounds: [...rounds, { openedAt: now, closesAt: now + tournament.roundMs }] };
+      await store.saveTournament(next);
+      const ties = (bracket.rounds[round] ?? []).filter((m) => m.decidedBy === 'all-time-wins' || m.decidedBy === 'coin-flip').length;
+      logger.info({ guildId, tournamentId, round, voters: tally.voters, ties, champion: winner }, 'world cup round closed');
+      return 'closed';
+    });
+  }
+
+  /** Replaces a closed round's message with its results (once its live edits have stopped). */
+  async #showResults(tournament: Tournament, round: number): Promise<void> {
+    const { publisher, liveEdits, logger } = this.deps;
+    const { guildId, id } = tournament;
+    const state = tournament.rounds[round]!;
+    await liveEdits.stop(roundKey(guildId, id, round));
+    const edited = await publisher.editMessage(tournament.channelId, state.messageId!, roundResultsMessage(tournament, round));
+    if (edited === 'gone') logger.info({ guildId, tournamentId: id, round }, 'a world cup round message is gone; its results are in the next messages');
+    await this.#update(guildId, id, (latest) => ({ ...latest, rounds: latest.rounds.map((s, i) => (i === round ? { ...s, resultsShown: true } : s)) }));
+  }
+
+  /**
+   * The end, once (claimed): the champion's win in the leaderboard and the statistics (both
+   * counted once per tournament), the champion's message with the bracket image, the channel given back.
+   */
+  async #finalize(tournament: Tournament): Promise<boolean> {
+    const { store, publisher, logger, polls, stats } = this.deps;
+    const { guildId, id } = tournament;
+    if (!(await store.claimStep(guildId, id, 'final', this.#holder, STEP_LEASE_MS))) return false;
+    const winner = tournament.champion ?? champion(tournament.bracket);
+    let finalMessageId: string | undefined;
+    if (winner !== undefined) {
+      await polls.addChampion(guildId, `worldcup:${id}`, winner);
+      await stats.record(guildId, `server:${id}`, 'server', tournament.bracket);
+      const image = await this.#image(tournament);
+      const posted = await publisher.postMessage(tournament.channelId, championMessage(tournament, image));
+      if (posted.ok) finalMessageId = posted.messageId;
+      else logger.warn({ guildId, tournamentId: id }, 'cannot post the world cup champion in its channel; it is counted all the same');
+    }
+    await this.#update(guildId, id, (latest) => ({ ...latest, finalized: true, finalMessageId }));
+    await store.releaseChannel(guildId, tournament.channelId, id);
+    this.#untrack(guildId, id);
+    logger.info({ guildId, tournamentId: id, champion: winner }, 'world cup finished');
+    await store.deleteExpired(guildId).catch((err: unknown) => logger.warn({ guildId, err }, 'deleting expired world cup keys failed; the next one tries again'));
+    return true;
+  }
+
+  async #image(tournament: Tournament): Promise<OutgoingFile | undefined> {
+    const lang = tournament.lang;
+    try {
+      const data = await this.deps.renderBracket(tournament.bracket, (coupleId) => nameIn(tournament.entrants, coupleId, lang), translate(lang, 'worldcup.server.imageTitle'));
+      return { name: bracketFileName(tournament), data };
+    } catch (err) {
+      this.deps.logger.error({ guildId: tournament.guildId, tournamentId: tournament.id, err }, 'rendering the bracket image failed; posting the champion without it');
+      return undefined;
+    }
+  }
+
+  /** The channel is gone (or the bot may no longer post there): the tournament ends without a champion. */
+  async #abandon(tournament: Tournament): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    await this.#update(tournament.guildId, tournament.id, (latest) => ({ ...latest, status: 'finished', finalized: true, finishedAt: clock.now() }));
+    await store.releaseChannel(tournament.guildId, tournament.channelId, tournament.id);
+    this.#untrack(tournament.guildId, tournament.id);
+    logger.warn({ guildId: tournament.guildId, tournamentId: tournament.id }, 'world cup abandoned: its channel is gone');
+  }
+
+  /** Changes the stored tournament in its queue; undefined when it is gone. */
+  #update(guildId: string, tournamentId: string, change: (latest: Tournament) => Tournament): Promise<Tournament | undefined> {
+    const { store, queue } = this.deps;
+    return queue.run(tournamentKey(guildId, tournamentId), async () => {
+      const latest = await store.getTournament(guildId, tournamentId);
+      if (!latest) return undefined;
+      const next = change(latest);
+      await store.saveTournament(next);
+      return next;
+    });
+  }
+
+  #failed(guildId: string, tournamentId: string, error: unknown): void {
+    const { logger, timers } = this.deps;
+    const key = tournamentKey(guildId, tournamentId);
+    if (isStoreUnavailable(error)) {
+      // The store logs its outage once; the tournament goes on (each step once) when it is back.
+      logger.debug({ guildId, tournamentId, reason: error.reason }, 'a world cup waits for the store');
+      timers.set(key, STORE_RETRY_MS, () => this.advance(guildId, tournamentId));
+      return;
+    }
+    const attempt = this.#attempts.get(key) ?? 0;
+    const wait = RETRIES_MS[attempt];
+    logger.error({ guildId, tournamentId, err: error, attempt }, wait === undefined ? 'a world cup step failed; the next start-up tries again' : 'a world cup step failed; trying again later');
+    if (wait !== undefined && timers.set(key, wait, () => this.advance(guildId, tournamentId))) this.#attempts.set(key, attempt + 1);
+  }
+
+  #track(tournament: Pick<Tournament, 'guildId' | 'id'>): void {
+    let ids = this.#byGuild.get(tournament.guildId);
+    if (!ids) this.#byGuild.set(tournament.guildId, (ids = new Set()));
+    ids.add(tournament.id);
+  }
+
+  #untrack(guildId: string, tournamentId: string): void {
+    const ids = this.#byGuild.get(guildId);
+    ids?.delete(tournamentId);
+    if (ids?.size === 0) this.#byGuild.delete(guildId);
+  }
+}

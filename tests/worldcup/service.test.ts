@@ -1,0 +1,365 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/catalogue/random.js';
+import { StoreUnavailableError, STORE_RETRY_MS } from '../../src/store/availability.js';
+import { createWorldCupStore, type WorldCupStore } from '../../src/store/worldcup.js';
+import { captureLogs } from '../support/logs.js';
+import { champion, type Match } from '../../src/worldcup/bracket.js';
+import type { Side } from '../../src/worldcup/ids.js';
+import type { Tournament } from '../../src/worldcup/model.js';
+import type { WorldCupService } from '../../src/worldcup/service.js';
+import { CHANNEL, GUILD, harness, HOUR, MEMBER, refusal, roundPosts, START, STARTER, where, type WorldCupHarness } from './helpers.js';
+
+const solo = { ...where, userId: MEMBER(1) };
+
+async function playThrough(service: WorldCupService, pick: (a: string, b: string) => Side = () => 'a') {
+  let { run } = await service.play({ ...solo, size: 8 });
+  let choices = 0;
+  for (;;) {
+    const next = run.bracket.rounds.at(-1)!.find((m) => m.winner === undefined);
+    if (!next) return { run, choices };
+    run = await service.pick({ ...solo, runId: run.id, step: run.step, side: pick(next.a!, next.b!) });
+    choices += 1;
+  }
+}
+
+function start(h: WorldCupHarness, input: Partial<Parameters<WorldCupService['startTournament']>[0]> = {}) {
+  return h.service.startTournament({ ...where, starterId: STARTER, size: 4, roundMs: HOUR, hideCounts: false, lang: 'en', ...input });
+}
+
+/** Every member votes `side` in every match of the tournament's open round (through `service`). */
+async function voteAll(service: WorldCupService, t: Tournament, members: number[], side: (member: number, match: number) => Side) {
+  const round = t.rounds.length - 1;
+  const matches = t.bracket.rounds[round]!;
+  await Promise.all(members.flatMap((m) => matches.map((_, match) => service.vote({ guildId: t.guildId, tournamentId: t.id, round, match, side: side(m, match), userId: MEMBER(m) }))));
+}
+
+const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
+
+describe('solo World Cup', () => {
+  it('takes 7 choices for 8 and ends with the couple chosen each time, counted once in the statistics', async () => {
+    const h = harness();
+    const first = await h.service.play({ ...solo, size: 8 });
+    const favourite = first.run.bracket.rounds[0]![2]!.b!;
+    const { run, choices } = await playThrough(h.service, (a) => (a === favourite ? 'a' : 'b'));
+    expect(choices).toBe(7);
+    expect(champion(run.bracket)).toBe(favourite);
+    expect(run.finishedAt).toBe(h.clock.now());
+    const stats = await h.service.stats(GUILD);
+    expect(stats.runs).toBe(1);
+    expect(stats.couples[favourite]).toEqual({ titles: 1, wins: 3, losses: 0 });
+    // A stale click on the finished run changes nothing and counts nothing again.
+    const again = await h.service.pick({ ...solo, runId: run.id, step: 3, side: 'b' });
+    expect(again).toEqual(run);
+    expect((await h.service.stats(GUILD)).runs).toBe(1);
+  });
+
+  it('treats a click on an earlier step as a double click: the run stays where it is', async () => {
+    const h = harness();
+    const { run } = await h.service.play({ ...solo, size: 4 });
+    const once = await h.service.pick({ ...solo, runId: run.id, step: 0, side: 'a' });
+    const twice = await h.service.pick({ ...solo, runId: run.id, step: 0, side: 'b' });
+    expect(twice).toEqual(once);
+    expect(once.step).toBe(1);
+  });
+
+  it('keeps one run per member and channel, and lets it expire 15 minutes after the last choice', async () => {
+    const h = harness();
+    const a = await h.service.play(solo);
+    expect(a.replaced).toBe(false);
+    const b = await h.service.play(solo);
+    expect(b.replaced).toBe(true);
+    expect(await refusal(h.service.pick({ ...solo, runId: a.run.id, step: 0, side: 'a' }))).toBe('worldcup.errors.runExpired');
+    // Another channel, another member: their own runs.
+    expect((await h.service.play({ ...solo, channelId: '200000000000000009' })).replaced).toBe(false);
+    expect((await h.service.play({ ...solo, userId: MEMBER(2) })).replaced).toBe(false);
+
+    await h.clock.advance(14 * 60_000);
+    const step = await h.service.pick({ ...solo, runId: b.run.id, step: 0, side: 'a' });
+    await h.clock.advance(14 * 60_000);
+    await h.service.pick({ ...solo, runId: b.run.id, step: step.step, side: 'a' });
+    await h.clock.advance(15 * 60_000 + 1);
+    expect(await refusal(h.service.pick({ ...solo, runId: b.run.id, step: 2, side: 'a' }))).toBe('worldcup.errors.runExpired');
+    // A finished run replaced by nothing: a new one is not "replacing" anything.
+    expect((await h.service.play(solo)).replaced).toBe(false);
+  });
+
+  it('shares a finished run once, and only a finished one', async () => {
+    const h = harness();
+    const { run: unfinished } = await h.service.play(solo);
+    expect(await refusal(h.service.share({ ...solo, runId: unfinished.id }, async () => undefined))).toBe('worldcup.errors.notFinished');
+    const { run } = await playThrough(h.service);
+    const posts: string[] = [];
+    const post = async (r: { id: string }) => void posts.push(r.id);
+    await h.service.share({ ...solo, runId: run.id }, post);
+    expect(await refusal(h.service.share({ ...solo, runId: run.id }, post))).toBe('worldcup.errors.alreadyShared');
+    expect(posts).toEqual([run.id]);
+    // A post that fails leaves the run unshared, to try again.
+    const { run: next } = await playThrough(h.service);
+    await expect(h.service.share({ ...solo, runId: next.id }, () => Promise.reject(new Error('discord down')))).rejects.toThrow('discord down');
+    await h.service.share({ ...solo, runId: next.id }, post);
+    expect(posts).toEqual([run.id, next.id]);
+  });
+
+  it('refuses a size the pool cannot fill, naming the largest that works', async () => {
+    const h = harness();
+    const error = await h.service.play({ ...solo, size: 16 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ key: 'worldcup.errors.sizeTooLarge', vars: { size: 16, count: 10, largest: 8 } });
+    const small = harness({ pool: { candidatesFor: async () => (await harness().service.candidates(GUILD)).slice(0, 3) } });
+    expect(await refusal(small.service.play(solo))).toBe('worldcup.errors.tooFewCandidates');
+  });
+});
+
+describe('server World Cup', () => {
+  it('posts one message per round, counts one vote per member per match, and moves on at each deadline', async () => {
+    const h = harness();
+    await h.service.start();
+    const t = await start(h, { size: 8 });
+    expect(roundPosts(h.publisher)).toHaveLength(1);
+    const first = roundPosts(h.publisher)[0]!;
+    expect(first.payload.components).toHaveLength(4);
+    expect(first.payload.components.flatMap((r) => r.components)).toHaveLength(8);
+    expect(t.rounds[0]!.messageId).toBe(first.messageId);
+
+    const vote = (userId: string, match: number, side: Side, round = 0) => h.service.vote({ guildId: GUILD, tournamentId: t.id, round, match, side, userId });
+    expect((await vote(MEMBER(1), 0, 'a')).receipt).toMatchObject({ outcome: 'new', coupleId: t.bracket.rounds[0]![0]!.a });
+    expect((await vote(MEMBER(1), 0, 'a')).receipt.outcome).toBe('same');
+    expect((await vote(MEMBER(1), 0, 'b')).receipt).toMatchObject({ outcome: 'changed', previous: t.bracket.rounds[0]![0]!.a });
+    expect((await vote(MEMBER(1), 1, 'a')).receipt.outcome).toBe('new');
+    expect(await refusal(vote(MEMBER(2), 1, 'a', 1))).toBe('worldcup.errors.roundClosed');
+    expect(await refusal(vote(MEMBER(2), 5, 'a'))).toBe('worldcup.errors.badChoice');
+    expect(await refusal(h.service.vote({ guildId: GUILD, tournamentId: 'AAAAAAAAAA', round: 0, match: 0, side: 'a', userId: MEMBER(2) }))).toBe('worldcup.errors.unknownTournament');
+    const tally = await h.store.getTally(GUILD, t.id, 0, 4);
+    expect(tally).toEqual({ counts: [[0, 1], [1, 0], [0, 0], [0, 0]], voters: 1 });
+
+    await h.clock.advance(HOUR - 1);
+    expect(roundPosts(h.publisher)).toHaveLength(1);
+    await h.clock.advance(1);
+    await h.service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    expect(await refusal(vote(MEMBER(3), 0, 'a'))).toBe('worldcup.errors.roundClosed');
+    const results = h.publisher.messages.get(first.messageId!)!.payload;
+    expect(results.embeds[0]!.title).toBe('💋 Quarter-finals · results');
+    expect(results.components).toEqual([]);
+
+    await h.clock.advance(HOUR);
+    await h.service.idle();
+    await h.clock.advance(HOUR);
+    await h.service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(3);
+    const final = h.publisher.posts.at(-1)!;
+    expect(final.payload.embeds[0]!.author!.name).toBe('Kiss-scene World Cup · the champion');
+    expect(final.payload.files?.[0]?.name).toBe(`worldcup-${t.id}.png`);
+    const done = (await h.store.getTournament(GUILD, t.id))!;
+    expect(done).toMatchObject({ status: 'finished', finalized: true, finalMessageId: final.messageId });
+    expect(h.polls.champions).toEqual([{ guildId: GUILD, resultId: `worldcup:${t.id}`, coupleId: done.champion }]);
+    expect((await h.service.stats(GUILD)).tournaments).toBe(1);
+    // The channel is free again.
+    expect((await start(h)).id).not.toBe(t.id);
+  });
+
+  it('allows one tournament per channel, however many start at once', async () => {
+    const h = harness();
+    const results = await Promise.allSettled([start(h), start(h), h.another().startTournament({ ...where, starterId: STARTER, roundMs: HOUR, hideCounts: false, lang: 'en' })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(r.reason).toMatchObject({ key: 'worldcup.errors.channelBusy' });
+    expect(roundPosts(h.publisher)).toHaveLength(1);
+    expect((await start(h, { channelId: '200000000000000009' })).channelId).toBe('200000000000000009');
+  });
+
+  it('costs the same per vote with 10 voters or 600: the round counts and the voter’s own ballot', async () => {
+    const h = harness();
+    const t = await start(h);
+    const costOfOneVote = async (member: number) => {
+      const [reads, writes] = [h.map.reads, h.map.writes];
+      await h.service.vote({ guildId: GUILD, tournamentId: t.id, round: 0, match: 1, side: 'a', userId: MEMBER(member) });
+      return { reads: h.map.reads - reads, writes: h.map.writes - writes };
+    };
+    await voteAll(h.service, t, range(10), () => 'b');
+    const small = await costOfOneVote(10_000);
+    await voteAll(h.service, t, range(590, 10), () => 'b');
+    const large = await costOfOneVote(10_001);
+    expect(small).toEqual(large);
+    expect(small).toEqual({ reads: 3, writes: 2 });
+    expect((await h.store.getTally(GUILD, t.id, 0, 2)).voters).toBe(602);
+  });
+
+  it('closes each round once with two processes running the same tournament, and finishes once', async () => {
+    const h = harness();
+    const other = h.another();
+    await h.service.start();
+    const t = await start(h);
+    await other.start();
+    await voteAll(h.service, t, range(5), (m) => (m < 3 ? 'a' : 'b'));
+    for (let round = 0; round < 2; round++) {
+      await h.clock.advance(HOUR);
+      await Promise.all([h.service.idle(), other.idle()]);
+      const latest = (await h.store.getTournament(GUILD, t.id))!;
+      if (latest.status === 'running') await voteAll(other, latest, range(5), (m) => (m < 3 ? 'a' : 'b'));
+    }
+    await h.clock.advance(10 * HOUR);
+    await Promise.all([h.service.idle(), other.idle()]);
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    const champions = h.publisher.posts.filter((p) => p.payload.embeds[0]?.author?.name === 'Kiss-scene World Cup · the champion');
+    expect(champions).toHaveLength(1);
+    const resultEdits = h.publisher.edits.filter((e) => / · results$/.test(e.payload.embeds[0]?.title ?? ''));
+    expect(resultEdits.map((e) => e.messageId)).toEqual(roundPosts(h.publisher).map((p) => p.messageId));
+    expect(h.polls.champions).toHaveLength(1);
+    expect(h.renders).toBe(1);
+    const done = (await h.store.getTournament(GUILD, t.id))!;
+    expect(done.bracket.rounds.flat().every((m: Match) => m.decidedBy === 'votes' && m.winner === m.a)).toBe(true);
+    await Promise.all([h.service.stop(), other.stop()]);
+  });
+
+  it('closes an overdue round once when two processes start at the same time (a rolling deploy)', async () => {
+    const h = harness();
+    const t = await start(h);
+    await voteAll(h.service, t, range(3), () => 'a');
+    await h.service.stop();
+    await h.clock.advance(2 * HOUR);
+    const logs = captureLogs('info');
+    const [a, b] = [h.another({ logger: logs.logger }), h.another({ logger: logs.logger })];
+    await Promise.all([a.start(), b.start()]);
+    await Promise.all([a.idle(), b.idle()]);
+    expect(logs.lines.filter((l) => l.msg === 'world cup round closed')).toHaveLength(1);
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    expect(h.publisher.edits.filter((e) => / · results$/.test(e.payload.embeds[0]?.title ?? ''))).toHaveLength(1);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('survives a restart: a deadline that passed while the bot was down closes the round once at start-up', async () => {
+    const h = harness();
+    await h.service.start();
+    const t = await start(h);
+    await voteAll(h.service, t, range(3), () => 'b');
+    await h.service.stop();
+    await h.clock.advance(3 * HOUR);
+    expect(roundPosts(h.publisher)).toHaveLength(1);
+
+    const restarted = h.another();
+    expect(await restarted.start()).toBe(1);
+    await restarted.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    const after = (await h.store.getTournament(GUILD, t.id))!;
+    expect(after.bracket.rounds[0]!.map((m) => m.winner)).toEqual(t.bracket.rounds[0]!.map((m) => m.b));
+    // The final, posted after the downtime, gets its whole hour from now.
+    expect(after.rounds[1]!.closesAt).toBe(h.clock.now() + HOUR);
+    await restarted.stop();
+    const again = h.another();
+    expect(await again.start()).toBe(1);
+    await again.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+  });
+
+  it('breaks a tie by all-time wins, then by a coin flip, and records which', async () => {
+    const h = harness({ random: seededRandom(7) });
+    await h.service.start();
+    const t = await start(h);
+    const [m0, m1] = t.bracket.rounds[0]!;
+    h.polls.win(m0!.b!, 2);
+    h.polls.win(m0!.a!, 1);
+    await h.service.vote({ guildId: GUILD, tournamentId: t.id, round: 0, match: 0, side: 'a', userId: MEMBER(1) });
+    await h.service.vote({ guildId: GUILD, tournamentId: t.id, round: 0, match: 0, side: 'b', userId: MEMBER(2) });
+    await h.clock.advance(HOUR);
+    await h.service.idle();
+    const closed = (await h.store.getTournament(GUILD, t.id))!.bracket.rounds[0]!;
+    expect(closed[0]).toMatchObject({ winner: m0!.b, decidedBy: 'all-time-wins', votes: [1, 1], allTimeWins: [1, 2] });
+    expect(closed[1]).toMatchObject({ decidedBy: 'coin-flip', votes: [0, 0], allTimeWins: [0, 0] });
+    expect([m1!.a, m1!.b]).toContain(closed[1]!.winner);
+    const text = h.publisher.text(t.rounds[0]!.messageId);
+    expect(text).toContain('tied 1–1, and went through on more all-time wins in this server (2 to 1)');
+    expect(text).toContain('tied 0–0 and level on all-time wins (0 each), so a coin flip decided');
+  });
+
+  it('hides the counts until the round closes when asked, and edits the message live otherwise', async () => {
+    for (const hideCounts of [true, false]) {
+      const h = harness();
+      await h.service.start();
+      const t = await start(h, { hideCounts });
+      await voteAll(h.service, t, range(4), () => 'a');
+      await h.clock.advance(2_100);
+      await h.service.idle();
+      const edits = h.publisher.edits.filter((e) => e.messageId === t.rounds[0]!.messageId);
+      expect(edits.length).toBe(hideCounts ? 0 : 1);
+      const text = h.publisher.text(t.rounds[0]!.messageId);
+      expect(text.includes('🙈 The counts stay hidden until the round closes.')).toBe(hideCounts);
+      expect(text.includes('4 members have voted in this round')).toBe(!hideCounts);
+      await h.service.stop();
+    }
+  });
+
+  it('refuses a channel where the round cannot be posted, and frees it again', async () => {
+    const h = harness();
+    h.publisher.goneChannels.add(CHANNEL);
+    expect(await refusal(start(h))).toBe('worldcup.errors.cannotPost');
+    expect(await h.store.channelHolder(GUILD, CHANNEL)).toBeUndefined();
+    h.publisher.goneChannels.delete(CHANNEL);
+    expect((await start(h)).status).toBe('running');
+  });
+
+  it('posts the champion without the image when the image cannot be rendered', async () => {
+    const h = harness({ renderBracket: () => Promise.reject(new Error('no canvas')) });
+    await h.service.start();
+    const t = await start(h);
+    await h.clock.advance(HOUR);
+    await h.service.idle();
+    await h.clock.advance(HOUR);
+    await h.service.idle();
+    const final = h.publisher.posts.at(-1)!;
+    expect(final.payload.embeds[0]!.title).toMatch(/^🏆 /);
+    expect(final.payload.files ?? []).toEqual([]);
+    expect((await h.store.getTournament(GUILD, t.id))!.finalized).toBe(true);
+  });
+
+  it('closes a round whose deadline fell during a store outage once the store answers again, once', async () => {
+    const h = harness();
+    let down = false;
+    const store = createWorldCupStore(h.keyv);
+    const flaky: WorldCupStore = { ...store, getTally: (...args) => (down ? Promise.reject(new StoreUnavailableError('test outage')) : store.getTally(...args)) };
+    const service = h.another({ store: flaky });
+    await service.start();
+    const t = await service.startTournament({ ...where, starterId: STARTER, size: 4, roundMs: HOUR, hideCounts: false, lang: 'en' });
+    down = true;
+    await h.clock.advance(HOUR);
+    await service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(1);
+    expect((await store.getTournament(GUILD, t.id))!.rounds[0]!.closedAt).toBeUndefined();
+    down = false;
+    await h.clock.advance(STORE_RETRY_MS);
+    await service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    await h.clock.advance(STORE_RETRY_MS * 3);
+    await service.idle();
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    await service.stop();
+  });
+
+  it('restores the running tournaments once the store answers, when it is down at start-up', async () => {
+    const h = harness();
+    const t = await start(h);
+    await h.service.stop();
+    let down = true;
+    const store = createWorldCupStore(h.keyv);
+    const flaky: WorldCupStore = { ...store, listRunning: (include) => (down ? Promise.reject(new StoreUnavailableError('test outage')) : store.listRunning(include)) };
+    const restarted = h.another({ store: flaky });
+    expect(await restarted.start()).toBe(0);
+    down = false;
+    await h.clock.advance(STORE_RETRY_MS);
+    await restarted.idle();
+    await h.clock.advance(HOUR);
+    await restarted.idle();
+    expect((await store.getTournament(GUILD, t.id))!.rounds[0]!.closedAt).toBe(START + HOUR);
+    expect(roundPosts(h.publisher)).toHaveLength(2);
+    await restarted.stop();
+  });
+
+  it('forgets a server: its timers stop, nothing more is posted', async () => {
+    const h = harness();
+    await h.service.start();
+    await start(h);
+    await h.service.forget(GUILD);
+    await h.clock.advance(5 * HOUR);
+    await h.service.idle();
+    expect(h.publisher.posts).toHaveLength(1);
+    expect(h.publisher.edits).toHaveLength(0);
+  });
+});
