@@ -7,8 +7,8 @@
  *
  * Each variant is its own process on its own simulator (one server, 20 channels, 500 members: the
  * members and channels take turns, so no member meets the cooldown). After a warm-up, the variants
- * take turns rep by rep (the order swapped every rep); each rep measures, one at a time, 200 round
- * trips with a couple and 200 without (p50, p99), then 200 at once of each (interactions per
+ * take turns rep by rep (the order swapped every rep); each rep measures, one at a time, 400 round
+ * trips with a couple and 400 without (p50, p99), then 200 at once of each (interactions per
  * second, from the first sent to the last answered). Printed: per figure the median of the
  * reps and their range, and the median of the per-rep ratios with their range. Asserts nothing.
  *
@@ -31,8 +31,8 @@ const { commandPayload, loadCommands } = await load<typeof LoaderModule>('loader
 const { registerCommands } = await load<typeof RegistrationModule>('registration.js');
 const { sceneMessage } = await load<typeof SceneModule>('replies/scene.js');
 
-const REPS = Number(process.env.REPS ?? 6);
-const SEQUENTIAL = 200;
+const REPS = Number(process.env.REPS ?? 8);
+const SEQUENTIAL = 400;
 const BURST = 200;
 const WARM_UP = 150;
 const CHANNELS = 20;

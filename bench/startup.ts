@@ -29,9 +29,10 @@ const { createStore, openKeyv } = await load<typeof StoreModule>('store/index.js
 
 const MB = 1024 * 1024;
 const SIZES = [
-  { servers: 0, reps: 5 },
-  { servers: 1_000, reps: 5 },
-  { servers: 10_000, reps: 3 },
+  { servers: 0, reps: 5, cacheVariant: false },
+  { servers: 1_000, reps: 5, cacheVariant: false },
+  // At 10,000 servers also a bare client with the bot's discord.js cache settings: what they cost.
+  { servers: 10_000, reps: 3, cacheVariant: true },
 ] as const;
 
 const tmp = mkdtempSync(join(tmpdir(), 'bench-startup-'));
@@ -63,28 +64,33 @@ async function seed(file: string, guilds: readonly SimGuild[]): Promise<void> {
 
 const rows: Row[] = [];
 try {
-  for (const { servers, reps } of SIZES) {
+  for (const { servers, reps, cacheVariant } of SIZES) {
     const sim = await startSimulator({ maxConcurrency: 16, identifyIntervalMs: 0 });
     try {
       const guilds: SimGuild[] = [];
       for (let i = 0; i < servers; i++) guilds.push(sim.createGuild({ name: `Club ${i}`, channels: [{ name: 'general' }] }));
       const seeded = join(tmp, `seed-${servers}.sqlite`);
       await seed(seeded, guilds);
-      const results: Record<Variant, { ready: number[]; rss: number[]; heap: number[] }> = {
+      type Run = Variant | 'bareWithBotCache';
+      const results: Record<Run, { ready: number[]; rss: number[]; heap: number[] }> = {
         bare: { ready: [], rss: [], heap: [] },
         bot: { ready: [], rss: [], heap: [] },
+        bareWithBotCache: { ready: [], rss: [], heap: [] },
       };
       for (let rep = 0; rep < reps; rep++) {
-        const order: Variant[] = rep % 2 ? ['bot', 'bare'] : ['bare', 'bot'];
-        for (const variant of order) {
+        const order: Run[] = rep % 2 ? ['bot', 'bare'] : ['bare', 'bot'];
+        if (cacheVariant) order.push('bareWithBotCache');
+        for (const run of order) {
           const storeFile = join(tmp, `run-${servers}-${rep}.sqlite`);
           copyFileSync(seeded, storeFile);
-          const measured = await startMeasured({ variant, apiUrl: sim.apiUrl, token: sim.token, storeUrl: `sqlite://${storeFile}`, replies: noReplies });
+          const variant: Variant = run === 'bot' ? 'bot' : 'bare';
+          const env: Record<string, string> = run === 'bareWithBotCache' ? { BARE_CACHE: 'bot' } : {};
+          const measured = await startMeasured({ variant, apiUrl: sim.apiUrl, token: sim.token, storeUrl: `sqlite://${storeFile}`, replies: noReplies, env });
           const memory = await measured.memory();
           await measured.stop();
-          results[variant].ready.push(measured.readyMs);
-          results[variant].rss.push(memory.rss / MB);
-          results[variant].heap.push(memory.heapUsed / MB);
+          results[run].ready.push(measured.readyMs);
+          results[run].rss.push(memory.rss / MB);
+          results[run].heap.push(memory.heapUsed / MB);
           await pause(300);
         }
       }
@@ -94,6 +100,11 @@ try {
       if (servers > 0) rows.push(ratioRow(`time to ready, ${label}`, results.bare.ready, results.bot.ready, ' ms', atMost(1.2), 0));
       rows.push(ratioRow(`RSS at ready, ${label}`, results.bare.rss, results.bot.rss, ' MB', memoryGoal, 1));
       rows.push(ratioRow(`heap used at ready, ${label}`, results.bare.heap, results.bot.heap, ' MB', memoryGoal, 1));
+      if (cacheVariant) {
+        // Not a goal: the same bare client given the bot's cache settings (bare ÷ that client).
+        rows.push(ratioRow(`time to ready, ${label}: bare vs bare with the bot's discord.js cache settings`, results.bare.ready, results.bareWithBotCache.ready, ' ms', undefined, 0));
+        rows.push(ratioRow(`RSS at ready, ${label}: bare vs bare with the bot's discord.js cache settings`, results.bare.rss, results.bareWithBotCache.rss, ' MB', undefined, 1));
+      }
     } finally {
       await sim.close();
     }

@@ -6,7 +6,7 @@
 // button its custom_id prefix (`poll`). Prints `ready` on stdout when the client is ready. Run by
 // the benchmarks only.
 import { readFileSync } from 'node:fs';
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 
 const replies = JSON.parse(readFileSync(process.env.BARE_REPLIES ?? '', 'utf8'));
 const turns = new Map();
@@ -18,10 +18,30 @@ function next(key) {
   return list[turn % list.length];
 }
 
+// BARE_CACHE=bot: the same discord.js cache settings as the bot (src/app.ts), to tell what they
+// cost from what the bot itself costs.
+const botCache =
+  process.env.BARE_CACHE === 'bot'
+    ? {
+        partials: [Partials.Channel],
+        makeCache: Options.cacheWithLimits({
+          ...Options.DefaultMakeCacheSettings,
+          MessageManager: 0,
+          GuildStickerManager: 0,
+          GuildEmojiManager: 0,
+          StageInstanceManager: 0,
+          GuildScheduledEventManager: 0,
+          GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+          UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+        }),
+      }
+    : {};
+
 const client = new Client({
   intents: [GatewayIntentBits.Guilds],
   rest: { api: process.env.DISCORD_API_URL, version: '10' },
   shards: 'auto',
+  ...botCache,
 });
 client.on(Events.InteractionCreate, (interaction) => {
   let key;
@@ -38,3 +58,4 @@ client.on(Events.InteractionCreate, (interaction) => {
 });
 client.once(Events.ClientReady, () => process.stdout.write('ready\n'));
 await client.login(process.env.DISCORD_TOKEN);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void client.destroy().finally(() => process.exit(0)));

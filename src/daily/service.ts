@@ -9,6 +9,7 @@ import type { DailyStore } from '../store/daily.js';
 import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import type { PinnedLink, VideoStore } from '../store/videos.js';
 import { KeyedQueue } from '../keyed-queue.js';
+import { Limiter } from '../limiter.js';
 import { ChannelUnusableError, DailyOffError } from './errors.js';
 import { dailyPostMessage } from '../replies/daily-post.js';
 import type { DailyPublisher, PostOutcome } from './publisher.js';
@@ -110,6 +111,12 @@ export interface DailyServiceDeps {
  * a second (8, as before, capped it at 40 a second with 200 ms of latency on Discord's side).
  */
 export const POSTS_IN_FLIGHT = 50;
+/**
+ * Of those, how many may be at their store steps (the claim, the record of the outcome) at once: a
+ * store answers one write at a time (SQLite, one file for every process), so more would only queue
+ * behind each other past the store's deadline. Discord's wait is what the other posts overlap.
+ */
+export const STORE_STEPS_AT_ONCE = 8;
 
 /** How soon a server is looked at again after an unexpected error (the store was down, a bug). */
 const RECHECK_AFTER_ERROR_MS = 5 * 60 * 1000;
@@ -136,6 +143,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   const retryBase = deps.retryBaseMs ?? 30_000;
   const retryMax = deps.retryMaxMs ?? 30 * 60_000;
   const lock = new KeyedQueue();
+  const storeSteps = new Limiter(STORE_STEPS_AT_ONCE);
   /** This service's id in the store's post claims. */
   const holder = randomUUID();
   /** Servers the bot was removed from, kept out of the queue until it is back. */
@@ -288,7 +296,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
     // Steps 1 and 3 hold the server's lock; sending does not, so a slow Discord never blocks
     // `/kiss-daily off` or `set`. The claim written in step 1 keeps a second post out meanwhile.
     const claimed = await lock.run(guildId, async () => {
-      const result = await claim(guildId, trigger);
+      const result = await storeSteps.run(() => claim(guildId, trigger));
       if (result.kind === 'not-due') {
         reschedule(guildId, result.schedule);
       } else if (result.kind !== 'claimed' && trigger === 'scheduled') {
@@ -311,7 +319,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   async function settleOnceStored(guildId: string, claimed: Claim, outcome: PostOutcome): Promise<PostNowResult> {
     for (let tries = 1; ; tries++) {
       try {
-        return await lock.run(guildId, () => settle(guildId, claimed, outcome));
+        return await lock.run(guildId, () => storeSteps.run(() => settle(guildId, claimed, outcome)));
       } catch (err) {
         if (!isStoreUnavailable(err) || tries >= SETTLE_TRIES || stopping) throw err;
         await new Promise<void>((resolve) => clock.setTimeout(resolve, STORE_RETRY_MS));
