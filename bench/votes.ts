@@ -32,7 +32,7 @@ const { registerCommands } = await load<typeof RegistrationModule>('registration
 const { pollMessage, voteReply } = await load<typeof PollRepliesModule>('replies/poll.js');
 const { noVotes, tallyCounts } = await load<typeof TallyModule>('polls/tally.js');
 
-const REPS = Number(process.env.REPS ?? 5);
+const REPS = Number(process.env.REPS ?? 7);
 const BURST = 1_000;
 const WARM_UP = 100;
 /** How long after a burst the last live edit may still come (the edits are at most one per 2 s). */
