@@ -101,7 +101,12 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     scenes,
     videos,
     polls: guarded(createPollStore(keyv), availability, { unbounded: ['deleteExpired'] }),
-    daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'] }),
+    // No deadline on the daily section (still refused at once while the store is down): its calls are
+    // the scheduler's claims and records, whose outcome must be known. A call reported as failed at a
+    // deadline could still be applied later (a query queued behind others in the SQLite driver), and a
+    // claim applied after its caller gave up can cost a day's post or post it twice. Daily commands
+    // defer their answer first, and a locked SQLite file still fails within its 0.5 s busy timeout.
+    daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'], unbounded: ['get', 'save', 'delete', 'claimPost'] }),
     // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
     lifecycle: guarded(createLifecycleStore(keyv), availability, { unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired'] }),
     worldcup: guarded(createWorldCupStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
