@@ -129,6 +129,18 @@ export const E = {
     code: 'APPLICATION_COMMAND_AUTOCOMPLETE_CHOICES_CONFLICT',
     message: 'Autocomplete cannot be enabled on options that have choices',
   }),
+  /**
+   * A field the option's type does not take (choices or autocomplete on other than string, integer
+   * and number options; min/max_value on other than integer and number; min/max_length on other
+   * than string). Discord words these "<Field> cannot be configured for this type of option".
+   */
+  notForOptionType: (field: 'choices' | 'autocomplete' | 'min_value' | 'max_value' | 'min_length' | 'max_length'): FormError => {
+    const words = field.replace('_', ' ');
+    return {
+      code: `APPLICATION_COMMAND_${field.toUpperCase()}_INVALID`,
+      message: `${words[0]?.toUpperCase() ?? ''}${words.slice(1)} cannot be configured for this type of option`,
+    };
+  },
   tooLarge: (): FormError => ({ code: 'APPLICATION_COMMAND_TOO_LARGE', message: 'Command exceeds maximum size (4000)' }),
   subcommandMix: (): FormError => ({
     code: 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID',

@@ -33,6 +33,7 @@ import type {
   InteractionResult,
   ModalInvocation,
   SelectInvocation,
+  SimAttachment,
   SimInteractionMetadata,
   SimMessage,
   SimModal,
@@ -125,9 +126,14 @@ export class Interactions {
     const ctx = resolveContext(world, inv);
     const cmd = findCommand(world, inv.name, inv.guildId);
     checkCommandAvailable(world, cmd, ctx);
-    const data = commandData(world, ctx, cmd, inv);
+    const uploads: SimAttachment[] = [];
+    const data = commandData(world, ctx, cmd, inv, undefined, (file) => {
+      const attachment = this.#host.messages.prepareUpload(ctx.channel.id, file);
+      uploads.push(attachment);
+      return attachment;
+    });
     const metadata = this.#metadata(InteractionType.ApplicationCommand, ctx, { name: cmd.name, command_type: 1 });
-    return this.#start(InteractionType.ApplicationCommand, ctx, data, metadata, { commandName: cmd.name });
+    return this.#start(InteractionType.ApplicationCommand, ctx, data, metadata, { commandName: cmd.name, uploads });
   }
 
   async autocomplete(inv: AutocompleteInvocation): Promise<AutocompleteChoice[]> {
@@ -269,7 +275,7 @@ export class Interactions {
     ctx: InteractionContext,
     data: Json,
     metadata: SimInteractionMetadata,
-    o: { message?: SimMessage; commandName?: string },
+    o: { message?: SimMessage; commandName?: string; uploads?: SimAttachment[] },
   ): Promise<InteractionResult> {
     const { world, gateway, applicationId } = this.#host;
     const id = world.nextId();
@@ -317,11 +323,14 @@ export class Interactions {
       state.timer.unref();
       this.#byId.set(id, state);
       this.#byToken.set(token, state);
+      // files attached to options are on the CDN by the time the bot hears of the interaction
+      this.#host.messages.keepUploads(ctx.channel.id, o.uploads ?? []);
       const delivered = gateway.dispatch(ctx.guild?.id ?? null, 'INTERACTION_CREATE', payload);
       if (delivered === 0) {
         clearTimeout(state.timer);
         this.#byId.delete(id);
         this.#byToken.delete(token);
+        this.#host.messages.dropUploads(ctx.channel.id, o.uploads ?? []);
         throw new SimulatorUsageError('No gateway session would receive this interaction: is the bot logged in (on that shard)?');
       }
     });

@@ -14,7 +14,7 @@ import type {
   SimUser,
 } from './types.js';
 
-/** Discord's default upload limit per file (10 MiB). */
+/** Discord's default upload limit per file (10 MiB): what the bot may upload, what a member's client lets them attach, and the interactions' `attachment_size_limit`. */
 export const MAX_FILE_SIZE = 10 * 1024 * 1024;
 /** Flags a sender may set on a new message. */
 const SENDABLE_FLAGS = MessageFlag.SuppressEmbeds | MessageFlag.Ephemeral | MessageFlag.SuppressNotifications | MessageFlag.IsComponentsV2;
@@ -50,6 +50,8 @@ export class Messages {
   readonly #world: World;
   readonly #hooks: MessageHooks;
   readonly #baseUrl: () => string;
+  /** Files members attached to slash command options, by channel and attachment id (on no message). */
+  readonly #uploads = new Map<string, Map<string, SimAttachment>>();
 
   constructor(world: World, hooks: MessageHooks, baseUrl: () => string) {
     this.#world = world;
@@ -126,13 +128,51 @@ export class Messages {
     this.#hooks.deleted(message);
   }
 
-  /** The bytes of a stored attachment, for the simulated CDN. */
+  /** The bytes of a stored attachment (of a message, or a file attached to a command option), for the simulated CDN. */
   attachment(channelId: string, attachmentId: string): SimAttachment | undefined {
     for (const m of this.#world.messagesByChannel.get(channelId) ?? []) {
       const found = m.attachments.find((a) => a.id === attachmentId);
       if (found) return found;
     }
-    return undefined;
+    return this.#uploads.get(channelId)?.get(attachmentId);
+  }
+
+  /**
+   * An attachment for a file a member attached to a slash command option in `channelId`: a new id,
+   * the CDN url, the byte size and the content type (given, or guessed from the name as for message
+   * attachments). Nothing is stored until {@link keepUploads}.
+   */
+  prepareUpload(channelId: string, file: { filename: string; data: Buffer; contentType?: string }): SimAttachment {
+    const id = this.#world.nextId();
+    const attachment: SimAttachment = {
+      id,
+      filename: file.filename,
+      size: file.data.length,
+      url: `${this.#baseUrl()}/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`,
+      data: file.data,
+    };
+    const contentType = contentTypeOf(file.filename, file.contentType);
+    if (contentType) attachment.content_type = contentType;
+    return attachment;
+  }
+
+  /** Puts prepared command-option files on the CDN of their channel (once the interaction is sent). */
+  keepUploads(channelId: string, attachments: readonly SimAttachment[]): void {
+    if (attachments.length === 0) return;
+    let byId = this.#uploads.get(channelId);
+    if (!byId) {
+      byId = new Map();
+      this.#uploads.set(channelId, byId);
+    }
+    for (const a of attachments) byId.set(a.id, a);
+  }
+
+  /** Takes command-option files off the CDN again (the interaction could not be sent). */
+  dropUploads(channelId: string, attachments: readonly SimAttachment[]): void {
+    const byId = this.#uploads.get(channelId);
+    if (!byId) return;
+    for (const a of attachments) byId.delete(a.id);
+    if (byId.size === 0) this.#uploads.delete(channelId);
   }
 
   #reference(channel: SimChannel, ref: Record<string, unknown>): NonNullable<SimMessage['message_reference']> {

@@ -1,8 +1,20 @@
 /** Builds INTERACTION_CREATE payloads the way Discord does, from the registered commands and the world. */
+import { MAX_FILE_SIZE } from './messages.js';
 import type { StoredCommand, StoredOption, World } from './model.js';
 import { DM_PERMISSIONS, Permission, has } from './permissions.js';
 import { apiChannel, apiMember, apiMessage, apiRole, apiUser, type Json } from './serialize.js';
-import type { CommandInvocation, SimChannel, SimComponent, SimGuild, SimMessage, SimModal, SimUser } from './types.js';
+import type {
+  CommandAttachment,
+  CommandInvocation,
+  CommandOptionValue,
+  SimAttachment,
+  SimChannel,
+  SimComponent,
+  SimGuild,
+  SimMessage,
+  SimModal,
+  SimUser,
+} from './types.js';
 
 /** A mistake in how a test drives the simulator (unknown command or option, a user who cannot act there…). */
 export class SimulatorUsageError extends Error {
@@ -145,11 +157,20 @@ interface Resolved {
   members?: Record<string, Json>;
   roles?: Record<string, Json>;
   channels?: Record<string, Json>;
+  attachments?: Record<string, Json>;
 }
+
+/**
+ * Turns a file attached to an ATTACHMENT option into an attachment on the simulated CDN (not yet
+ * stored: the caller keeps the ones it gets once the interaction is sent).
+ */
+export type PrepareUpload = (file: { filename: string; data: Buffer; contentType?: string }) => SimAttachment;
 
 /**
  * `data` of a chat-input (or autocomplete) interaction. Option values are looked up by name in the
  * registered definition and converted to its types; `focused` marks the option being typed.
+ * Attached files go through `upload`; an autocomplete interaction (`focused` set) leaves attachment
+ * options out, as Discord does, after checking them like the command would.
  */
 export function commandData(
   world: World,
@@ -157,6 +178,7 @@ export function commandData(
   cmd: StoredCommand,
   inv: Pick<CommandInvocation, 'subcommand' | 'group' | 'options'>,
   focused?: string,
+  upload?: PrepareUpload,
 ): Json {
   let leafDefs: StoredOption[] = cmd.options ?? [];
   let wrap: (leaf: Json[]) => Json[] = (leaf) => leaf;
@@ -194,7 +216,26 @@ export function commandData(
     }
     if (def.name === focused) {
       if (!def.autocomplete) throw new SimulatorUsageError(`Option "${def.name}" of /${label} has no autocomplete`);
+      if (isAttachmentValue(raw)) throw new SimulatorUsageError(`Option "${def.name}" of /${label}: a file goes only in an attachment option (type 11)`);
       leaf.push({ type: def.type, name: def.name, value: typeof raw === 'string' ? raw : String(raw), focused: true });
+      continue;
+    }
+    if (def.type === 11) {
+      const file = attachedFile(def, raw, label);
+      if (focused !== undefined) continue; // autocomplete never carries attachment options
+      if (!upload) throw new SimulatorUsageError(`Option "${def.name}" of /${label}: attachments are not supported here`);
+      const attachment = upload(file);
+      resolved.attachments ??= {};
+      resolved.attachments[attachment.id] = {
+        id: attachment.id,
+        filename: attachment.filename,
+        size: attachment.size,
+        url: attachment.url,
+        proxy_url: attachment.url,
+        ...(attachment.content_type ? { content_type: attachment.content_type } : {}),
+        ephemeral: true,
+      };
+      leaf.push({ type: 11, name: def.name, value: attachment.id });
       continue;
     }
     leaf.push({ type: def.type, name: def.name, value: convertOption(world, ctx, def, raw, resolved, label) });
@@ -205,17 +246,47 @@ export function commandData(
   return data;
 }
 
+function isAttachmentValue(raw: CommandOptionValue): raw is CommandAttachment {
+  return typeof raw === 'object' && raw !== null;
+}
+
+/**
+ * The file given for an ATTACHMENT option, as the member's client would upload it: a named file
+ * within Discord's upload limit (a bigger one never leaves the client).
+ */
+function attachedFile(def: StoredOption, raw: CommandOptionValue, label: string): { filename: string; data: Buffer; contentType?: string } {
+  const fail = (why: string): never => {
+    throw new SimulatorUsageError(`Option "${def.name}" of /${label}: ${why}`);
+  };
+  if (!isAttachmentValue(raw)) return fail(`an attachment option takes a file ({ filename, data }), not ${JSON.stringify(raw)}`);
+  const { filename, data, contentType } = raw as Partial<CommandAttachment>;
+  if (typeof filename !== 'string' || filename.length === 0) return fail('the file needs a filename');
+  if (filename.includes('/') || filename.includes('\\')) return fail(`"${filename}" is a path, not a file name`);
+  let bytes: Buffer;
+  if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
+  else if (data instanceof Uint8Array) bytes = Buffer.from(data); // a copy: later changes by the test do not leak in
+  else return fail('the file\'s data must be a Buffer, a Uint8Array or a string');
+  if (contentType !== undefined && (typeof contentType !== 'string' || contentType.length === 0)) {
+    return fail('contentType must be a non-empty string');
+  }
+  if (bytes.length > MAX_FILE_SIZE) {
+    return fail(`"${filename}" (${bytes.length} bytes) exceeds the ${MAX_FILE_SIZE / (1024 * 1024)} MiB upload limit`);
+  }
+  return { filename, data: bytes, ...(contentType !== undefined ? { contentType } : {}) };
+}
+
 function convertOption(
   world: World,
   ctx: InteractionContext,
   def: StoredOption,
-  raw: string | number | boolean,
+  raw: CommandOptionValue,
   resolved: Resolved,
   label: string,
 ): string | number | boolean {
   const fail = (why: string): never => {
     throw new SimulatorUsageError(`Option "${def.name}" of /${label}: ${why}`);
   };
+  if (isAttachmentValue(raw)) return fail(`a file goes only in an attachment option (type 11), this one is type ${def.type}`);
   let value: string | number | boolean;
   switch (def.type) {
     case 3: {
@@ -332,7 +403,7 @@ export function interactionPayload(
     entitlement_sku_ids: [],
     authorizing_integration_owners: ctx.authorizingOwners,
     context: ctx.context,
-    attachment_size_limit: 10 * 1024 * 1024,
+    attachment_size_limit: MAX_FILE_SIZE,
   };
   if (guild) {
     const member = world.member(guild.id, user.id);

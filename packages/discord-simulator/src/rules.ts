@@ -414,6 +414,16 @@ function checkLocalizations(
 
 const OPTION_TYPES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 
+/** The option types each type-specific field may be set on (3 string, 4 integer, 10 number). */
+const FIELD_OPTION_TYPES: Record<'choices' | 'autocomplete' | 'min_value' | 'max_value' | 'min_length' | 'max_length', ReadonlySet<number>> = {
+  choices: new Set([3, 4, 10]),
+  autocomplete: new Set([3, 4, 10]),
+  min_value: new Set([4, 10]),
+  max_value: new Set([4, 10]),
+  min_length: new Set([3]),
+  max_length: new Set([3]),
+};
+
 /** Checks one bulk-overwrite command; returns the characters it counts toward the 4000 limit. */
 export function checkCommand(errors: FormErrors, path: Path, cmd: unknown): void {
   if (!isRecord(cmd)) {
@@ -502,6 +512,10 @@ function checkOptions(errors: FormErrors, path: Path, options: unknown, depth: n
     }
     if (o.required === true && seenOptional) errors.add([...p, 'required'], E.optionOrder());
     if (o.required !== true) seenOptional = true;
+    for (const key of ['choices', 'autocomplete', 'min_value', 'max_value', 'min_length', 'max_length'] as const) {
+      const set = key === 'autocomplete' ? o.autocomplete === true : o[key] !== undefined && o[key] !== null;
+      if (set && !FIELD_OPTION_TYPES[key].has(o.type)) errors.add([...p, key], E.notForOptionType(key));
+    }
     if (o.choices !== undefined && o.choices !== null) {
       if (o.autocomplete === true) errors.add([...p, 'autocomplete'], E.autocompleteWithChoices());
       if (!Array.isArray(o.choices)) errors.add([...p, 'choices'], E.type('array'));

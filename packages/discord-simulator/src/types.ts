@@ -397,6 +397,29 @@ export interface GatewaySessionInfo {
   intents: number;
 }
 
+/**
+ * A file a member attaches to an ATTACHMENT option (type 11) of a slash command. The simulator keeps
+ * the bytes on its CDN and the interaction carries the attachment in `data.resolved.attachments`.
+ */
+export interface CommandAttachment {
+  /** The file's name as the member's client uploads it, e.g. `stories.json`. */
+  filename: string;
+  /** The file's bytes; a string is taken as UTF-8 text. */
+  data: Buffer | Uint8Array | string;
+  /**
+   * The uploaded content type. When left out it is guessed from the file name as for message
+   * attachments (`.json` → `application/json; charset=utf-8`, `.txt` → `text/plain; charset=utf-8`,
+   * …), and absent when the name says nothing.
+   */
+  contentType?: string;
+}
+
+/**
+ * A value of a slash command option: string, number or boolean for the scalar and entity types
+ * (entities by id), a {@link CommandAttachment} for an ATTACHMENT option (type 11) only.
+ */
+export type CommandOptionValue = string | number | boolean | CommandAttachment;
+
 /** Options shared by `command` and `autocomplete`. */
 export interface CommandInvocation {
   user: SimUser;
@@ -408,7 +431,12 @@ export interface CommandInvocation {
   name: string;
   subcommand?: string;
   group?: string;
-  options?: Record<string, string | number | boolean>;
+  /**
+   * Option values by name. An ATTACHMENT option (type 11) takes a {@link CommandAttachment}; a file
+   * over Discord's 10 MiB upload limit is refused (SimulatorUsageError), as the client refuses it.
+   * Autocomplete interactions never carry attachment options: `autocomplete` leaves them out.
+   */
+  options?: Record<string, CommandOptionValue>;
   /** 0 guild text (default in guilds), 1 DM with the bot, 3 group DM (user-installed app). */
   channelType?: 0 | 1 | 3;
 }
