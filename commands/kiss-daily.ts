@@ -72,8 +72,9 @@ export default {
     const guildId = requireManageGuild(interaction);
     const daily = ctx.daily;
     const lang = languageOf(interaction.locale);
+    const couples = await ctx.couples.forGuild(guildId);
     const names = (id: string) => {
-      const couple = ctx.catalogue.get(id);
+      const couple = couples.lookup(id);
       return couple ? coupleName(couple, lang) : id;
     };
     const ephemeral = { flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;

@@ -93,7 +93,8 @@ async function start(
     durationMs = parsed.ms;
   }
   const couplesInput = options.couples?.trim();
-  const coupleIds = couplesInput ? parseCoupleList(couplesInput, ctx.search, ctx.catalogue, lang) : undefined;
+  const couples = await ctx.couples.forGuild(guildId);
+  const coupleIds = couplesInput ? parseCoupleList(couplesInput, couples.search, couples, lang) : undefined;
   const hideCounts = options.hide_counts ?? false;
   requireBotCanPost(interaction);
 
@@ -123,7 +124,7 @@ async function close(interaction: ChatInputCommandInteraction | ButtonInteractio
 
 async function results(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: AppContext, guildId: string, pollId: string | undefined): Promise<void> {
   const view = await ctx.polls.results({ guildId, pollId, userId: interaction.user.id });
-  const reply = previewMessage(view.poll, view.tally, ctx.catalogue, languageOf(interaction.locale), view.myVote);
+  const reply = previewMessage(view.poll, view.tally, await ctx.couples.forGuild(guildId), languageOf(interaction.locale), view.myVote);
   await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
@@ -158,7 +159,7 @@ export default {
         // A shared message: in the server's language, like the polls themselves.
         const board = await polls.leaderboard(guildId);
         await interaction.reply({
-          ...leaderboardMessage(board, ctx.catalogue, languageOf(interaction.guildLocale), ctx.mentions),
+          ...leaderboardMessage(board, await ctx.couples.forGuild(guildId), languageOf(interaction.guildLocale), ctx.mentions),
           allowedMentions: { parse: [] },
         });
         return;
@@ -169,7 +170,8 @@ export default {
   async autocomplete(interaction, ctx) {
     const focused = readFocused(data, interaction);
     if (focused?.name === 'couples') {
-      await interaction.respond(coupleListChoices(focused.value, ctx.search, ctx.catalogue, languageOf(interaction.locale)));
+      const couples = await ctx.couples.forGuild(interaction.guildId);
+      await interaction.respond(coupleListChoices(focused.value, couples.search, couples, languageOf(interaction.locale)));
     } else if (focused?.name === 'poll') {
       await autocompletePoll(interaction, ctx, focused.value);
     } else {
@@ -192,12 +194,12 @@ export default {
       switch (action.action) {
         case 'vote': {
           const receipt = await polls.vote({ guildId, pollId: action.pollId, userId, index: action.index });
-          await interaction.reply({ ...voteReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          await interaction.reply({ ...voteReply(receipt, await ctx.couples.forGuild(interaction.guildId), lang), flags: MessageFlags.Ephemeral });
           return;
         }
         case 'withdraw': {
           const receipt = await polls.withdraw({ guildId, pollId: action.pollId, userId });
-          await interaction.reply({ ...withdrawReply(receipt, ctx.catalogue, lang), flags: MessageFlags.Ephemeral });
+          await interaction.reply({ ...withdrawReply(receipt, await ctx.couples.forGuild(interaction.guildId), lang), flags: MessageFlags.Ephemeral });
           return;
         }
         case 'results':

@@ -28,9 +28,9 @@ const data = {
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 /** The reply for one couple, with the server's pinned video link when there is one (both held in memory). */
-async function sceneReply(ctx: AppContext, couple: Couple, guildId: string | null, locale: string) {
+async function sceneReply(ctx: AppContext, couple: Couple, guildId: string | null, locale: string, serverName?: string) {
   const pinned = guildId ? await ctx.store.videos.pinned(guildId, couple.id) : undefined;
-  return ctx.sceneReplies.get(couple, languageOf(locale), pinned);
+  return ctx.sceneReplies.get(couple, languageOf(locale), pinned, serverName);
 }
 
 /**
@@ -40,8 +40,8 @@ async function sceneReply(ctx: AppContext, couple: Couple, guildId: string | nul
  */
 async function randomCouple(ctx: AppContext, guildId: string | null, channelId: string, alsoAvoid?: string): Promise<{ couple: Couple; stored: Promise<void> }> {
   const scope = scopeOf(guildId, channelId);
-  const last = await ctx.store.scenes.lastShown(scope, channelId);
-  const pool = alsoAvoid && ctx.catalogue.couples.length > 2 ? ctx.catalogue.couples.filter((c) => c.id !== alsoAvoid) : ctx.catalogue.couples;
+  const [last, { couples }] = await Promise.all([ctx.store.scenes.lastShown(scope, channelId), ctx.couples.forGuild(guildId)]);
+  const pool = alsoAvoid && couples.length > 2 ? couples.filter((c) => c.id !== alsoAvoid) : couples;
   const couple = pickRandom(pool, last, ctx.random);
   return { couple, stored: ctx.store.scenes.setLastShown(scope, channelId, couple.id) };
 }
@@ -59,15 +59,17 @@ export default {
     // A public answer: counts toward the member's cooldown in this channel ("Another story" answers
     // privately, so it does not).
     await ctx.cooldowns.run('scene', interaction, async () => {
+      const serverName = interaction.guild?.name;
       if (typed) {
-        const couple = resolveCouple(ctx.search, typed, interaction.locale);
-        await interaction.reply(await sceneReply(ctx, couple, interaction.guildId, interaction.locale));
+        const { search } = await ctx.couples.forGuild(interaction.guildId);
+        const couple = resolveCouple(search, typed, interaction.locale);
+        await interaction.reply(await sceneReply(ctx, couple, interaction.guildId, interaction.locale, serverName));
         return;
       }
       const { guildId, channelId } = interaction;
       const { couple, stored } = await randomCouple(ctx, guildId, channelId);
       try {
-        await interaction.reply(await sceneReply(ctx, couple, guildId, interaction.locale));
+        await interaction.reply(await sceneReply(ctx, couple, guildId, interaction.locale, serverName));
       } finally {
         logIfNotStored(ctx, stored, { guildId, channelId });
       }
@@ -85,7 +87,7 @@ export default {
       const channelId = interaction.channelId ?? interaction.user.id;
       const { couple, stored } = await randomCouple(ctx, guildId, channelId, shownId);
       try {
-        const reply = await sceneReply(ctx, couple, guildId, interaction.locale);
+        const reply = await sceneReply(ctx, couple, guildId, interaction.locale, interaction.guild?.name);
         // On a private story, replace it in place; on a shared message, answer only the clicker.
         if (interaction.message.flags.has(MessageFlags.Ephemeral)) await interaction.update(reply);
         else await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral });

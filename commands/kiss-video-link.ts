@@ -51,7 +51,8 @@ export default {
     const guildId = requireManageGuild(interaction);
     const lang = languageOf(interaction.locale);
     const args = readOptions(data, interaction);
-    const couple = resolveCouple(ctx.search, args.options.couple, interaction.locale);
+    const { search } = await ctx.couples.forGuild(guildId);
+    const couple = resolveCouple(search, args.options.couple, interaction.locale);
     const name = coupleName(couple, lang);
 
     if (args.subcommand === 'pin') {

@@ -24,7 +24,8 @@ export default {
   data,
 
   async execute(interaction, ctx) {
-    const couple = resolveCouple(ctx.search, readOptions(data, interaction).couple, interaction.locale);
+    const { search } = await ctx.couples.forGuild(interaction.guildId);
+    const couple = resolveCouple(search, readOptions(data, interaction).couple, interaction.locale);
     const pinned = interaction.guildId ? await ctx.store.videos.pinned(interaction.guildId, couple.id) : undefined;
     await interaction.reply(videoMessage(couple, languageOf(interaction.locale), pinned));
   },

@@ -1,7 +1,6 @@
 import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 import { loadCatalogue, type Catalogue } from './catalogue/catalogue.js';
 import type { Random } from './catalogue/random.js';
-import { CoupleSearch } from './catalogue/search.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -23,6 +22,8 @@ import { SceneReplies } from './replies/scene-replies.js';
 import { createStore, isStoreUnavailable, openKeyv, type Store } from './store/index.js';
 import { createCandidatePool } from './worldcup/candidates.js';
 import { createWorldCupService } from './worldcup/service.js';
+import { createCoupleBook } from './stories/book.js';
+import { createStoryService } from './stories/service.js';
 
 export interface AppOptions {
   config: Config;
@@ -128,9 +129,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
 
   const random = options.random ?? Math.random;
+  // What each server sees: the catalogue, then its own stories (read from the store, held in memory).
+  const couples = createCoupleBook({ catalogue, stories: store.stories });
   const pollService = createPollService({
     store: store.polls,
-    catalogue,
+    catalogue: couples,
     clock,
     logger,
     random,
@@ -141,7 +144,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const daily = createDailyService({
     store: store.daily,
-    catalogue,
+    catalogue: couples,
     clock,
     logger,
     random,
@@ -153,7 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const worldcup = createWorldCupService({
     store: store.worldcup,
-    pool: createCandidatePool({ catalogue }),
+    pool: createCandidatePool({ catalogue: couples }),
     clock,
     random,
     logger,
@@ -189,7 +192,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     store,
     catalogue,
-    search: new CoupleSearch(catalogue),
+    search: couples.builtIn.search,
+    couples,
+    stories: createStoryService({ store: store.stories, catalogue, clock, logger, random: options.random }),
     sceneReplies: new SceneReplies(catalogue),
     clock,
     random,

@@ -17,10 +17,24 @@ export class CheckError extends Error {
     readonly path: Path,
     /** What is wrong, as a phrase: `must be a whole number`. */
     readonly reason: string,
+    /**
+     * What kind of problem, for a caller that words it for a member in their language (a story a
+     * moderator typed); `limit` is the bound broken, when there is one.
+     */
+    readonly problem: Problem = { code: 'other' },
   ) {
     super(path.length ? `${path.join('.')}: ${reason}` : reason);
     this.name = 'CheckError';
   }
+}
+
+/** The kinds of problem a check reports. */
+export type ProblemCode = 'type' | 'empty' | 'tooShort' | 'tooLong' | 'pattern' | 'notUrl' | 'notHttps' | 'range' | 'tooMany' | 'unknownField' | 'video' | 'other';
+export interface Problem {
+  readonly code: ProblemCode;
+  readonly limit?: number;
+  /** A finer reason, when the code has several (a video link's: `not-a-video-site`). */
+  readonly detail?: string;
 }
 
 /** Returns the value accepted, or throws a CheckError whose path starts at `value`. */
@@ -42,8 +56,8 @@ export type ObjectOf<S extends Shape> = Simplify<
   { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
 >;
 
-const fail = (reason: string, path: Path = []): never => {
-  throw new CheckError(path, reason);
+const fail = (reason: string, path: Path = [], problem?: Problem): never => {
+  throw new CheckError(path, reason, problem);
 };
 
 /** `check(value)`, with a problem's path put under `key` (nothing is allocated unless it fails). */
@@ -51,7 +65,7 @@ function below<T>(key: string | number, check: Check<T>, value: unknown): T {
   try {
     return check(value);
   } catch (error) {
-    if (error instanceof CheckError) throw new CheckError([key, ...error.path], error.reason);
+    if (error instanceof CheckError) throw new CheckError([key, ...error.path], error.reason, error.problem);
     throw error;
   }
 }
@@ -70,11 +84,11 @@ export interface TextOptions {
 export function text(options: TextOptions = {}): Check<string> {
   const { trim = false, min = 0, max = Number.POSITIVE_INFINITY, pattern } = options;
   return (value) => {
-    if (typeof value !== 'string') return fail('must be text');
+    if (typeof value !== 'string') return fail('must be text', [], { code: 'type' });
     const s = trim ? value.trim() : value;
-    if (s.length < min) return fail(min === 1 ? 'must not be empty' : `must be at least ${min} characters long`);
-    if (s.length > max) return fail(`must be at most ${max} characters long`);
-    if (pattern && !pattern[0].test(s)) return fail(pattern[1]);
+    if (s.length < min) return fail(min === 1 ? 'must not be empty' : `must be at least ${min} characters long`, [], min === 1 ? { code: 'empty' } : { code: 'tooShort', limit: min });
+    if (s.length > max) return fail(`must be at most ${max} characters long`, [], { code: 'tooLong', limit: max });
+    if (pattern && !pattern[0].test(s)) return fail(pattern[1], [], { code: 'pattern' });
     return s;
   };
 }
@@ -83,32 +97,32 @@ export function text(options: TextOptions = {}): Check<string> {
 export function number(options: { integer?: boolean; min?: number; max?: number } = {}): Check<number> {
   const { integer = false, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = options;
   return (value) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return fail('must be a number');
-    if (integer && !Number.isInteger(value)) return fail('must be a whole number');
-    if (value < min) return fail(`must be ${min} or more`);
-    if (value > max) return fail(`must be ${max} or less`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) return fail('must be a number', [], { code: 'type' });
+    if (integer && !Number.isInteger(value)) return fail('must be a whole number', [], { code: 'type' });
+    if (value < min) return fail(`must be ${min} or more`, [], { code: 'range', limit: min });
+    if (value > max) return fail(`must be ${max} or less`, [], { code: 'range', limit: max });
     return value;
   };
 }
 
-export const boolean = (): Check<boolean> => (value) => (typeof value === 'boolean' ? value : fail('must be true or false'));
+export const boolean = (): Check<boolean> => (value) => (typeof value === 'boolean' ? value : fail('must be true or false', [], { code: 'type' }));
 
 /** One of a few fixed values. */
 export function oneOf<const T extends readonly (string | number)[]>(values: T): Check<T[number]> {
-  return (value) => ((values as readonly unknown[]).includes(value) ? (value as T[number]) : fail(`must be one of ${values.join(', ')}`));
+  return (value) => ((values as readonly unknown[]).includes(value) ? (value as T[number]) : fail(`must be one of ${values.join(', ')}`, [], { code: 'pattern' }));
 }
 
 /** An https address (refused: any other scheme, or text that is no URL). */
 export function httpsUrl(): Check<string> {
   return (value) => {
-    if (typeof value !== 'string') return fail('must be text');
+    if (typeof value !== 'string') return fail('must be text', [], { code: 'type' });
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      return fail('must be a URL');
+      return fail('must be a URL', [], { code: 'notUrl' });
     }
-    return url.protocol === 'https:' ? value : fail('must be an https URL');
+    return url.protocol === 'https:' ? value : fail('must be an https URL', [], { code: 'notHttps' });
   };
 }
 
@@ -122,10 +136,10 @@ export function optional<T>(check: Check<T>): OptionalCheck<T> {
 export function array<T>(item: Check<T>, options: { min?: number; max?: number; length?: number } = {}): Check<T[]> {
   const { min = options.length ?? 0, max = options.length ?? Number.POSITIVE_INFINITY } = options;
   return (value) => {
-    if (!Array.isArray(value)) return fail('must be a list');
+    if (!Array.isArray(value)) return fail('must be a list', [], { code: 'type' });
     if (options.length !== undefined && value.length !== options.length) return fail(`must hold exactly ${options.length} items`);
     if (value.length < min) return fail(`must hold at least ${min} items`);
-    if (value.length > max) return fail(`must hold at most ${max} items`);
+    if (value.length > max) return fail(`must hold at most ${max} items`, [], { code: 'tooMany', limit: max });
     // The list itself when every item was accepted as it is (no copy: start-up checks 100,000 records).
     let out: T[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -155,7 +169,7 @@ export function object<S extends Shape>(shape: S, options: { strict?: boolean } 
     return out;
   };
   return (value) => {
-    if (!isPlainObject(value)) return fail('must be an object');
+    if (!isPlainObject(value)) return fail('must be an object', [], { code: 'type' });
     // Copied only once a field changes (or an unknown one is dropped).
     let out: Record<string, unknown> | undefined;
     for (let i = 0; i < keys.length; i++) {
@@ -167,7 +181,7 @@ export function object<S extends Shape>(shape: S, options: { strict?: boolean } 
     }
     for (const key in value) {
       if (known.has(key) || !Object.hasOwn(value, key)) continue;
-      if (options.strict) fail('is not a known field', [key]);
+      if (options.strict) fail('is not a known field', [key], { code: 'unknownField' });
       out ??= copy(value, keys.length);
     }
     return (out ?? value) as ObjectOf<S>;
@@ -177,7 +191,7 @@ export function object<S extends Shape>(shape: S, options: { strict?: boolean } 
 /** An object of any keys whose every value passes `item`. */
 export function record<T>(item: Check<T>): Check<Record<string, T>> {
   return (value) => {
-    if (!isPlainObject(value)) return fail('must be an object');
+    if (!isPlainObject(value)) return fail('must be an object', [], { code: 'type' });
     const out: Record<string, T> = {};
     for (const [key, v] of Object.entries(value)) out[key] = below(key, item, v);
     return out;
@@ -185,10 +199,10 @@ export function record<T>(item: Check<T>): Check<Record<string, T>> {
 }
 
 /** `check`, then `rule` on what it accepted; `rule` returns a problem ([path below the value, reason]) or nothing. */
-export function refine<T>(check: Check<T>, rule: (value: T) => readonly [Path, string] | undefined): Check<T> {
+export function refine<T>(check: Check<T>, rule: (value: T) => readonly [Path, string, Problem?] | undefined): Check<T> {
   return (value) => {
     const checked = check(value);
     const problem = rule(checked);
-    return problem ? fail(problem[1], problem[0]) : checked;
+    return problem ? fail(problem[1], problem[0], problem[2]) : checked;
   };
 }

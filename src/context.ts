@@ -11,6 +11,8 @@ import type { CommandMentions } from './mentions.js';
 import type { PollService } from './polls/service.js';
 import type { SceneReplies } from './replies/scene-replies.js';
 import type { Store } from './store/index.js';
+import type { CoupleBook } from './stories/book.js';
+import type { StoryService } from './stories/service.js';
 import type { WorldCupService } from './worldcup/service.js';
 
 /**
@@ -21,8 +23,13 @@ export interface AppContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: Store;
+  /** The built-in catalogue (what every server and DM sees), and its search. */
   readonly catalogue: Catalogue;
   readonly search: CoupleSearch;
+  /** The couples one server sees: the catalogue and the server's own stories. Ask it with the interaction's server. */
+  readonly couples: CoupleBook;
+  /** A server's own stories (`/kiss-story`). */
+  readonly stories: StoryService;
   /** The `/kiss-scene` answers, built once each. */
   readonly sceneReplies: SceneReplies;
   readonly clock: Clock;

@@ -27,14 +27,16 @@ export function coupleOption<const Required extends boolean>(feature: 'scene' | 
   } as const;
 }
 
-/** "Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)", cut to Discord's 100 characters. */
+/**
+ * "Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)", cut to Discord's 100 characters. A
+ * server's own story is marked as one first ("Server story · …"), so the mark is never cut off.
+ */
 export function choiceLabel(couple: Couple, lang: Language): string {
-  const label = t(lang, 'scene.autocompleteLabel', {
-    couple: coupleName(couple, lang),
-    drama: lang === 'ko' ? couple.drama.korean : couple.drama.title,
-    year: couple.drama.year,
-  });
-  return label.length > 100 ? `${label.slice(0, 99)}…` : label;
+  const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
+  const vars = { couple: coupleName(couple, lang), drama };
+  const label = couple.drama.year === undefined ? t(lang, 'scene.autocompleteLabelNoYear', vars) : t(lang, 'scene.autocompleteLabel', { ...vars, year: couple.drama.year });
+  const marked = couple.own ? t(lang, 'story.ownMarker', { label }) : label;
+  return marked.length > 100 ? `${marked.slice(0, 99)}…` : marked;
 }
 
 /** Autocomplete choices for what the member has typed so far: best match first, at most 25. */
@@ -43,8 +45,10 @@ export function coupleChoices(search: CoupleSearch, typed: string, locale: strin
   return search.search(typed.slice(0, MAX_QUERY_LENGTH), 25).map(({ couple }) => ({ name: choiceLabel(couple, lang), value: couple.id }));
 }
 
+/** Autocomplete over the couples the member's server sees (its own stories marked as such). */
 export async function respondWithCouples(interaction: AutocompleteInteraction, ctx: AppContext): Promise<void> {
-  await interaction.respond(coupleChoices(ctx.search, String(interaction.options.getFocused()), interaction.locale));
+  const { search } = await ctx.couples.forGuild(interaction.guildId);
+  await interaction.respond(coupleChoices(search, String(interaction.options.getFocused()), interaction.locale));
 }
 
 /**

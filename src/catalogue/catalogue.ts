@@ -11,6 +11,11 @@ export interface Catalogue {
   readonly sources: Readonly<Record<string, Source>>;
   get(id: string): Couple | undefined;
   sourceOf(couple: Couple): Source;
+  /**
+   * A couple by id even when it is no longer offered (a server's removed story, by its name): what
+   * an old poll or the leaderboard still names. Absent: the same as `get`.
+   */
+  lookup?(id: string): Couple | undefined;
 }
 
 /** A catalogue file that cannot be used. The message names the file, the entry and the reason. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Catalogue } from '../catalogue/catalogue.js';
+import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
 import { UserError } from '../errors.js';
@@ -86,7 +86,8 @@ export interface DailyService {
 
 export interface DailyServiceDeps {
   readonly store: DailyStore;
-  readonly catalogue: Catalogue;
+  /** The couples of each server: the catalogue and the server's own stories (new ones join the round; removed ones are skipped). */
+  readonly catalogue: CouplesSource;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly publisher: DailyPublisher;
@@ -139,7 +140,8 @@ function sanitize(value: string): string {
 
 export function createDailyService(deps: DailyServiceDeps): DailyService {
   const { store, catalogue, clock, logger, publisher, ownsGuild, random } = deps;
-  const catalogueIds = catalogue.couples.map((c) => c.id);
+  /** The ids of the couples a server's rotation goes through now. */
+  const idsOf = async (guildId: string) => (await catalogueFor(catalogue, guildId)).couples.map((c) => c.id);
   const retryBase = deps.retryBaseMs ?? 30_000;
   const retryMax = deps.retryMaxMs ?? 30 * 60_000;
   const lock = new KeyedQueue();
@@ -165,7 +167,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
     else scheduler.schedule(guildId, planNext(schedule, clock.now()).at);
   }
 
-  function statusOf(schedule: DailySchedule): DailyStatus {
+  function statusOf(schedule: DailySchedule, catalogueIds: readonly string[]): DailyStatus {
     return {
       schedule,
       next: schedule.enabled ? planNext(schedule, clock.now()) : undefined,
@@ -195,7 +197,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
     } else if (trigger === 'now' && postedToday(schedule, now)) {
       return { kind: 'already-posted', next: plan };
     } else {
-      const pick = nextInRotation(catalogueIds, schedule.round, random);
+      const pick = nextInRotation(await idsOf(guildId), schedule.round, random);
       round = pick.round;
       const date = trigger === 'now' ? localDate(now, schedule.timezone) : plan.date;
       post = { date, coupleId: pick.id, state: 'sending', attempts: 1, claimedAt: now };
@@ -217,9 +219,10 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   /** Step 2, without the lock: build the message and send it. Never throws. */
   async function send(guildId: string, { schedule, post, pinned }: Claim): Promise<PostOutcome> {
     try {
-      const couple = catalogue.get(post.coupleId);
+      const couples = await catalogueFor(catalogue, guildId);
+      const couple = couples.get(post.coupleId);
       if (!couple) return { kind: 'rejected', detail: `couple ${post.coupleId} is no longer in the catalogue` };
-      const payload = dailyPostMessage({ couple, source: catalogue.sourceOf(couple), lang: schedule.language, pinned, roleId: schedule.roleId });
+      const payload = dailyPostMessage({ couple, source: couples.sourceOf(couple), lang: schedule.language, pinned, roleId: schedule.roleId });
       return await publisher.post(schedule.channelId, payload);
     } catch (err) {
       // Nothing reached Discord, or the publisher broke its promise not to throw: try again later.
@@ -407,7 +410,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
         reschedule(guildId, schedule);
         if (!ownsGuild(guildId)) logger.warn({ guildId }, 'daily schedule saved for a server another process owns');
         logger.info({ guildId, channelId: schedule.channelId, time: schedule.time, timezone: zone }, 'daily schedule set');
-        return statusOf(schedule);
+        return statusOf(schedule, await idsOf(guildId));
       });
     },
 
@@ -424,7 +427,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
 
     async status(guildId) {
       const schedule = await store.get(guildId);
-      return schedule ? statusOf(schedule) : undefined;
+      return schedule ? statusOf(schedule, await idsOf(guildId)) : undefined;
     },
 
     async postNow(guildId) {

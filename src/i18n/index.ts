@@ -58,6 +58,11 @@ export function t(locale: string | null | undefined, key: TranslationKey, vars?:
   });
 }
 
+/** Whether `key` has a translation (every language has the same keys: tests/unit/i18n.test.ts). */
+export function hasTranslation(key: TranslationKey): boolean {
+  return strings.en.has(key);
+}
+
 /** Discord `*_localizations` map for a key: every language but English (the default text). */
 export function localizations(key: TranslationKey, vars?: TranslationVars): Partial<Record<'ko', string>> {
   return { ko: t('ko', key, vars) };

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../catalogue/catalogue.js';
+import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
 import { UserError } from '../errors.js';
@@ -30,7 +30,7 @@ export interface CreatePollInput {
 
 export interface PollCreatorDeps {
   readonly store: PollStore;
-  readonly catalogue: Catalogue;
+  readonly catalogue: CouplesSource;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly publisher: PollPublisher;
@@ -51,7 +51,8 @@ export class PollCreator {
   constructor(private readonly deps: PollCreatorDeps) {}
 
   async create(input: CreatePollInput): Promise<Poll> {
-    const { store, catalogue, clock, logger, publisher, queue, openPolls, random } = this.deps;
+    const { store, clock, logger, publisher, queue, openPolls, random } = this.deps;
+    const catalogue = await catalogueFor(this.deps.catalogue, input.guildId);
     const coupleIds = [...new Set(input.coupleIds ?? catalogue.couples.slice(0, MAX_COUPLES).map((c) => c.id))];
     const unknown = coupleIds.find((id) => !catalogue.get(id));
     if (unknown !== undefined) throw new Error(`Unknown couple id: ${unknown}`);

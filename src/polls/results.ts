@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalogue } from '../catalogue/catalogue.js';
+import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import type { Language } from '../i18n/index.js';
 import type { KeyedQueue } from '../keyed-queue.js';
 import type { Logger } from '../logger.js';
@@ -19,7 +20,7 @@ export type RenderChart = (tally: Tally, labels: readonly string[], lang: Langua
 
 export interface ResultsDeps {
   readonly store: PollStore;
-  readonly catalogue: Catalogue;
+  readonly catalogue: CouplesSource;
   readonly logger: Logger;
   readonly publisher: PollPublisher;
   readonly queue: KeyedQueue;
@@ -119,7 +120,7 @@ export class ResultsPoster {
     if (poll.finalized) return poll.resultsMessageId;
     const tally = tallyCounts(poll.coupleIds, counted.counts);
     await queue.run(serverKey(guildId), () => store.addToLeaderboard(guildId, pollId, tally));
-    const payload = this.#render(poll, tally);
+    const payload = this.#render(poll, tally, await catalogueFor(this.deps.catalogue, poll.guildId));
     let resultsMessageId: string | undefined;
     try {
       if (poll.messageId) {
@@ -164,8 +165,8 @@ export class ResultsPoster {
     }
   }
 
-  #render(poll: Poll, tally: Tally): PollMessagePayload {
-    const { catalogue, logger } = this.deps;
+  #render(poll: Poll, tally: Tally, catalogue: Catalogue): PollMessagePayload {
+    const { logger } = this.deps;
     let chart: OutgoingFile | undefined;
     try {
       const labels = poll.coupleIds.map((id) => candidateName(catalogue, id, poll.lang));

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../catalogue/catalogue.js';
+import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
 import { UserError } from '../errors.js';
@@ -26,7 +26,8 @@ export type { CreatePollInput, StartReport, VoteReceipt, WithdrawReceipt };
 
 export interface PollServiceDeps {
   readonly store: PollStore;
-  readonly catalogue: Catalogue;
+  /** The couples of each server (the catalogue and the server's own stories). */
+  readonly catalogue: CouplesSource;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly publisher: PollPublisher;
@@ -112,7 +113,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
       const counted = await store.getCounted(guildId, pollId);
       const poll = counted?.poll;
       if (!counted || !poll || poll.status !== 'open' || !poll.messageId) return 'ok';
-      const result = await publisher.editMessage(poll.channelId, poll.messageId, pollMessage(poll, tallyCounts(poll.coupleIds, counted.counts), catalogue));
+      const result = await publisher.editMessage(poll.channelId, poll.messageId, pollMessage(poll, tallyCounts(poll.coupleIds, counted.counts), await catalogueFor(catalogue, guildId)));
       if (result === 'gone') logger.info({ guildId, pollId }, 'poll message is gone; live counts stop');
       return result;
     },

@@ -32,6 +32,8 @@ export function summaryLines(summary: DataSummary, lang: Language): string[] {
   add(summary.votes, 'votes');
   add(summary.leaderboard, 'leaderboard');
   add(summary.lastShown, 'lastShown');
+  add(summary.ownStories, 'ownStories');
+  add(summary.storyDrafts, 'storyDrafts');
   return lines;
 }
 

@@ -28,7 +28,7 @@ const LEADERBOARD_SHOWN = 20;
 
 /** The couple's name in `lang`, or its id when it left the catalogue since the poll started. */
 export function candidateName(catalogue: Catalogue, coupleId: string, lang: Language): string {
-  const couple = catalogue.get(coupleId);
+  const couple = catalogue.lookup?.(coupleId) ?? catalogue.get(coupleId);
   return couple ? coupleName(couple, lang) : coupleId;
 }
 
@@ -39,7 +39,7 @@ function dramaTitle(couple: Couple | undefined, lang: Language): string | undefi
 
 /** "Park Bo Gum & Kim Yoo Jung — *Love in the Moonlight*" */
 function candidateLine(catalogue: Catalogue, coupleId: string, lang: Language): string {
-  const couple = catalogue.get(coupleId);
+  const couple = catalogue.lookup?.(coupleId) ?? catalogue.get(coupleId);
   const drama = dramaTitle(couple, lang);
   const name = clip(candidateName(catalogue, coupleId, lang), 70);
   return drama ? `**${name}** — *${clip(drama, 60)}*` : `**${name}**`;

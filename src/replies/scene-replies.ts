@@ -2,6 +2,7 @@ import type { Catalogue, Couple } from '../catalogue/catalogue.js';
 import type { Language } from '../i18n/index.js';
 import type { PinnedLink } from '../store/index.js';
 import type { Message } from './message.js';
+import { ownSource } from '../stories/book.js';
 import { sceneMessage } from './scene.js';
 
 export type SceneReply = Readonly<Message<'embeds' | 'components'>>;
@@ -19,7 +20,9 @@ export class SceneReplies {
     private readonly maxKept = 2_000,
   ) {}
 
-  get(couple: Couple, lang: Language, pinned?: PinnedLink): SceneReply {
+  get(couple: Couple, lang: Language, pinned?: PinnedLink, serverName?: string): SceneReply {
+    // A server's own story can be edited under the same id: built each time (only its server sees it).
+    if (couple.own) return sceneMessage({ couple, source: ownSource(couple), lang, pinned, serverName });
     const key = `${lang} ${couple.id} ${pinned?.url ?? ''}`;
     let reply = this.#built.get(key);
     if (!reply) {

@@ -18,15 +18,18 @@ export interface SceneView {
   pinned?: PinnedLink | undefined;
   /** Replaces the title line, e.g. "Story of the day". */
   heading?: string | undefined;
+  /** The server's name, credited on its own stories ("Added by the members of …"). */
+  serverName?: string | undefined;
 }
 
 /** The drama line: "Love in the Moonlight (구르미 그린 달빛) · KBS2, 2016 · episode 7". */
 export function dramaLine(couple: Couple, lang: Language): string {
   const { drama } = couple;
-  const parts = [
-    lang === 'ko' ? `${drama.korean} (${drama.title})` : `${drama.title} (${drama.korean})`,
-    `${drama.network}, ${drama.year}`,
-  ];
+  const titles = drama.korean === drama.title ? drama.title : lang === 'ko' ? `${drama.korean} (${drama.title})` : `${drama.title} (${drama.korean})`;
+  const parts = [titles];
+  // A server's own story may give neither network nor year.
+  const aired = [drama.network, drama.year].filter((p) => p !== undefined).join(', ');
+  if (aired) parts.push(aired);
   if (couple.episode !== undefined) parts.push(t(lang, 'scene.episode', { episode: couple.episode }));
   return parts.join(' · ');
 }
@@ -74,21 +77,32 @@ export function sceneMessage(view: SceneView): Message<'embeds' | 'components'> 
     const lines = couple.quotes.map((q) => quoteLines(couple, q, lang));
     fields.push({ name: t(lang, 'scene.quotes'), value: lines.join('\n').slice(0, 1024) });
   }
-  const credit = `[${source.publisher}, “${source.title}”](${source.url}) (${source.published})`;
-  fields.push({ name: t(lang, 'scene.source'), value: source.note ? `${credit}\n${source.note[lang]}` : credit });
+  const own = couple.own;
+  if (own) {
+    // A server's story credits the server, and links the page its members gave.
+    const by = view.serverName ? t(lang, 'story.credit', { server: view.serverName }) : t(lang, 'story.creditNoName');
+    fields.push({ name: t(lang, 'scene.source'), value: `[${source.publisher}](${source.url})\n${by}` });
+  } else {
+    const credit = `[${source.publisher}, “${source.title}”](${source.url}) (${source.published})`;
+    fields.push({ name: t(lang, 'scene.source'), value: source.note ? `${credit}\n${source.note[lang]}` : credit });
+  }
+  // Given in the other language only: shown as written, with a one-line note in the member's.
+  const note = own && !own.languages.includes(lang) ? `\n\n*${t(lang, lang === 'ko' ? 'story.onlyEnglish' : 'story.onlyKorean')}*` : '';
 
   const embed: APIEmbed = {
     color: SCENE_COLOUR,
     author: view.heading ? { name: view.heading } : { name: t(lang, 'scene.author') },
     title: `💋 ${coupleName(couple, lang)}`,
-    description: couple.story[lang],
+    description: `${couple.story[lang]}${note}`,
     fields,
-    footer: { text: t(lang, 'scene.footer', { id: couple.id }) },
+    footer: { text: own ? t(lang, 'story.ownMarker', { label: t(lang, 'scene.author') }) : t(lang, 'scene.footer', { id: couple.id }) },
   };
 
   const search = searchLinks(couple).find((l) => l.lang === lang) ?? searchLinks(couple)[0];
-  const video: APIButtonComponent = view.pinned
-    ? { type: ComponentType.Button, style: ButtonStyle.Link, label: t(lang, 'scene.watchVideo'), url: view.pinned.url, emoji: { name: '🎬' } }
+  // The server's pinned link first, then the one given with a server's own story.
+  const watch = view.pinned?.url ?? own?.video;
+  const video: APIButtonComponent = watch
+    ? { type: ComponentType.Button, style: ButtonStyle.Link, label: t(lang, 'scene.watchVideo'), url: watch, emoji: { name: '🎬' } }
     : { type: ComponentType.Button, style: ButtonStyle.Link, label: t(lang, 'scene.searchVideo'), url: search!.url, emoji: { name: '🔎' } };
   const another: APIButtonComponent = {
     type: ComponentType.Button,

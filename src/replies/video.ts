@@ -15,6 +15,8 @@ export function siteName(site: VideoSite, lang: Language): string {
 export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink | undefined): Message<'embeds' | 'components'> {
   const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
   const buttons: APIButtonComponent[] = [];
+  // A server's own story may come with its video: shown like a pinned link, unless one is pinned.
+  if (!pinned && couple.own?.video) pinned = { url: couple.own.video, pinnedBy: couple.own.addedBy, pinnedAt: couple.own.addedAt };
   if (pinned) {
     const check = checkVideoUrl(pinned.url);
     const site = check.ok ? siteName(check.site, lang) : 'video';

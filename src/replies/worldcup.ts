@@ -19,6 +19,12 @@ import { messageLink, textBar } from './poll.js';
  * server tournament use its language (the server's); private ones the member's.
  */
 
+
+/** "*Love in the Moonlight* (2016)"; a server's own story may give no year. */
+function dramaOf(candidate: Candidate, lang: Language): string {
+  return candidate.year === undefined ? `*${candidate.drama[lang]}*` : `*${candidate.drama[lang]}* (${candidate.year})`;
+}
+
 export const WORLDCUP_COLOUR = 0xf25c8a;
 export const CHAMPION_COLOUR = 0xf5b642;
 /** Discord's limits: button label 80, embed title 256, field name 256, field value 1024, description 4096. */
@@ -56,7 +62,7 @@ function card(candidate: Candidate | undefined, id: string, lang: Language, mark
   if (!candidate) return { name: clip(`${mark} ${id}`, FIELD_NAME_MAX), value: '\u200b', inline: true };
   return {
     name: clip(`${mark} ${candidate.name[lang]}`, FIELD_NAME_MAX),
-    value: clip(`*${candidate.drama[lang]}* (${candidate.year})\n> ${candidate.line[lang]}`, FIELD_VALUE_MAX),
+    value: clip(`${dramaOf(candidate, lang)}\n> ${candidate.line[lang]}`, FIELD_VALUE_MAX),
     inline: true,
   };
 }
@@ -114,7 +120,7 @@ function winnerEmbed(run: SoloRun, winner: string, lang: Language, author: strin
     color: CHAMPION_COLOUR,
     author: { name: clip(author, FIELD_NAME_MAX) },
     title: clip(`🏆 ${nameIn(run.entrants, winner, lang)}`, TITLE_MAX),
-    description: candidate ? clip(`*${candidate.drama[lang]}* (${candidate.year})\n> ${candidate.line[lang]}`, DESCRIPTION_MAX) : undefined,
+    description: candidate ? clip(`${dramaOf(candidate, lang)}\n> ${candidate.line[lang]}`, DESCRIPTION_MAX) : undefined,
     fields,
   };
 }
@@ -296,7 +302,7 @@ export function championMessage(tournament: Tournament, image?: OutgoingFile): P
   const winner = tournament.champion ?? champion(tournament.bracket);
   if (winner === undefined) throw new Error('championMessage: the tournament has no champion');
   const candidate = candidateById(tournament.entrants, winner);
-  const description = [candidate ? `*${candidate.drama[lang]}* (${candidate.year})\n> ${candidate.line[lang]}` : '', '', t(lang, 'worldcup.server.leaderboard')].join('\n').trim();
+  const description = [candidate ? `${dramaOf(candidate, lang)}\n> ${candidate.line[lang]}` : '', '', t(lang, 'worldcup.server.leaderboard')].join('\n').trim();
   const embed: APIEmbed = {
     color: CHAMPION_COLOUR,
     author: { name: t(lang, 'worldcup.server.championAuthor') },

@@ -8,6 +8,7 @@ import { createLifecycleStore, type LifecycleStore } from './lifecycle.js';
 import type { MemoryOptions } from './memory.js';
 import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
+import { createStoryStore, type StoryStore } from './stories.js';
 import { createVideoStore, type VideoStore } from './videos.js';
 import { createWorldCupStore, type WorldCupStore } from './worldcup.js';
 
@@ -31,6 +32,8 @@ export interface Store {
   /** Whole-server operations (a server's data deleted, counted) and the removals pending deletion. */
   readonly lifecycle: LifecycleStore;
   readonly worldcup: WorldCupStore;
+  /** A server's own stories and its contributor role (`/kiss-story`). */
+  readonly stories: StoryStore;
   /**
    * Sets `key` to `value` only if it holds nothing, or only an expired value: of any callers, in
    * any process sharing the store, exactly one gets true (see atomic.ts). A claim such as a shard's
@@ -48,8 +51,8 @@ export interface Store {
   /** Called for every error the store reports (Keyv's `error` events). */
   onError(listener: (error: unknown) => void): void;
   /**
-   * Drops what this process holds in memory for a server (its pinned links, the last stories shown
-   * in its channels) and the writes of it not made yet; resolves once no write of it is under way.
+   * Drops what this process holds in memory for a server (its pinned links, its own stories, the last
+   * stories shown in its channels) and the writes of it not made yet; resolves once no write of it is under way.
    * Call it before deleting a server's data, and when the bot leaves a server.
    */
   forget(guildId: string): Promise<void>;
@@ -97,6 +100,7 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
   // Dropping what is held in memory, and writing what waits to be written, are not store calls.
   const scenes = guarded(createSceneStore(keyv, { memory: options.memory }), availability, { passThrough: ['forget', 'flush'] });
   const videos = guarded(createVideoStore(keyv, { memory: options.memory }), availability, { passThrough: ['forget'] });
+  const stories = guarded(createStoryStore(keyv, { memory: options.memory }), availability, { passThrough: ['forget'] });
   return {
     scenes,
     videos,
@@ -110,12 +114,14 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
     lifecycle: guarded(createLifecycleStore(keyv), availability, { unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired'] }),
     worldcup: guarded(createWorldCupStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
+    stories,
     setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
     ping,
     availability,
     onError: (listener) => keyv.on('error', listener),
     async forget(guildId) {
       videos.forget(guildId);
+      stories.forget(guildId);
       await scenes.forget(guildId);
     },
     close: async () => {

@@ -27,11 +27,15 @@ export interface DataSummary {
   readonly leaderboard: number;
   /** Channels whose last-shown story is remembered. */
   readonly lastShown: number;
+  /** 1 when the server has stories of its own (`/kiss-story`: the stories, who added them, the contributor role). */
+  readonly ownStories: number;
+  /** Story forms kept for "Fix it" (an hour each). */
+  readonly storyDrafts: number;
   /** Every stored entry, the above included (with the polls' counts, claims and index). */
   readonly entries: number;
 }
 
-export const EMPTY_SUMMARY: DataSummary = Object.freeze({ dailySchedule: 0, dailyPosts: 0, pinnedLinks: 0, polls: 0, votes: 0, leaderboard: 0, lastShown: 0, entries: 0 });
+export const EMPTY_SUMMARY: DataSummary = Object.freeze({ dailySchedule: 0, dailyPosts: 0, pinnedLinks: 0, polls: 0, votes: 0, leaderboard: 0, lastShown: 0, ownStories: 0, storyDrafts: 0, entries: 0 });
 
 /**
  * The data lifecycle's own state, and whole-server operations over the others' keys:
@@ -76,6 +80,8 @@ export function summarizeKeys(keys: Iterable<string>): DataSummary {
     else if (kind === 'video') s.pinnedLinks++;
     else if (kind === 'poll-leaderboard') s.leaderboard++;
     else if (kind === 'scene-last') s.lastShown++;
+    else if (kind === 'stories') s.ownStories++;
+    else if (kind === 'story-draft') s.storyDrafts++;
     else if (kind === 'poll' && key.split(':').length === 2) s.polls++;
     else if (kind === 'poll' && sub === 'vote') s.votes++;
   }

@@ -1,12 +1,13 @@
-import { coupleName, type Catalogue, type Couple } from '../catalogue/catalogue.js';
+import { coupleName, type Couple } from '../catalogue/catalogue.js';
+import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import type { Language } from '../i18n/index.js';
 import { clip } from '../polls/text.js';
 
 /**
  * Who may enter a server's World Cup: the one place the candidate pool comes from.
  *
- * Today the pool is the built-in catalogue. A server's own stories (issue 14) join it here, in
- * `candidatesFor`, and nowhere else: the solo game, the server tournament and the size check all
+ * The pool is the built-in catalogue and the server's own stories (`/kiss-story`), in
+ * `candidatesFor` and nowhere else: the solo game, the server tournament and the size check all
  * ask this pool. A candidate is plain display data in both languages, copied into each run or
  * tournament when it starts, so a run can be shown to the end even if its story later leaves the pool.
  */
@@ -15,13 +16,14 @@ import { clip } from '../polls/text.js';
 export type Bilingual = Readonly<Record<Language, string>>;
 
 export interface Candidate {
-  /** A catalogue couple id (or, later, a server story's id): what the leaderboard and statistics count. */
+  /** A catalogue couple id or a server story's id: what the leaderboard and statistics count. */
   readonly id: string;
   /** "Park Bo Gum & Kim Yoo Jung" / "박보검 & 김유정" */
   readonly name: Bilingual;
   /** "Love in the Moonlight" / "구르미 그린 달빛" */
   readonly drama: Bilingual;
-  readonly year: number;
+  /** When the drama aired (a server's own story may not say). */
+  readonly year?: number | undefined;
   /** The story's first sentence, clipped: what a card shows under the names. */
   readonly line: Bilingual;
 }
@@ -60,13 +62,22 @@ export function candidateOf(couple: Couple): Candidate {
 }
 
 export interface CandidatePoolDeps {
-  readonly catalogue: Catalogue;
+  /** The couples of each server: the catalogue and the server's own stories. */
+  readonly catalogue: CouplesSource;
 }
 
-/** The pool: the built-in catalogue (a server's own stories are added here by issue 14). */
+/** The pool: the built-in catalogue and the server's own stories (candidates built once per list of couples). */
 export function createCandidatePool({ catalogue }: CandidatePoolDeps): CandidatePool {
-  const builtIn = Object.freeze(catalogue.couples.map(candidateOf));
+  const built = new WeakMap<readonly Couple[], readonly Candidate[]>();
   return {
-    candidatesFor: (_guildId) => Promise.resolve(builtIn),
+    async candidatesFor(guildId) {
+      const { couples } = await catalogueFor(catalogue, guildId);
+      let candidates = built.get(couples);
+      if (!candidates) {
+        candidates = Object.freeze(couples.map(candidateOf));
+        built.set(couples, candidates);
+      }
+      return candidates;
+    },
   };
 }
