@@ -107,6 +107,13 @@ function parseQuote(text: string): { speaker: string; text: string } | 'speaker'
   return { speaker: match[1]!.trim(), text: match[2]!.trim().replace(QUOTES, '').trim() };
 }
 
+/** The links box: one link per line, or links separated by spaces; text that is no link stays one entry. */
+function splitLinks(text: string): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  if (words.every((w) => /^[a-z][a-z\d+.-]*:/i.test(w))) return words;
+  return text.split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
 /** The checks' problem, as the form reports it. */
 function problemOf(part: StoryPart, error: unknown): FieldProblem {
   if (!(error instanceof CheckError)) throw error;
@@ -139,7 +146,7 @@ export function readForm(values: FormValues): FormResult {
   const quoteParts = parseQuote(values.quote);
   const quote = quoteParts === 'speaker' ? (problems.push({ part: 'quote', code: 'speaker' }), undefined) : run('quote', shape.quote, quoteParts, problems);
 
-  const links = values.links.split(/\s+/).filter(Boolean);
+  const links = splitLinks(values.links);
   if (links.length === 0) problems.push({ part: 'source', code: 'empty' });
   const source = links.length ? run('source', shape.source, links[0], problems) : undefined;
   const video = links.length > 1 ? run('video', shape.video, links[1], problems) : undefined;

@@ -1,3 +1,4 @@
+import { createCoupleBook } from '../../src/stories/book.js';
 import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import command from '../../commands/kiss-daily.js';
@@ -170,7 +171,7 @@ describe('the /kiss-daily texts', () => {
       options: { getSubcommand: () => 'now' },
       deferReply: async (options: unknown) => void deferred.push(options),
     };
-    const ctx = { daily: h.service, catalogue, clock: h.clock } as unknown as AppContext;
+    const ctx = { daily: h.service, catalogue, couples: createCoupleBook({ catalogue }), clock: h.clock } as unknown as AppContext;
     await expect(command.execute(interaction as never, ctx)).rejects.toMatchObject({ key: 'daily.status.notConfigured' });
     expect(deferred).toEqual([{ flags: 64 }]);
   });

@@ -1,3 +1,4 @@
+import { createCoupleBook } from '../../src/stories/book.js';
 import { MessageFlags, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import command from '../../commands/kiss-poll.js';
@@ -13,7 +14,7 @@ const CAN_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessa
 function context() {
   const h = harness();
   const cooldowns = createCooldowns({ scene: undefined, pollStart: { uses: 1, windowMs: 60_000 } }, h.clock);
-  const ctx = { catalogue, search, logger: silent, clock: h.clock, random: Math.random, polls: h.service, cooldowns } as unknown as AppContext;
+  const ctx = { catalogue, search, couples: createCoupleBook({ catalogue }), logger: silent, clock: h.clock, random: Math.random, polls: h.service, cooldowns } as unknown as AppContext;
   return { ...h, ctx };
 }
 

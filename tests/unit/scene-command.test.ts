@@ -1,3 +1,4 @@
+import { createCoupleBook } from '../../src/stories/book.js';
 /**
  * `/kiss-scene` without a couple: the member's answer comes first, and remembering the story shown
  * (so the next one differs, even after a restart) is written after it, in the background.
@@ -36,6 +37,7 @@ function context() {
   const ctx = {
     catalogue,
     search: new CoupleSearch(catalogue),
+    couples: createCoupleBook({ catalogue, stories: store.stories }),
     sceneReplies: new SceneReplies(catalogue),
     store,
     logger,
