@@ -11,6 +11,7 @@ import { RESULTS_LEASE_MS } from '../../src/polls/results.js';
 import { POST_CLAIM_TTL_MS } from '../../src/store/daily.js';
 import { CLOSED_POLL_TTL_MS } from '../../src/store/polls.js';
 import { LAST_SHOWN_TTL_MS } from '../../src/store/scenes.js';
+import { DRAFT_TTL_MS } from '../../src/store/stories.js';
 import { BALLOT_TTL_MS, FINISHED_TOURNAMENT_TTL_MS } from '../../src/store/worldcup.js';
 import { SOLO_EXPIRY_MS } from '../../src/worldcup/model.js';
 
@@ -47,11 +48,12 @@ const EXPECTED: Record<string, number | undefined> = {
   "The claim of a day's daily story": POST_CLAIM_TTL_MS,
   'The last story shown in a channel': LAST_SHOWN_TTL_MS,
   'A `/kiss-data delete` confirmation': CONFIRMATION_TTL_MS,
+  'A refused `/kiss-story` form (for "Fix it")': DRAFT_TTL_MS,
   "A member's solo World Cup run": SOLO_EXPIRY_MS,
   "A member's votes in a World Cup round": BALLOT_TTL_MS,
   'A finished World Cup tournament and its counts': FINISHED_TOURNAMENT_TTL_MS,
   "A removed server's data": DATA_RETENTION_DEFAULT_MS,
-  'The poll leaderboard, the World Cup statistics, the daily story settings, pinned links': undefined,
+  "The poll leaderboard, the World Cup statistics, the daily story settings, pinned links, the server's own stories": undefined,
 };
 
 describe('PRIVACY.md', () => {
