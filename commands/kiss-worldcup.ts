@@ -1,3 +1,4 @@
+import { coupleName } from '../src/catalogue/catalogue.js';
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
@@ -107,8 +108,13 @@ async function start(interaction: ChatInputCommandInteraction, ctx: AppContext, 
 async function stats(interaction: ChatInputCommandInteraction, ctx: AppContext, guildId: string): Promise<void> {
   // A shared message: in the server's language, like the poll leaderboard.
   const lang = languageOf(interaction.guildLocale);
-  const [record, candidates] = await Promise.all([ctx.worldcup.stats(guildId), ctx.worldcup.candidates(guildId)]);
-  await interaction.reply({ ...statsMessage(record, (id) => nameIn(candidates, id, lang), lang, ctx.mentions), allowedMentions: { parse: [] } });
+  const [record, candidates, couples] = await Promise.all([ctx.worldcup.stats(guildId), ctx.worldcup.candidates(guildId), ctx.couples.forGuild(guildId)]);
+  // A server story removed since it won keeps its name (never shown as an id).
+  const nameOf = (id: string) => {
+    const gone = candidates.some((c) => c.id === id) ? undefined : couples.lookup(id);
+    return gone ? coupleName(gone, lang) : nameIn(candidates, id, lang);
+  };
+  await interaction.reply({ ...statsMessage(record, nameOf, lang, ctx.mentions), allowedMentions: { parse: [] } });
 }
 
 /**
