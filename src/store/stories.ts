@@ -36,6 +36,13 @@ export interface BookUpdate<R> {
   readonly result: R;
 }
 
+/**
+ * Servers whose book is held in memory at most (the ones used longest ago are read again when
+ * needed): a book of 200 stories takes about 0.3 MB, and its searchable view (stories/book.ts) up
+ * to 1 MB more (see the README's benchmarks).
+ */
+export const BOOKS_KEPT = 500;
+
 /** How long a refused form is kept for "Fix it". */
 export const DRAFT_TTL_MS = 60 * 60_000;
 const KIND = 'stories';
@@ -57,7 +64,7 @@ function readBook(value: unknown, guildId: string): StoryBook {
 
 export function createStoryStore(keyv: Keyv, options: StoryStoreOptions = {}): StoryStore {
   const load = async (guildId: string) => readBook(await keyv.get<unknown>(guildKey(guildId, KIND)), guildId);
-  const memory = options.memory ? new ServerMemory<StoryBook>(options.memory) : undefined;
+  const memory = options.memory ? new ServerMemory<StoryBook>({ ...options.memory, maxEntries: Math.min(options.memory.maxEntries ?? BOOKS_KEPT, BOOKS_KEPT) }) : undefined;
   const queue = new KeyedQueue();
   const draftKey = (guildId: string, userId: string, token: string) => guildKey(guildId, 'story-draft', userId, token);
   return {

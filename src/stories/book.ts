@@ -42,7 +42,7 @@ export interface CoupleBookDeps {
   readonly catalogue: Catalogue;
   /** Where servers' stories are read; without it, every server sees the catalogue alone. */
   readonly stories?: Pick<StoryStore, 'get'> | undefined;
-  /** Servers whose merged catalogue is kept built (default 1,000; built again from the book when needed). */
+  /** Servers whose merged catalogue is kept built (default 500, as many as books held; built again from the book when needed). */
   readonly maxKept?: number | undefined;
 }
 
@@ -85,7 +85,7 @@ function merged(catalogue: Catalogue, own: readonly Couple[], removed: readonly 
 
 export function createCoupleBook(deps: CoupleBookDeps): CoupleBook {
   const builtIn = merged(deps.catalogue, [], []);
-  const maxKept = deps.maxKept ?? 1_000;
+  const maxKept = deps.maxKept ?? 500;
   /** Per server: the book a view was built from, and the view (a Map keeps the order of use). */
   const built = new Map<string, { book: StoryBook; view: GuildCatalogue }>();
   return {
