@@ -1,7 +1,7 @@
 import { coupleName, type Catalogue, type Couple } from '../catalogue/catalogue.js';
 import type { CoupleSearch } from '../catalogue/search.js';
 import { UserError } from '../errors.js';
-import type { Language } from '../i18n/index.js';
+import { t, type Language } from '../i18n/index.js';
 import { MAX_COUPLES, MIN_COUPLES } from './model.js';
 import { clip } from './text.js';
 
@@ -80,7 +80,9 @@ export function coupleListChoices(typed: string, search: CoupleSearch, catalogue
     const value = [...earlier.map((e) => e.token), couple.id].join(', ');
     if (value.length > 100) continue;
     const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
-    const label = `${coupleName(couple, lang)} — ${drama}`;
+    const plain = `${coupleName(couple, lang)} — ${drama}`;
+    // A server's own story is marked as one, as in the other autocompletes.
+    const label = couple.own ? t(lang, 'story.ownMarker', { label: plain }) : plain;
     const name = [...earlier.map((e) => e.label), label].join(', ');
     // The end of a long list matters most: the name being completed.
     const chars = [...name];
