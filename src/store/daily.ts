@@ -64,7 +64,8 @@ const BATCH = 500;
 // No string in a valid record starts with ":" (the one character Keyv's default serializer
 // escapes), which is what lets `list` read records with a plain JSON.parse (see `readFast`).
 const snowflake = text({ pattern: [/^\d{1,20}$/, 'must be an id'] });
-const slug = text({ pattern: [/^[a-z0-9][a-z0-9-]*$/, 'must be a couple id'] });
+// A catalogue couple's id (`park-bo-gum-kim-yoo-jung`) or a server story's (`own.` and 8 characters, src/stories).
+const slug = text({ pattern: [/^(?:[a-z0-9][a-z0-9-]*|own\.[a-z0-9]{8})$/, 'must be a couple id'] });
 const disabledReason: Check<DisabledReason> = (value) => {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === 'channel-deleted') return { kind };

@@ -54,6 +54,16 @@ describe('the daily store', () => {
     expect(await store.get(guild(1))).toBeUndefined();
   });
 
+  it('reads back a round and a post naming a server\'s own story (`own.` ids), and still refuses other ids', async () => {
+    const keyv = new Keyv();
+    const store = createDailyStore(keyv);
+    const own: DailySchedule = { ...schedule(3), round: { order: ['a', 'own.ab12cd34'], posted: ['own.ab12cd34'] }, lastPost: { ...schedule(3).lastPost!, coupleId: 'own.ab12cd34' } };
+    await store.save(guild(3), own);
+    expect(await store.get(guild(3))).toEqual(own);
+    await store.save(guild(4), { ...own, round: { order: ['own.AB'], posted: [] } });
+    expect(await store.get(guild(4))).toBeUndefined();
+  });
+
   it('treats an unreadable record as absent, and reports it when listing', async () => {
     const keyv = new Keyv();
     const store = createDailyStore(keyv);
