@@ -19,11 +19,13 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 /** Every URL any page asked for. */
 const requested: string[] = [];
+/** The origins of the playgrounds the pages were opened on. */
+const origins = new Set<string>();
 const pageErrors: string[] = [];
 const { logger } = memoryLogger();
 
-/** A page acting as `member` in `channel`. */
-async function openPage(member: string, channel = 'general'): Promise<Page> {
+/** A page acting as `member` in `channel` (of the shared playground, or of `on`). */
+async function openPage(member: string, channel = 'general', on: Playground = pg): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US', timezoneId: 'UTC' });
   contexts.push(context);
   const page = await context.newPage();
@@ -33,21 +35,21 @@ async function openPage(member: string, channel = 'general'): Promise<Page> {
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());
   });
-  await page.goto(pg.url);
+  await page.goto(on.url);
   await page.locator('body[data-ready][data-live][data-viewer]').waitFor({ state: 'attached' });
-  await actAs(page, member);
+  await actAs(page, member, on);
   await openChannel(page, channel);
   return page;
 }
 
-function memberId(name: string): string {
-  const found = pg.seed.members.find((m) => m.user.username === name);
+function memberId(name: string, on: Playground = pg): string {
+  const found = on.seed.members.find((m) => m.user.username === name);
   if (!found) throw new Error(`No seeded member ${name}`);
   return found.user.id;
 }
 
-async function actAs(page: Page, name: string): Promise<void> {
-  const id = memberId(name);
+async function actAs(page: Page, name: string, on: Playground = pg): Promise<void> {
+  const id = memberId(name, on);
   await page.getByTestId('member-select').selectOption(id);
   await page.locator(`body[data-live][data-viewer="${id}"]`).waitFor({ state: 'attached' });
 }
@@ -114,6 +116,7 @@ function embedMessage(page: Page, title: string) {
 beforeAll(async () => {
   if (!hasChromium) return;
   pg = await startPlayground({ port: 0, storeUrl: tempStoreUrl(), logger });
+  origins.add(new URL(pg.url).origin);
   browser = await launchBrowser();
 });
 
@@ -433,9 +436,194 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     await expectNewestInView(page); // +1 day: the channel is drawn again
   });
 
+  // A server of its own (a second playground): its daily rotation is the ten built-in stories and
+  // this one, and no earlier test has posted today's story or added stories.
+  describe('a moderator adds a story of the server’s own', () => {
+    let own: Playground;
+    const story = {
+      couple: 'Kim Soo Hyun (김수현) & Kim Ji Won (김지원)',
+      drama: 'Queen of Tears (눈물의 여왕, 2024)',
+      story:
+        'The kiss on the bridge was filmed on a cold night, after the two actors had rehearsed it a few times with the director. ' +
+        'Between takes they laughed about the wind, and the crew said the last take was the one that made it into the drama.',
+      quote: 'Kim Ji Won: I was so nervous.',
+      links: 'https://www.example.com/queen-of-tears-behind-the-scenes',
+    };
+    const name = 'Kim Soo Hyun & Kim Ji Won';
+
+    /** The pages opened before these tests are on the shared playground; the later ones on this one. */
+    let firstOwnContext = 0;
+    beforeAll(async () => {
+      if (!hasChromium) return;
+      own = await startPlayground({ port: 0, storeUrl: tempStoreUrl(), logger });
+      origins.add(new URL(own.url).origin);
+      firstOwnContext = contexts.length;
+    });
+    afterAll(async () => {
+      // Its pages first: a playground closed under an open page cuts its event stream (a page error).
+      for (const c of contexts.splice(firstOwnContext)) await c.close().catch(() => undefined);
+      await own?.close();
+    });
+
+    /** Types each box of the open form (only the boxes given). */
+    async function fillForm(page: Page, values: Partial<Record<keyof typeof story, string>>): Promise<void> {
+      for (const [box, value] of Object.entries(values)) await page.getByTestId(`modal-${box}`).fill(value);
+    }
+
+    it('fills the form, then finds the story in /kiss-scene, a poll and the daily post', { timeout: 120_000 }, async () => {
+      const page = await openPage('Mina', 'general', own);
+      await runCommand(page, 'kiss-story add', 'kiss-story add');
+      const modal = page.getByTestId('modal');
+      await modal.waitFor();
+      expect(await page.locator('#modal-title').textContent()).toBe(t('en', 'story.form.titleAdd'));
+      // Five boxes as the bot defined them: labels, placeholders (the links one on two lines), the
+      // long ones as paragraphs, each with the bot's most characters.
+      const boxes = await page.locator('#modal-fields').evaluate((el) =>
+        [...el.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')].map((f) => ({
+          name: f.name,
+          tag: f.tagName.toLowerCase(),
+          label: f.labels?.[0]?.textContent,
+          placeholder: f.placeholder,
+          maxLength: f.maxLength,
+          required: f.required,
+          value: f.value,
+        })),
+      );
+      expect(boxes.map((b) => [b.name, b.tag, b.required])).toEqual([
+        ['couple', 'input', true],
+        ['drama', 'input', true],
+        ['story', 'textarea', true],
+        ['quote', 'textarea', false],
+        ['links', 'textarea', false],
+      ]);
+      for (const b of boxes) {
+        expect(b.label).toContain(t('en', `story.form.${b.name}`));
+        // Discord takes at most 100 characters of placeholder: the bot cuts a longer one with "…".
+        const placeholder = t('en', `story.form.${b.name}Placeholder`);
+        expect(b.placeholder).toBe(placeholder.length <= 100 ? placeholder : `${placeholder.slice(0, 99)}…`);
+        expect(b.maxLength).toBeGreaterThan(0);
+        expect(b.value).toBe('');
+      }
+      expect(boxes.find((b) => b.name === 'links')?.placeholder).toContain('\n');
+      expect(boxes.find((b) => b.name === 'couple')?.maxLength).toBeLessThan(boxes.find((b) => b.name === 'story')?.maxLength ?? 0);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('couple');
+      await fillForm(page, story);
+      // The screenshot shows the story from its first line.
+      await page.getByTestId('modal-story').evaluate((el) => el.scrollTo(0, 0));
+      // The Submit button is in view without scrolling the page.
+      expect(await page.locator('#modal-submit').isVisible()).toBe(true);
+      await screenshot(page, 'story-form.png');
+      await page.locator('#modal-submit').click();
+      await modal.waitFor({ state: 'hidden' });
+
+      // The answer is Mina's alone.
+      const added = page.locator('discord-message[ephemeral]').filter({ hasText: `Added ${name} — Queen of Tears` });
+      await added.waitFor();
+      expect(await added.getByTestId('command-mention').allTextContents()).toContain('/kiss-scene');
+
+      // /kiss-scene: the choice is marked as the server's own, and the embed credits the server.
+      await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: 'queen of tears', pick: t('en', 'story.ownMarker', { label: name }) }]);
+      const scene = embedMessage(page, `💋 ${name}`);
+      await scene.waitFor();
+      expect(await scene.getAttribute('ephemeral')).toBeNull();
+      expect(await scene.locator('discord-embed-description').textContent()).toContain('The kiss on the bridge was filmed on a cold night');
+      expect(await scene.locator('discord-embed-field[field-title="Drama"]').textContent()).toContain('Queen of Tears');
+      expect(await scene.locator(`discord-embed-field[field-title="${t('en', 'scene.quotes')}"]`).textContent()).toContain('I was so nervous.');
+      expect(await scene.locator(`discord-embed-field[field-title="${t('en', 'scene.source')}"]`).textContent()).toContain(
+        t('en', 'story.credit', { server: own.seed.guild.name }),
+      );
+      expect(await scene.locator('discord-embed-footer').textContent()).toContain(t('en', 'story.ownMarker', { label: t('en', 'scene.author') }));
+      await expectNewestInView(page);
+
+      // A poll with the default candidates: every story of the server, its own one too.
+      await openChannel(page, 'kdrama');
+      await runCommand(page, 'kiss-poll start', 'kiss-poll start');
+      const poll = embedMessage(page, `💋 ${t('en', 'poll.defaultQuestion')}`);
+      await poll.waitFor();
+      const buttons = await poll.locator('discord-button').allTextContents();
+      expect(buttons.filter((b) => b.includes(name))).toHaveLength(1);
+      expect(buttons.filter((b) => /^\s*\d+\. /.test(b))).toHaveLength(11);
+
+      // The daily story: each couple once before any repeats, so one of the next 11 days is this one.
+      const at = new Date(own.clock.now() + 2 * HOUR);
+      const time = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+      await runCommand(page, 'kiss-daily set', 'kiss-daily set', [
+        { name: 'channel', text: 'announ', pick: '#announcements' },
+        { name: 'time', text: time },
+      ]);
+      await page.locator('discord-message[ephemeral]').filter({ hasText: t('en', 'daily.set.saved') }).waitFor();
+      await openChannel(page, 'announcements');
+      const dailyTitles = () =>
+        page
+          .locator(`discord-embed[author-name="${t('en', 'daily.post.heading')}"]`)
+          .evaluateAll((els) => els.map((e) => e.getAttribute('embed-title')));
+      let titles: Array<string | null> = [];
+      for (let day = 1; day <= 11 && !titles.includes(`💋 ${name}`); day++) {
+        const before = own.clock.now();
+        await page.getByTestId('advance-day').click();
+        await page.waitForFunction((min) => Number(document.getElementById('clock-now')?.dataset.now) >= min, before + 24 * HOUR);
+        // One post a day: the day's post is drawn before the next day is asked for.
+        await page.waitForFunction(
+          ({ heading, count }) => document.querySelectorAll(`discord-embed[author-name="${heading}"]`).length >= count,
+          { heading: t('en', 'daily.post.heading'), count: day },
+          { timeout: 15_000 },
+        );
+        titles = await dailyTitles();
+        expect(titles).toHaveLength(day);
+      }
+      expect(titles).toContain(`💋 ${name}`);
+      // Never twice in one round.
+      expect(new Set(titles).size).toBe(titles.length);
+      // Posted in the server itself, the daily story credits "this server's members".
+      const daily = page.locator('discord-message').filter({ has: page.locator(`discord-embed[embed-title="💋 ${name}"]`) });
+      expect(await daily.locator(`discord-embed-field[field-title="${t('en', 'scene.source')}"]`).textContent()).toContain(t('en', 'story.creditNoName'));
+      expect(await daily.locator('discord-embed-description').textContent()).toContain('The kiss on the bridge was filmed on a cold night');
+    });
+
+    it('answers a bad link with the problems and "Fix it", which opens the form again as it was typed', async () => {
+      const page = await openPage('Mina', 'kdrama', own);
+      const typed = {
+        couple: 'Hyun Bin (현빈) & Son Ye Jin (손예진)',
+        drama: 'Crash Landing on You (사랑의 불시착, 2019)',
+        story: 'The two actors filmed their first kiss scene in Switzerland. They said afterwards that the cold made it hard to keep a straight face.',
+        quote: '',
+        links: 'http://example.com/x',
+      };
+      // A short window: the form's boxes scroll between its title and its buttons, so Submit stays in view.
+      await page.setViewportSize({ width: 900, height: 480 });
+      await runCommand(page, 'kiss-story add', 'kiss-story add');
+      await page.getByTestId('modal').waitFor();
+      const layout = await page.evaluate(() => {
+        const fields = document.getElementById('modal-fields')!;
+        return { scrolls: fields.scrollHeight > fields.clientHeight, submitBottom: document.getElementById('modal-submit')!.getBoundingClientRect().bottom };
+      });
+      expect(layout.scrolls).toBe(true);
+      expect(layout.submitBottom).toBeLessThanOrEqual(480);
+      await fillForm(page, typed);
+      await page.locator('#modal-submit').click();
+
+      const problems = page.locator('discord-message[ephemeral]').filter({ hasText: t('en', 'story.errors.formTitle') });
+      await problems.waitFor();
+      expect(await problems.textContent()).toContain(`${t('en', 'story.parts.source')}: ${t('en', 'story.problems.notHttps')}`);
+      const fix = problems.locator('discord-button', { hasText: t('en', 'story.fixIt') });
+      expect(await fix.count()).toBe(1);
+      // Nothing was added.
+      const stories = await own.app.ctx.stories.book(own.seed.guild.id);
+      expect(stories.stories.map((x) => x.actors.map((a) => a.name).join(' & '))).not.toContain('Hyun Bin & Son Ye Jin');
+
+      await fix.click();
+      await page.getByTestId('modal').waitFor();
+      for (const [box, value] of Object.entries(typed)) expect(await page.getByTestId(`modal-${box}`).inputValue()).toBe(value);
+
+      // Fixed and sent again, it is added.
+      await fillForm(page, { links: 'https://www.example.com/crash-landing-on-you-making' });
+      await page.locator('#modal-submit').click();
+      await page.locator('discord-message[ephemeral]').filter({ hasText: 'Added Hyun Bin & Son Ye Jin — Crash Landing on You' }).waitFor();
+    });
+  });
+
   it('loads nothing from outside the playground and logs no errors in the page', () => {
-    const origin = new URL(pg.url).origin;
-    const outside = requested.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    const outside = requested.filter((u) => ![...origins].some((origin) => u.startsWith(`${origin}/`)) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(outside).toEqual([]);
     expect(requested.length).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);

@@ -278,9 +278,13 @@ function openModal(m: PlayModal): void {
     };
     const field = input.style === 2 ? h('textarea', { ...attrs, rows: 4 }) : h('input', { ...attrs, type: 'text' });
     (field as HTMLInputElement).value = input.value ?? '';
-    fields.append(h('label', { for: id }, input.label), field);
+    // Discord marks a box that must be filled with a red asterisk.
+    fields.append(h('label', { for: id }, input.label, input.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null), field);
   }
+  // The first box has the focus, as in Discord (else the dialog would focus the scrolling list of boxes).
+  fields.querySelector<HTMLElement>('input, textarea')?.setAttribute('autofocus', '');
   modal.showModal();
+  fields.scrollTop = 0;
 }
 
 byId('modal-cancel').addEventListener('click', () => modal.close());
