@@ -250,7 +250,7 @@ export default {
         requireManager(actor);
         const role = args.options.role;
         // @everyone as the contributor role would let every member change stories: refused as a role.
-        if (role && role.id === guildId) throw new UserError('story.errors.managersOnly');
+        if (role && role.id === guildId) throw new UserError('story.errors.everyoneRole');
         await ctx.stories.setContributorRole(guildId, role?.id);
         const content = role ? t(lang, 'story.contributorsSet', { role: `<@&${role.id}>` }) : t(lang, 'story.contributorsCleared');
         await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

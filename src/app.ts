@@ -151,6 +151,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     publisher: createDiscordDailyPublisher(client),
     ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
     videos: store.videos,
+    serverName: (guildId) => client.guilds.cache.get(guildId)?.name,
     onPostSettled: (result) => metrics?.dailyPost(result),
   });
 

@@ -96,6 +96,8 @@ export interface DailyServiceDeps {
   readonly random: Random;
   /** The servers' pinned filming-video links, so the post has the same buttons as `/kiss-scene`. */
   readonly videos?: Pick<VideoStore, 'pinned'> | undefined;
+  /** A server's name, credited on its own stories ("Added by the members of …"); unknown: a plainer credit. */
+  readonly serverName?: ((guildId: string) => string | undefined) | undefined;
   /** Posts in flight at once (default {@link POSTS_IN_FLIGHT}). */
   readonly concurrency?: number | undefined;
   /** First retry delay (default 30 s), doubled each attempt up to `retryMaxMs` (default 30 min). */
@@ -222,7 +224,7 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
       const couples = await catalogueFor(catalogue, guildId);
       const couple = couples.get(post.coupleId);
       if (!couple) return { kind: 'rejected', detail: `couple ${post.coupleId} is no longer in the catalogue` };
-      const payload = dailyPostMessage({ couple, source: couples.sourceOf(couple), lang: schedule.language, pinned, roleId: schedule.roleId });
+      const payload = dailyPostMessage({ couple, source: couples.sourceOf(couple), lang: schedule.language, pinned, roleId: schedule.roleId, serverName: deps.serverName?.(guildId) });
       return await publisher.post(schedule.channelId, payload);
     } catch (err) {
       // Nothing reached Discord, or the publisher broke its promise not to throw: try again later.

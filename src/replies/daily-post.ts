@@ -11,6 +11,8 @@ export interface DailyPostView {
   readonly pinned?: PinnedLink | undefined;
   /** Role to mention; only this role may be pinged by the message. */
   readonly roleId?: string | undefined;
+  /** The server's name, credited on its own stories. */
+  readonly serverName?: string | undefined;
 }
 
 /**
@@ -24,6 +26,7 @@ export function dailyPostMessage(view: DailyPostView): DailyPostPayload {
     lang: view.lang,
     pinned: view.pinned,
     heading: t(view.lang, 'daily.post.heading'),
+    serverName: view.serverName,
   });
   if (!view.roleId) return { ...scene, allowed_mentions: { parse: [] } };
   return {

@@ -15,12 +15,14 @@ export function siteName(site: VideoSite, lang: Language): string {
 export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink | undefined): Message<'embeds' | 'components'> {
   const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
   const buttons: APIButtonComponent[] = [];
-  // A server's own story may come with its video: shown like a pinned link, unless one is pinned.
-  if (!pinned && couple.own?.video) pinned = { url: couple.own.video, pinnedBy: couple.own.addedBy, pinnedAt: couple.own.addedAt };
-  if (pinned) {
-    const check = checkVideoUrl(pinned.url);
+  // A server's own story may come with its video: shown first, like a pinned link, unless one is pinned.
+  const fromStory = !pinned && couple.own?.video !== undefined;
+  const first = pinned?.url ?? couple.own?.video;
+  if (first) {
+    const check = checkVideoUrl(first);
     const site = check.ok ? siteName(check.site, lang) : 'video';
-    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url: pinned.url, label: t(lang, 'video.pinnedLabel', { site }), emoji: { name: '📌' } });
+    const label = t(lang, fromStory ? 'video.storyLabel' : 'video.pinnedLabel', { site });
+    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, url: first, label, emoji: { name: fromStory ? '🎬' : '📌' } });
   }
   for (const link of searchLinks(couple)) {
     buttons.push({
@@ -36,7 +38,7 @@ export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink 
       {
         color: SCENE_COLOUR,
         title: t(lang, 'video.title', { couple: coupleName(couple, lang) }),
-        description: t(lang, pinned ? 'video.introPinned' : 'video.intro', { drama }),
+        description: t(lang, fromStory ? 'video.introStory' : pinned ? 'video.introPinned' : 'video.intro', { drama }),
       },
     ],
     components: [{ type: ComponentType.ActionRow, components: buttons }],

@@ -629,7 +629,7 @@ describe('the daily rotation with a server’s own stories (a controlled clock)'
       expect(ownPosts.length).toBeGreaterThanOrEqual(5);
       for (const post of ownPosts) {
         expect(post.embeds[0]!.footer!.text).toBe('Server story · Behind the kiss scene');
-        expect(post.embeds[0]!.fields!.find((f) => f.name === 'Source')!.value).toMatch(/^\[news\.example\.org\]\(https:\/\/news\.example\.org\/story-\d\)\nAdded by this server's members$/);
+        expect(post.embeds[0]!.fields!.find((f) => f.name === 'Source')!.value).toMatch(/^\[news\.example\.org\]\(https:\/\/news\.example\.org\/story-\d\)\nAdded by the members of K-drama Club$/);
       }
 
       const otherTitles = daily(channels[1]).map((m) => m.embeds[0]!.title!);

@@ -106,3 +106,18 @@ describe('the story form', () => {
     expect(values.quote).toBe('');
   });
 });
+
+describe('the story form as Discord shows it', () => {
+  it('fits Discord’s limits in both languages without cutting a word (title 45, label 45, placeholder 100)', async () => {
+    const { t } = await import('../../src/i18n/index.js');
+    const { FORM_BOXES } = await import('../../src/stories/form.js');
+    for (const lang of ['en', 'ko'] as const) {
+      expect(t(lang, 'story.form.titleAdd').length).toBeLessThanOrEqual(45);
+      expect(t(lang, 'story.form.titleEdit').length).toBeLessThanOrEqual(45);
+      for (const box of FORM_BOXES) {
+        expect(t(lang, `story.form.${box}`).length, `${lang} ${box}`).toBeLessThanOrEqual(45);
+        expect(t(lang, `story.form.${box}Placeholder`).length, `${lang} ${box} placeholder`).toBeLessThanOrEqual(100);
+      }
+    }
+  });
+});
