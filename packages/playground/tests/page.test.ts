@@ -574,9 +574,9 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
       expect(titles).toContain(`💋 ${name}`);
       // Never twice in one round.
       expect(new Set(titles).size).toBe(titles.length);
-      // Posted in the server itself, the daily story credits "this server's members".
+      // The daily story credits the server by name, as /kiss-scene does.
       const daily = page.locator('discord-message').filter({ has: page.locator(`discord-embed[embed-title="💋 ${name}"]`) });
-      expect(await daily.locator(`discord-embed-field[field-title="${t('en', 'scene.source')}"]`).textContent()).toContain(t('en', 'story.creditNoName'));
+      expect(await daily.locator(`discord-embed-field[field-title="${t('en', 'scene.source')}"]`).textContent()).toContain(t('en', 'story.credit', { server: 'K-drama Club' }));
       expect(await daily.locator('discord-embed-description').textContent()).toContain('The kiss on the bridge was filmed on a cold night');
     });
 
