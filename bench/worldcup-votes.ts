@@ -74,6 +74,9 @@ try {
     early.push(await votes(tournament.id, 0, MEASURED));
     await votes(tournament.id, MEASURED, FILL);
     late.push(await votes(tournament.id, MEASURED + FILL, MEASURED));
+    // Every vote was counted (none refused): the round's voters.
+    const { voters } = await store.worldcup.getTally(GUILD, tournament.id, 0, 4);
+    if (voters !== 100 + 2 * MEASURED + FILL) throw new Error(`expected ${100 + 2 * MEASURED + FILL} voters, counted ${voters}`);
   }
   report(`World Cup votes as a round fills (${REPS} reps, SQLite, compiled build)`, [
     ratioRow(`a vote in a server World Cup round: with ${(FILL + MEASURED).toLocaleString('en')} voters in it vs with none (${AT_ONCE} at a time)`, early, late, ' µs', atMost(1.2), 0),
