@@ -9,12 +9,14 @@ import {
   type Attachment,
   type ChatInputCommandInteraction,
   type Interaction,
+  type ModalSubmitInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command, ComponentInteraction } from '../src/command.js';
 import type { AppContext } from '../src/context.js';
 import { choiceLabel, MAX_QUERY_LENGTH } from '../src/couple-option.js';
 import { UserError } from '../src/errors.js';
+import { isStoreUnavailable } from '../src/store/index.js';
 import { languageOf, localizations, nameAndDescription, t } from '../src/i18n/index.js';
 import { readOptions } from '../src/options.js';
 import { canManageGuild } from '../src/permissions.js';
@@ -125,11 +127,28 @@ function refusalKey(reason: string): string {
 
 async function submitForm(interaction: ComponentInteraction, ctx: AppContext, target: FormTarget): Promise<void> {
   if (!interaction.isModalSubmit()) throw new UserError('common.staleButton');
+  const values = clipForm(Object.fromEntries(FORM_BOXES.map((box) => [box, interaction.fields.fields.has(box) ? interaction.fields.getTextInputValue(box) : ''])));
+  try {
+    await saveForm(interaction, ctx, target, values);
+  } catch (error) {
+    if (!isStoreUnavailable(error)) throw error;
+    // Nothing was saved, and no draft can be kept: the member gets back what they typed, as a file.
+    const lang = languageOf(interaction.locale);
+    const file = new AttachmentBuilder(Buffer.from(typedText(values), 'utf8'), { name: 'kiss-story.txt' });
+    await interaction.reply({ content: t(lang, 'story.errors.storeDownTyped'), files: [file], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  }
+}
+
+/** The five boxes as the member typed them, one after the other. */
+function typedText(values: FormValues): string {
+  return FORM_BOXES.map((box) => `${box}:\n${values[box]}\n`).join('\n');
+}
+
+async function saveForm(interaction: ModalSubmitInteraction, ctx: AppContext, target: FormTarget, values: FormValues): Promise<void> {
   const guildId = guildOf(interaction);
   const actor = actorOf(interaction);
   const lang = languageOf(interaction.locale);
   await requireContributor(ctx, guildId, actor);
-  const values = clipForm(Object.fromEntries(FORM_BOXES.map((box) => [box, interaction.fields.fields.has(box) ? interaction.fields.getTextInputValue(box) : ''])));
   const read = readForm(values);
   if (!read.ok) {
     const token = await keepDraft(ctx, guildId, actor.userId, values);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, type InteractionResult, type SimGuild, type SimMessage, type SimUser } from '@kiss-scene-bot/discord-simulator';
 import type { OwnStory } from '../../src/stories/schema.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { StoreUnavailableError } from '../../src/store/index.js';
 import { startWorld, type BotUnderTest, type World } from './harness.js';
 
 type Form = { couple: string; drama: string; story: string; quote: string; links: string };
@@ -296,6 +297,25 @@ describe('/kiss-story: bad input is answered privately and nothing is stored', (
     const fixed = await (await world.sim.submitModal({ user: mod, guildId: A.id, customId: 'story:form:add', fields: { ...modalValues(reopened), links: fresh.links } })).settled();
     expect(fixed.message!.content).toMatch(/^Added \*\*Yoo Yeon Seok & Chae Soo Bin — When the Phone Is Ringing\*\*/);
     expect((await story(A.id, 'When the Phone Is Ringing')).source).toBe(fresh.links);
+  });
+
+  it('gives back what was typed, as a file, when the store is down at the submit (nothing saved, nothing lost)', async () => {
+    const stories = bot.app.ctx.stories as { add: typeof bot.app.ctx.stories.add };
+    const add = stories.add;
+    stories.add = () => Promise.reject(new StoreUnavailableError('test: store down'));
+    try {
+      const before = (await book(A.id)).stories.length;
+      const res = await addThroughForm(mod, A.id, KING);
+      expect(res.ephemeral).toBe(true);
+      expect(res.message!.content).toMatch(/^The bot's storage is unavailable right now, so your story was not saved\./);
+      const attachment = res.message!.attachments[0]!;
+      expect(attachment.filename).toBe('kiss-story.txt');
+      const typed = await (await fetch(attachment.url)).text();
+      for (const value of Object.values(KING)) expect(typed).toContain(value);
+      expect((await book(A.id)).stories).toHaveLength(before);
+    } finally {
+      stories.add = add;
+    }
   });
 
   it('refuses a duplicate of the server’s own couple and drama, and of a built-in one, with "Fix it"', async () => {
