@@ -1,4 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** The end-to-end test that measures throughput against Discord's global rate limit. */
+const SCALE = 'tests/e2e/scale.test.ts';
 
 /**
  * The bot's tests (tests/) and each workspace package's own (packages/<name>/vitest.config.ts),
@@ -12,7 +15,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'bot', include: ['tests/**/*.test.ts'] },
+        test: { name: 'bot', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, SCALE] },
+      },
+      // Three bot processes posting at Discord's global limit: run alone, after everything else, so
+      // the browser tests' load cannot stall the processes into a burst the limit refuses.
+      {
+        extends: true,
+        test: { name: 'bot-scale', include: [SCALE], sequence: { groupOrder: 1 } },
       },
       'packages/*/vitest.config.ts',
     ],
