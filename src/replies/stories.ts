@@ -33,7 +33,8 @@ const STYLE: Readonly<Record<FormBox, TextInputStyle>> = {
   quote: TextInputStyle.Paragraph,
   links: TextInputStyle.Paragraph,
 };
-const REQUIRED: ReadonlySet<FormBox> = new Set(['couple', 'drama', 'story', 'links']);
+/** Boxes Discord's form itself requires (the links box is checked by the bot, whose message says what a source is). */
+const REQUIRED: ReadonlySet<FormBox> = new Set(['couple', 'drama', 'story']);
 
 /**
  * The story form, empty or filled (an edit, or a form being fixed). Only the couple, drama and
@@ -52,7 +53,7 @@ export function storyModal(lang: Language, target: FormTarget, values?: FormValu
           custom_id: box,
           label: clip(t(lang, `story.form.${box}`), 45),
           style: STYLE[box],
-          required: REQUIRED.has(box) && box !== 'links',
+          required: REQUIRED.has(box),
           max_length: BOX_MAX[box],
           placeholder: clip(t(lang, `story.form.${box}Placeholder`), 100),
           ...(values?.[box] ? { value: values[box] } : {}),
