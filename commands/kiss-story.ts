@@ -31,6 +31,8 @@ import {
   type FormTarget,
 } from '../src/replies/stories.js';
 import { readForm, clipForm, formOf, FORM_BOXES, type FormValues } from '../src/stories/form.js';
+import { normalize } from '../src/catalogue/search.js';
+import { storyLabel } from '../src/stories/model.js';
 import { isOwnStoryId } from '../src/stories/schema.js';
 import type { Actor } from '../src/stories/service.js';
 import { MAX_IMPORT_BYTES } from '../src/stories/transfer.js';
@@ -90,10 +92,24 @@ function requireManager(actor: Actor): void {
   if (!actor.manager) throw new UserError('story.errors.managersOnly');
 }
 
-/** The story an option names, among those this member may change in this server. */
-async function pickStory(ctx: AppContext, guildId: string, value: string) {
+/**
+ * The server's story an option names: the id autocomplete gave, or else what was typed (a couple or
+ * a drama). `edit` takes the best match (it only opens the form, which shows the story); `remove`
+ * only a title or couple typed in full, naming one story. An id of a story elsewhere names nothing.
+ */
+async function pickStory(ctx: AppContext, guildId: string, value: string, match: 'best' | 'exact') {
+  const typed = value.trim();
   const book = await ctx.stories.book(guildId);
-  const story = book.stories.find((s) => s.id === value.trim());
+  let story = book.stories.find((s) => s.id === typed);
+  if (!story && typed && !isOwnStoryId(typed)) {
+    if (match === 'best') {
+      const best = (await ctx.couples.forGuild(guildId)).ownSearch.search(typed.slice(0, MAX_QUERY_LENGTH), 1)[0];
+      story = best && book.stories.find((s) => s.id === best.couple.id);
+    } else {
+      const named = book.stories.filter((s) => [s.drama.title, storyLabel(s), s.actors.map((a) => a.name).join(' & ')].some((name) => normalize(name) === normalize(typed)));
+      story = named.length === 1 ? named[0] : undefined;
+    }
+  }
   if (!story) throw new UserError('story.errors.missing');
   return story;
 }
@@ -157,13 +173,12 @@ async function saveForm(interaction: ModalSubmitInteraction, ctx: AppContext, ta
   }
   const change = target.kind === 'add' ? await ctx.stories.add(guildId, actor, read.fields) : await ctx.stories.edit(guildId, actor, target.storyId, read.fields);
   if (!change.ok) {
-    const text = t(lang, refusalKey(change.reason), { ...ctx.mentions.vars(lang), label: 'label' in change ? (change.label ?? '') : '', max: ctx.stories.maxStories });
-    if (change.reason === 'duplicate-own' || change.reason === 'duplicate-catalogue') {
-      const token = await keepDraft(ctx, guildId, actor.userId, values);
-      await interaction.reply({ ...refusedWithFix(text, lang, { token, target }), flags: MessageFlags.Ephemeral });
-      return;
-    }
-    throw new UserError(refusalKey(change.reason), { label: 'label' in change ? (change.label ?? '') : '', max: ctx.stories.maxStories });
+    const refusal = new UserError(refusalKey(change.reason), { label: 'label' in change ? (change.label ?? '') : '', max: ctx.stories.maxStories });
+    if (change.reason !== 'duplicate-own' && change.reason !== 'duplicate-catalogue') throw refusal;
+    // A duplicate can be fixed in the form: the refusal comes with "Fix it".
+    const token = await keepDraft(ctx, guildId, actor.userId, values);
+    await interaction.reply({ ...refusedWithFix(refusal.text(interaction.locale, ctx.mentions), lang, { token, target }), flags: MessageFlags.Ephemeral });
+    return;
   }
   await interaction.reply({ ...doneMessage(lang, target.kind === 'add' ? 'added' : 'edited', change.story, ctx.mentions), flags: MessageFlags.Ephemeral });
 }
@@ -198,18 +213,9 @@ async function importFile(interaction: ChatInputCommandInteraction, ctx: AppCont
       throw new UserError('story.errors.importTooMany', vars);
     case 'full':
       throw new UserError('story.errors.importFull', vars);
-    default: {
-      const total = countEntries(content);
-      await interaction.editReply({ ...importProblemsMessage(lang, plan.problems, total), allowedMentions: { parse: [] } });
-    }
+    default:
+      await interaction.editReply({ ...importProblemsMessage(lang, plan.problems, plan.entries ?? plan.problems.length), allowedMentions: { parse: [] } });
   }
-}
-
-/** How many entries a file holds (it parsed as a list, or it would not be reported entry by entry). */
-function countEntries(content: string): number {
-  const data = JSON.parse(content.replace(/^\uFEFF/, '')) as unknown;
-  const list = Array.isArray(data) ? data : (data as { stories?: unknown[] }).stories;
-  return Array.isArray(list) ? list.length : 0;
 }
 
 export default {
@@ -233,14 +239,14 @@ export default {
       }
       case 'edit': {
         await requireContributor(ctx, guildId, actor);
-        const story = await pickStory(ctx, guildId, args.options.story);
+        const story = await pickStory(ctx, guildId, args.options.story, 'best');
         if (!actor.manager && story.addedBy !== actor.userId) throw new UserError('story.errors.notYours');
         await interaction.showModal(storyModal(lang, { kind: 'edit', storyId: story.id }, formOf(story)));
         return;
       }
       case 'remove': {
         await requireContributor(ctx, guildId, actor);
-        const story = await pickStory(ctx, guildId, args.options.story);
+        const story = await pickStory(ctx, guildId, args.options.story, 'exact');
         const change = await ctx.stories.remove(guildId, actor, story.id);
         if (!change.ok) throw new UserError(refusalKey(change.reason));
         await interaction.reply({ ...doneMessage(lang, 'removed', change.story, ctx.mentions), flags: MessageFlags.Ephemeral });

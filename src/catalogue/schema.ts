@@ -9,6 +9,9 @@ import { array, number, object, oneOf, optional, record, refine, text, type Chec
 /** Text limits, in characters. An embed holds 6,000 in all: a story in either language always fits. */
 export const LIMITS = Object.freeze({ actorName: 60, actorHangul: 30, title: 80, story: 1500, quote: 300, speaker: 60 });
 
+/** A catalogue couple's id: a lowercase slug. */
+export const CATALOGUE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /** Trimmed text of 1 to `max` characters. */
 export const words = (max: number) => text({ trim: true, min: 1, max });
 const bilingual = (max: number) => object({ en: words(max), ko: words(max) }, { strict: true });
@@ -68,7 +71,7 @@ export const actorSchema = object({ name: actorName, hangul: actorHangul }, { st
 export const coupleSchema = refine(
   object(
     {
-      id: text({ max: 60, pattern: [/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lowercase slug such as park-bo-gum-kim-yoo-jung'] }),
+      id: text({ max: 60, pattern: [CATALOGUE_ID, 'must be a lowercase slug such as park-bo-gum-kim-yoo-jung'] }),
       actors: array(actorSchema, { length: 2 }),
       drama: object(
         {

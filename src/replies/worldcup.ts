@@ -10,6 +10,7 @@ import { worldCupCustomId, type Side } from '../worldcup/ids.js';
 import { candidateById, roundEntrants, type RoundTally, type SoloRun, type Tournament, type TournamentVoteReceipt } from '../worldcup/model.js';
 import { mostWon, rankStats, type WorldCupStats } from '../worldcup/stats.js';
 import type { Message } from './message.js';
+import { SCENE_COLOUR } from './scene.js';
 import { messageLink, textBar } from './poll.js';
 
 /**
@@ -25,7 +26,8 @@ function dramaOf(candidate: Candidate, lang: Language): string {
   return candidate.year === undefined ? `*${candidate.drama[lang]}*` : `*${candidate.drama[lang]}* (${candidate.year})`;
 }
 
-export const WORLDCUP_COLOUR = 0xf25c8a;
+/** The bot's pink, as on every story. */
+export const WORLDCUP_COLOUR = SCENE_COLOUR;
 export const CHAMPION_COLOUR = 0xf5b642;
 /** Discord's limits: button label 80, embed title 256, field name 256, field value 1024, description 4096. */
 const LABEL_MAX = 80;

@@ -1,3 +1,4 @@
+import { coupleId } from '../stories/schema.js';
 import type Keyv from 'keyv';
 import { array, boolean, CheckError, number, object, oneOf, optional, text, type Check } from '../check.js';
 import { CHANNEL_PERMISSIONS, type DailySchedule, type DisabledReason } from '../daily/schedule.js';
@@ -65,7 +66,7 @@ const BATCH = 500;
 // escapes), which is what lets `list` read records with a plain JSON.parse (see `readFast`).
 const snowflake = text({ pattern: [/^\d{1,20}$/, 'must be an id'] });
 // A catalogue couple's id (`park-bo-gum-kim-yoo-jung`) or a server story's (`own.` and 8 characters, src/stories).
-const slug = text({ pattern: [/^(?:[a-z0-9][a-z0-9-]*|own\.[a-z0-9]{8})$/, 'must be a couple id'] });
+const slug = coupleId;
 const disabledReason: Check<DisabledReason> = (value) => {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === 'channel-deleted') return { kind };

@@ -21,7 +21,10 @@ export function coupleKey(actors: readonly string[], title: string): string {
   return `${actors.map(normalize).sort().join('+')}@${normalize(title)}`;
 }
 
-export function storyKey(story: Pick<StoryFields, 'actors' | 'drama'>): string {
+/** What names a story or couple: its actors' romanised names and its drama's title. */
+type Named = { readonly actors: readonly { readonly name: string }[]; readonly drama: { readonly title: string } };
+
+export function storyKey(story: Named): string {
   return coupleKey(
     story.actors.map((a) => a.name),
     story.drama.title,
@@ -40,7 +43,7 @@ export function catalogueKeys(couples: readonly Couple[]): Map<string, Couple> {
 }
 
 /** "Kim Soo Hyun & Kim Ji Won — Queen of Tears": how a story is named in lists and reports. */
-export function storyLabel(story: Pick<StoryFields, 'actors' | 'drama'>): string {
+export function storyLabel(story: Named): string {
   return `${story.actors.map((a) => a.name).join(' & ')} — ${story.drama.title}`;
 }
 
@@ -93,12 +96,18 @@ export type BookChange =
   | { ok: false; reason: 'duplicate-own' | 'duplicate-catalogue' | 'full' | 'missing'; label?: string };
 
 /** Adds a story, unless it repeats one (the server's or the catalogue's) or the book is full. */
-export function addStory(book: StoryBook, catalogue: readonly Couple[], fields: StoryFields, meta: { id: string; by: string; at: number }, max: number): BookChange {
+/** The story (the server's, other than `exceptId`, or a catalogue couple's) that `fields` would repeat. */
+function duplicateOf(book: StoryBook, catalogue: readonly Couple[], fields: StoryFields, exceptId?: string): BookChange | undefined {
   const key = storyKey(fields);
-  const own = book.stories.find((s) => storyKey(s) === key);
+  const own = book.stories.find((s) => s.id !== exceptId && storyKey(s) === key);
   if (own) return { ok: false, reason: 'duplicate-own', label: storyLabel(own) };
   const builtIn = catalogueKeys(catalogue).get(key);
-  if (builtIn) return { ok: false, reason: 'duplicate-catalogue', label: `${builtIn.actors.map((a) => a.name).join(' & ')} — ${builtIn.drama.title}` };
+  return builtIn ? { ok: false, reason: 'duplicate-catalogue', label: storyLabel(builtIn) } : undefined;
+}
+
+export function addStory(book: StoryBook, catalogue: readonly Couple[], fields: StoryFields, meta: { id: string; by: string; at: number }, max: number): BookChange {
+  const duplicate = duplicateOf(book, catalogue, fields);
+  if (duplicate) return duplicate;
   if (book.stories.length >= max) return { ok: false, reason: 'full' };
   const story: OwnStory = { id: meta.id, ...fields, addedBy: meta.by, addedAt: meta.at };
   return { ok: true, book: { ...book, stories: [...book.stories, story] }, story };
@@ -109,11 +118,8 @@ export function editStory(book: StoryBook, catalogue: readonly Couple[], id: str
   const index = book.stories.findIndex((s) => s.id === id);
   const current = book.stories[index];
   if (!current) return { ok: false, reason: 'missing' };
-  const key = storyKey(fields);
-  const other = book.stories.find((s) => s.id !== id && storyKey(s) === key);
-  if (other) return { ok: false, reason: 'duplicate-own', label: storyLabel(other) };
-  const builtIn = catalogueKeys(catalogue).get(key);
-  if (builtIn) return { ok: false, reason: 'duplicate-catalogue', label: `${builtIn.actors.map((a) => a.name).join(' & ')} — ${builtIn.drama.title}` };
+  const duplicate = duplicateOf(book, catalogue, fields, id);
+  if (duplicate) return duplicate;
   const story: OwnStory = { id, ...fields, addedBy: current.addedBy, addedAt: current.addedAt, editedBy: meta.by, editedAt: meta.at };
   const stories = book.stories.slice();
   stories[index] = story;

@@ -1,5 +1,5 @@
 import { array, CheckError, number, object, optional, refine, text, type Check, type Infer } from '../check.js';
-import { actorHangul, actorName, dramaTitle, dramaYear, quoteText, sourcePage, speakerName, storyText } from '../catalogue/schema.js';
+import { actorHangul, actorName, CATALOGUE_ID, dramaTitle, dramaYear, quoteText, sourcePage, speakerName, storyText } from '../catalogue/schema.js';
 import { checkVideoUrl } from '../videos.js';
 
 /*
@@ -44,7 +44,11 @@ export type StoryFields = Infer<typeof storyFieldsSchema>;
 
 /** Who added (and last edited) a story, and when: shown by `/kiss-story list`, kept in the export. */
 const SNOWFLAKE = text({ pattern: [/^\d{17,20}$/, 'must be a Discord id'] });
-const OWN_ID = text({ pattern: [/^own\.[a-z0-9]{8}$/, 'must be a story id'] });
+/** A server story's id: `own.` and 8 characters (a dot never appears in a catalogue id). */
+const OWN_STORY_ID = /^own\.[a-z0-9]{8}$/;
+const OWN_ID = text({ pattern: [OWN_STORY_ID, 'must be a story id'] });
+/** Any couple a feature may name or count: a catalogue couple's id, or a server story's. */
+export const coupleId = text({ max: 60, pattern: [new RegExp(`${CATALOGUE_ID.source}|${OWN_STORY_ID.source}`), 'must be a couple id'] });
 
 /** A stored story: the fields, its id and who added it. */
 export const ownStorySchema = object(
@@ -73,7 +77,7 @@ export type StoryBook = Infer<typeof storyBookSchema>;
 
 export const EMPTY_BOOK: StoryBook = Object.freeze({ stories: Object.freeze([]) as unknown as OwnStory[], removed: Object.freeze([]) as unknown as StoryBook['removed'] });
 
-/** Whether `id` is shaped like a server story's id (never like a catalogue id: those have no dot). */
+/** Whether `id` is shaped like a server story's id. */
 export function isOwnStoryId(id: string): boolean {
-  return /^own\.[a-z0-9]{8}$/.test(id);
+  return OWN_STORY_ID.test(id);
 }

@@ -48,7 +48,7 @@ export interface EntryProblem {
 
 export type ImportPlan =
   | { ok: true; book: StoryBook; added: number; updated: number }
-  | { ok: false; reason: 'not-json' | 'not-a-list' | 'too-many' | 'entries' | 'full'; problems: EntryProblem[]; limit?: number };
+  | { ok: false; reason: 'not-json' | 'not-a-list' | 'too-many' | 'entries' | 'full'; problems: EntryProblem[]; limit?: number; entries?: number };
 
 const PARTS: Readonly<Record<string, StoryPart>> = { actors: 'couple', drama: 'drama', story: 'story', quote: 'quote', source: 'source', video: 'video' };
 
@@ -100,7 +100,7 @@ export function planImport(textContent: string, book: StoryBook, catalogue: read
       });
     }
   });
-  if (problems.length) return { ok: false, reason: 'entries', problems };
+  if (problems.length) return { ok: false, reason: 'entries', problems, entries: list.length };
 
   const builtIn = catalogueKeys(catalogue);
   const byKey = new Map(book.stories.map((s) => [storyKey(s), s]));
@@ -130,7 +130,7 @@ export function planImport(textContent: string, book: StoryBook, catalogue: read
       added += 1;
     }
   });
-  if (problems.length) return { ok: false, reason: 'entries', problems };
+  if (problems.length) return { ok: false, reason: 'entries', problems, entries: list.length };
   if (stories.length > max) return { ok: false, reason: 'full', problems: [], limit: max };
   return { ok: true, book: { ...book, stories }, added, updated };
 }

@@ -5,7 +5,8 @@ import type { ChannelCheck, DailyPostPayload, DailyPublisher, PostOutcome } from
 import { createDailyService, type DailyService, type DailyServiceDeps, type DailySettings } from '../../src/daily/service.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createDailyStore, type DailyStore } from '../../src/store/daily.js';
-import { seededRandom } from '../../src/catalogue/random.js';
+import { seededRandom, type Random } from '../../src/catalogue/random.js';
+import { EMPTY_ROUND, nextInRotation, type Round } from '../../src/daily/rotation.js';
 
 export const GUILD = '100000000000000001';
 export const OTHER_GUILD = '100000000000000002';
@@ -127,3 +128,14 @@ export function harness(start: number | Date, overrides: Partial<DailyServiceDep
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Picks `n` stories in a row from `list`, returning them and the final round. */
+export function rotate(list: readonly string[], n: number, random: Random, round: Round = EMPTY_ROUND): { picked: string[]; round: Round } {
+  const picked: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const pick = nextInRotation(list, round, random);
+    picked.push(pick.id);
+    round = pick.round;
+  }
+  return { picked, round };
+}

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ROUND, nextInRotation, putBack, shuffle, storiesLeft, type Round } from '../../src/daily/rotation.js';
-import { catalogue, seeded } from './helpers.js';
+import { catalogue, rotate, seeded } from './helpers.js';
 
 const ids = catalogue.couples.map((c) => c.id);
-
-/** Picks `n` stories in a row, returning them and the final round. */
-function run(list: readonly string[], n: number, random = seeded(7), round: Round = EMPTY_ROUND) {
-  const picked: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const pick = nextInRotation(list, round, random);
-    picked.push(pick.id);
-    round = pick.round;
-  }
-  return { picked, round };
-}
+const run = (list: readonly string[], n: number, random = seeded(7), round: Round = EMPTY_ROUND) => rotate(list, n, random, round);
 
 describe('the daily rotation', () => {
   it('posts all ten couples before any repeats, round after round', () => {

@@ -151,7 +151,14 @@ describe('/kiss-story: adding, editing, removing and listing', () => {
     const temp = await addThroughForm(mod, A.id, { ...KING, drama: 'Temporary Drama', links: 'https://www.example.com/temp' });
     expect(temp.message!.content).toMatch(/^Added \*\*Lee Jun Ho & Yoona — Temporary Drama\*\*/);
     const tempId = (await story(A.id, 'Temporary Drama')).id;
-    const removed = await kissStory(mod, A.id, 'remove', { story: tempId });
+    // Typed instead of picked: edit opens the best match; remove wants a title or couple in full.
+    const typedEdit = await kissStory(mod, A.id, 'edit', { story: 'temporary drma' });
+    expect(typedEdit.modal!.custom_id).toBe(`story:form:edit:${tempId}`);
+    const vague = await (await kissStory(mod, A.id, 'remove', { story: 'temporary drma' })).settled();
+    expect(vague.ephemeral).toBe(true);
+    expect(vague.message!.content).toMatch(/^That story is not one of this server's stories/);
+    expect((await book(A.id)).stories.map((s) => s.id)).toEqual([queen.id, tempId]);
+    const removed = await kissStory(mod, A.id, 'remove', { story: 'Temporary drama' });
     expect(removed.ephemeral).toBe(true);
     expect(removed.message!.content).toBe("Removed **Lee Jun Ho & Yoona — Temporary Drama** from this server's stories.");
     expect((await book(A.id)).stories.map((s) => s.id)).toEqual([queen.id]);
