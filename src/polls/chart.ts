@@ -4,7 +4,7 @@ import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Language } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
 import type { Tally } from './tally.js';
-import { percentText, plural } from './text.js';
+import { percentText } from './text.js';
 
 /**
  * The results bar chart, rendered in-process to a PNG. Text uses Nanum Gothic, shipped by the
@@ -123,7 +123,7 @@ export function renderChart(tally: Tally, labels: readonly string[], lang: Langu
     ctx.font = `${VALUE_PX}px "${CHART_FONT}"`;
     ctx.fillStyle = CHART_COLOURS.muted;
     ctx.textAlign = 'right';
-    const value = tally.totalVoters > 0 ? `${plural(lang, 'poll.votes', row.votes)} · ${percentText(row.percent)}%` : t(lang, 'poll.results.chartNoVotes');
+    const value = tally.totalVoters > 0 ? `${t(lang, 'poll.votes', { count: row.votes })} · ${percentText(row.percent)}%` : t(lang, 'poll.results.chartNoVotes');
     const shownValue = fitText(ctx, value, inner / 2);
     ctx.fillText(shownValue, width - PADDING, middle);
     const valueWidth = ctx.measureText(shownValue).width;

@@ -6,7 +6,7 @@ import { rankLeaderboard, type Leaderboard } from '../polls/leaderboard.js';
 import type { Poll } from '../polls/model.js';
 import type { OutgoingFile, PollMessagePayload } from '../polls/publisher.js';
 import type { Tally, TallyRow } from '../polls/tally.js';
-import { clip, discordTime, durationText, percentText, plural } from '../polls/text.js';
+import { clip, discordTime, durationText, percentText } from '../polls/text.js';
 import type { CommandMentions } from '../mentions.js';
 import type { Message } from './message.js';
 
@@ -52,7 +52,7 @@ export function textBar(percent: number, width = 10): string {
 }
 
 function countLine(lang: Language, row: TallyRow): string {
-  return `\`${textBar(row.percent)}\` ${plural(lang, 'poll.votes', row.votes)} · ${percentText(row.percent)}%`;
+  return `\`${textBar(row.percent)}\` ${t(lang, 'poll.votes', { count: row.votes })} · ${percentText(row.percent)}%`;
 }
 
 /** The poll's question, or the translated default. */
@@ -111,7 +111,7 @@ export function pollMessage(poll: Poll, tally: Tally, catalogue: Catalogue): Pol
     const row = byId.get(coupleId);
     if (!poll.hideCounts && row) lines.push(countLine(lang, row));
   });
-  lines.push('', poll.hideCounts ? t(lang, 'poll.message.hidden') : plural(lang, 'poll.voters', tally.totalVoters), t(lang, 'poll.message.howTo'));
+  lines.push('', poll.hideCounts ? t(lang, 'poll.message.hidden') : t(lang, 'poll.voters', { count: tally.totalVoters }), t(lang, 'poll.message.howTo'));
   const embed: APIEmbed = {
     color: POLL_COLOUR,
     author: { name: t(lang, 'poll.message.author') },
@@ -132,7 +132,7 @@ export function rankedRows(tally: Tally): TallyRow[] {
 export function winnerLine(tally: Tally, catalogue: Catalogue, lang: Language): string {
   const best = tally.rows.find((r) => r.coupleId === tally.winners[0]);
   if (!best) return t(lang, 'poll.results.noVotes');
-  const votes = plural(lang, 'poll.votes', best.votes);
+  const votes = t(lang, 'poll.votes', { count: best.votes });
   const percent = percentText(best.percent);
   if (tally.winners.length === 1) return t(lang, 'poll.results.winner', { couple: candidateName(catalogue, best.coupleId, lang), votes, percent });
   const couples = tally.winners.map((id) => `**${candidateName(catalogue, id, lang)}**`).join(', ');
@@ -145,7 +145,7 @@ function standingLines(tally: Tally, catalogue: Catalogue, lang: Language): stri
   return rankedRows(tally).map((row, i) => {
     if (row.votes !== previous) rank = i + 1;
     previous = row.votes;
-    return `**${rank}.** ${candidateLine(catalogue, row.coupleId, lang)} · ${plural(lang, 'poll.votes', row.votes)} · ${percentText(row.percent)}%`;
+    return `**${rank}.** ${candidateLine(catalogue, row.coupleId, lang)} · ${t(lang, 'poll.votes', { count: row.votes })} · ${percentText(row.percent)}%`;
   });
 }
 
@@ -191,7 +191,7 @@ export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, l
       const row = tally.rows.find((r) => r.coupleId === coupleId);
       if (row) lines.push(`${candidateLine(catalogue, coupleId, lang)}\n${countLine(lang, row)}`);
     }
-    lines.push('', plural(lang, 'poll.voters', tally.totalVoters));
+    lines.push('', t(lang, 'poll.voters', { count: tally.totalVoters }));
   }
   lines.push('', myVote ? t(lang, 'poll.preview.yourVote', { couple: candidateName(catalogue, myVote, lang) }) : t(lang, 'poll.preview.noVote'));
   if (open) lines.push(t(lang, 'poll.preview.closes', { closes: discordTime(poll.closesAt) }));
@@ -212,9 +212,9 @@ export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lan
   const rows = rankLeaderboard(board).slice(0, LEADERBOARD_SHOWN);
   const lines = rows.map((row) => {
     const detail = t(lang, 'poll.leaderboard.line', {
-      wins: plural(lang, 'poll.wins', row.wins),
-      votes: plural(lang, 'poll.votes', row.votes),
-      polls: plural(lang, 'poll.polls', row.polls),
+      wins: t(lang, 'poll.wins', { count: row.wins }),
+      votes: t(lang, 'poll.votes', { count: row.votes }),
+      polls: t(lang, 'poll.polls', { count: row.polls }),
     });
     return `**${row.rank}.** ${candidateLine(catalogue, row.coupleId, lang)}\n${detail}`;
   });
@@ -224,7 +224,7 @@ export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lan
     description: lines.length ? joinLines(lines) : t(lang, 'poll.leaderboard.empty', mentions.vars(lang)),
   };
   if (board.polls > 0) {
-    embed.footer = { text: t(lang, 'poll.leaderboard.footer', { polls: plural(lang, 'poll.polls', board.polls), votes: plural(lang, 'poll.votes', board.votes) }) };
+    embed.footer = { text: t(lang, 'poll.leaderboard.footer', { polls: t(lang, 'poll.polls', { count: board.polls }), votes: t(lang, 'poll.votes', { count: board.votes }) }) };
   }
   return { embeds: [embed] };
 }
