@@ -211,7 +211,7 @@ export function roundMessage(tournament: Tournament, round: number, tally: Round
   const lang = tournament.lang;
   const state = tournament.rounds[round];
   const closesAt = state?.closesAt ?? tournament.createdAt;
-  const lines = [t(lang, 'worldcup.server.startedBy', { user: tournament.starterId, size: tournament.bracket.size, closes: discordTime(closesAt) })];
+  const lines = [t(lang, 'worldcup.server.startedBy', { user: tournament.starterId, count: tournament.bracket.size, closes: discordTime(closesAt) })];
   (tournament.bracket.rounds[round] ?? []).forEach((match, index) => {
     lines.push('', `__${t(lang, 'worldcup.server.match', { match: index + 1 })}__`);
     if (match.a === null || match.b === null) {
@@ -311,7 +311,7 @@ export function championMessage(tournament: Tournament, image?: OutgoingFile): P
     title: clip(t(lang, 'worldcup.server.championTitle', { couple: nameIn(tournament.entrants, winner, lang) }), TITLE_MAX),
     description: clip(description, DESCRIPTION_MAX),
     fields: [{ name: t(lang, 'worldcup.server.path'), value: clip(championPath(tournament).join('\n') || '—', FIELD_VALUE_MAX) }],
-    footer: { text: t(lang, 'worldcup.server.championFooter', { id: tournament.id, size: tournament.bracket.size }) },
+    footer: { text: t(lang, 'worldcup.server.championFooter', { id: tournament.id, count: tournament.bracket.size }) },
   };
   if (image) embed.image = { url: `attachment://${image.name}` };
   return { embeds: [embed], components: [], files: image ? [image] : [] };
