@@ -139,19 +139,37 @@ export function winnerLine(tally: Tally, catalogue: Catalogue, lang: Language): 
   return t(lang, 'poll.results.tie', { couples, votes, percent });
 }
 
+/**
+ * The couples that got votes, ranked ("**1.** … · 3 votes · 75%"; equal counts share a rank), then
+ * the couples with none folded into one line ("8 more with no votes"). Nothing when nobody voted:
+ * the winner line says so.
+ */
 function standingLines(tally: Tally, catalogue: Catalogue, lang: Language): string[] {
+  const ranked = rankedRows(tally);
+  const voted = ranked.filter((row) => row.votes > 0);
+  if (voted.length === 0) return [];
   let rank = 0;
   let previous: number | undefined;
-  return rankedRows(tally).map((row, i) => {
+  const lines = voted.map((row, i) => {
     if (row.votes !== previous) rank = i + 1;
     previous = row.votes;
     return `**${rank}.** ${candidateLine(catalogue, row.coupleId, lang)} · ${t(lang, 'poll.votes', { count: row.votes })} · ${percentText(row.percent)}%`;
   });
+  const unvoted = ranked.length - voted.length;
+  if (unvoted > 0) lines.push(`*${t(lang, 'poll.results.noVotesRest', { count: unvoted })}*`);
+  return lines;
+}
+
+/** The winner line, then the standings under it (when anybody voted). */
+function resultLines(tally: Tally, catalogue: Catalogue, lang: Language): string[] {
+  const standings = standingLines(tally, catalogue, lang);
+  return standings.length ? [winnerLine(tally, catalogue, lang), '', ...standings] : [winnerLine(tally, catalogue, lang)];
 }
 
 /**
- * The results that replace the poll message: winner(s) with ties, every couple's votes and share,
- * the number of voters, how the poll closed, and the bar chart when one was rendered.
+ * The results that replace the poll message: winner(s) with ties, the votes and share of every
+ * couple that got any (the others counted in one line), the number of voters, how the poll closed,
+ * and the bar chart when one was rendered.
  */
 export function resultsMessage(poll: Poll, tally: Tally, catalogue: Catalogue, chart?: OutgoingFile): PollMessagePayload {
   const lang = poll.lang;
@@ -164,7 +182,7 @@ export function resultsMessage(poll: Poll, tally: Tally, catalogue: Catalogue, c
     color: RESULTS_COLOUR,
     author: { name: t(lang, 'poll.results.author') },
     title: clip(`💋 ${questionText(poll)}`, TITLE_MAX),
-    description: joinLines([winnerLine(tally, catalogue, lang), '', ...standingLines(tally, catalogue, lang)]),
+    description: joinLines(resultLines(tally, catalogue, lang)),
     fields: [
       { name: t(lang, 'poll.results.totalVoters'), value: String(tally.totalVoters), inline: true },
       { name: t(lang, 'poll.results.closed'), value: closed, inline: true },
@@ -177,7 +195,8 @@ export function resultsMessage(poll: Poll, tally: Tally, catalogue: Catalogue, c
 
 /**
  * What `/kiss-poll results` and the "My vote & counts" button show one member, privately: the
- * counts (unless the open poll hides them), and their own vote.
+ * counts of every candidate (unless the open poll hides them) or, once closed, the results as the
+ * results message words them; and their own vote.
  */
 export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, lang: Language, myVote: string | undefined): Message<'embeds'> {
   const open = poll.status === 'open';
@@ -186,10 +205,14 @@ export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, l
   if (open && poll.hideCounts) {
     lines.push(t(lang, 'poll.preview.hidden'));
   } else {
-    if (!open) lines.push(winnerLine(tally, catalogue, lang), '');
-    for (const coupleId of poll.coupleIds) {
-      const row = tally.rows.find((r) => r.coupleId === coupleId);
-      if (row) lines.push(`${candidateLine(catalogue, coupleId, lang)}\n${countLine(lang, row)}`);
+    if (open) {
+      // Every candidate, as on the poll message: a member may still vote for any of them.
+      for (const coupleId of poll.coupleIds) {
+        const row = tally.rows.find((r) => r.coupleId === coupleId);
+        if (row) lines.push(`${candidateLine(catalogue, coupleId, lang)}\n${countLine(lang, row)}`);
+      }
+    } else {
+      lines.push(...resultLines(tally, catalogue, lang));
     }
     lines.push('', t(lang, 'poll.voters', { count: tally.totalVoters }));
   }
