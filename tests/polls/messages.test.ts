@@ -51,7 +51,7 @@ describe('the poll message', () => {
   it('lists the candidates with their dramas, the live counts, the deadline and the starter', () => {
     const p = poll({ votes: { a: allIds[1]!, b: allIds[1]!, c: allIds[0]! } });
     const embed = pollMessage(p, tallyPoll(p), catalogue).embeds[0]!;
-    expect(embed.title).toBe('💋 Which behind-the-scenes kiss is your favourite?');
+    expect(embed.title).toBe('💋 Which Kiss-scene story is your favourite?');
     expect(embed.description).toContain('**Park Bo Gum & Kim Yoo Jung** — *Love in the Moonlight*');
     expect(embed.description).toContain('**Eric & Seo Hyun Jin** — *Another Oh Hae Young*');
     expect(embed.description).toContain('2 votes · 66.7%');
@@ -72,7 +72,7 @@ describe('the poll message', () => {
   it('is written in the poll’s language (the server’s), Korean included', () => {
     const p = poll({ lang: 'ko', votes: { a: allIds[0]! } });
     const message = pollMessage(p, tallyPoll(p), catalogue);
-    expect(message.embeds[0]!.title).toBe('💋 여러분의 최애 키스신 비하인드는?');
+    expect(message.embeds[0]!.title).toBe('💋 어떤 키스신 비하인드가 제일 좋아요?');
     expect(message.embeds[0]!.description).toContain('**박보검 & 김유정** — *구르미 그린 달빛*');
     expect(message.embeds[0]!.description).toContain('1표 · 100%');
     const labels = message.components.flatMap((r) => r.components).map((b) => ('label' in b ? b.label : ''));
@@ -198,7 +198,7 @@ describe('the leaderboard', () => {
     expect(lines[2]).toMatch(/^\*\*2\.\*\* \*\*Park Bo Gum/);
     expect(embed.description).not.toContain('Lee Dong Wook');
     expect(embed.footer?.text).toBe('2 polls closed · 4 votes in all');
-    expect(leaderboardMessage(board, catalogue, 'ko', mentions).embeds[0]!.description).toContain('2회 우승 · 3표 · 투표 2건 참여');
+    expect(leaderboardMessage(board, catalogue, 'ko', mentions).embeds[0]!.description).toContain('우승 2회 · 3표 · 투표 2건 참여');
   });
 
   it('says so when no poll has closed yet', () => {

@@ -74,6 +74,20 @@ describe('translations', () => {
     }
   });
 
+  it('keep one term per concept (the glossary in src/i18n/ko/README.md), without the wording members found odd', () => {
+    // Each pattern once read this way in a string members see.
+    const retired: Record<'en' | 'ko', RegExp[]> = {
+      en: [/behind-the-scenes kiss/i, /all of it or nothing/, /; searches follow/, /No original clip address is verified/],
+      ko: [/저희/, /게시/, /서버에 대해/, /\d\}\}회 우승|\d+회 우승/, /\{\{count\}\}회 우승/, /^강수$/, /^혼자하기$/, /^지금$/, /만든 것 같은/, /못하게 해요/],
+    };
+    for (const [lang, texts] of [['en', en], ['ko', ko]] as const) {
+      const found = [...texts].filter(([, text]) => retired[lang].some((pattern) => pattern.test(text))).map(([key, text]) => `${key}: ${text}`);
+      expect(found, lang).toEqual([]);
+    }
+    expect(en.get('poll.defaultQuestion')).toBe('Which Kiss-scene story is your favourite?');
+    expect(ko.get('poll.wins.other')).toBe(ko.get('worldcup.titles.other'));
+  });
+
   it('follow the member’s Discord locale, falling back to English', () => {
     expect(languageOf('ko')).toBe('ko');
     expect(languageOf('en-US')).toBe('en');
