@@ -84,7 +84,7 @@ async function start(
   options: SubcommandOptions<typeof data, 'start'>,
 ): Promise<void> {
   const question = options.question?.trim() || undefined;
-  if (question && question.length > MAX_QUESTION_LENGTH) throw new UserError('poll.errors.questionTooLong', { max: MAX_QUESTION_LENGTH });
+  if (question && question.length > MAX_QUESTION_LENGTH) throw new UserError('poll.errors.questionTooLong', { count: MAX_QUESTION_LENGTH });
   const durationInput = options.duration?.trim();
   let durationMs = DEFAULT_DURATION_MS;
   if (durationInput) {

@@ -173,7 +173,7 @@ async function saveForm(interaction: ModalSubmitInteraction, ctx: AppContext, ta
   }
   const change = target.kind === 'add' ? await ctx.stories.add(guildId, actor, read.fields) : await ctx.stories.edit(guildId, actor, target.storyId, read.fields);
   if (!change.ok) {
-    const refusal = new UserError(refusalKey(change.reason), { label: 'label' in change ? (change.label ?? '') : '', max: ctx.stories.maxStories });
+    const refusal = new UserError(refusalKey(change.reason), { label: 'label' in change ? (change.label ?? '') : '', count: ctx.stories.maxStories });
     if (change.reason !== 'duplicate-own' && change.reason !== 'duplicate-catalogue') throw refusal;
     // A duplicate can be fixed in the form: the refusal comes with "Fix it".
     const token = await keepDraft(ctx, guildId, actor.userId, values);
@@ -200,10 +200,10 @@ async function importFile(interaction: ChatInputCommandInteraction, ctx: AppCont
   const plan = await ctx.stories.importFile(guildId, actor, content);
   if (plan.ok) {
     const total = (await ctx.stories.book(guildId)).stories.length;
-    await interaction.editReply({ content: t(lang, 'story.imported', { added: plan.added, updated: plan.updated, total }), allowedMentions: { parse: [] } });
+    await interaction.editReply({ content: t(lang, 'story.imported', { added: plan.added, updated: plan.updated, count: total }), allowedMentions: { parse: [] } });
     return;
   }
-  const vars = { ...ctx.mentions.vars(lang), max: plan.limit ?? ctx.stories.maxStories };
+  const vars = { ...ctx.mentions.vars(lang), count: plan.limit ?? ctx.stories.maxStories };
   switch (plan.reason) {
     case 'not-json':
       throw new UserError('story.errors.importNotJson', vars);
@@ -232,7 +232,7 @@ export default {
         await requireContributor(ctx, guildId, actor);
         // Refused before the form opens, so nothing typed is lost.
         if ((await ctx.stories.book(guildId)).stories.length >= ctx.stories.maxStories) {
-          throw new UserError('story.errors.full', { max: ctx.stories.maxStories });
+          throw new UserError('story.errors.full', { count: ctx.stories.maxStories });
         }
         await interaction.showModal(storyModal(lang, { kind: 'add' }));
         return;

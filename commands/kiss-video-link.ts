@@ -57,7 +57,7 @@ export default {
 
     if (args.subcommand === 'pin') {
       const check = checkVideoUrl(args.options.url);
-      if (!check.ok) throw new UserError(`video.refused.${check.reason}`, { max: MAX_VIDEO_URL_LENGTH });
+      if (!check.ok) throw new UserError(`video.refused.${check.reason}`, { count: MAX_VIDEO_URL_LENGTH });
       await ctx.store.videos.pin(guildId, couple.id, { url: check.url, pinnedBy: interaction.user.id, pinnedAt: ctx.clock.now() });
       ctx.logger.info({ guildId, userId: interaction.user.id, couple: couple.id }, 'video link pinned');
       const content = t(lang, 'video.pinned', { ...ctx.mentions.vars(lang), couple: name, site: siteName(check.site, lang) });

@@ -30,7 +30,7 @@ const text = <const Name extends string>(name: Name, key: string = name) => name
 const sizeOption = {
   type: ApplicationCommandOptionType.Integer,
   ...text('size'),
-  choices: BRACKET_SIZES.map((size) => ({ name: t('en', 'worldcup.command.sizeChoice', { size }), name_localizations: localizations('worldcup.command.sizeChoice', { size }), value: size })),
+  choices: BRACKET_SIZES.map((size) => ({ name: t('en', 'worldcup.command.sizeChoice', { count: size }), name_localizations: localizations('worldcup.command.sizeChoice', { count: size }), value: size })),
 } as const;
 
 const data = {

@@ -4,7 +4,7 @@
  *
  * A few small composable checks instead of a schema library: the bot loads this at start-up in
  * every process, and a schema library's code and objects cost more heap than the rest of the bot
- * together (see the README's benchmarks). A check returns the value it accepted (strings trimmed
+ * together (see docs/benchmarks.md). A check returns the value it accepted (strings trimmed
  * where asked, objects with only their known fields) or throws a CheckError.
  */
 

@@ -4,7 +4,7 @@ import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Language } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
 import type { Tally } from './tally.js';
-import { percentText, plural } from './text.js';
+import { percentText } from './text.js';
 
 /**
  * The results bar chart, rendered in-process to a PNG. Text uses Nanum Gothic, shipped by the
@@ -34,6 +34,11 @@ const VALUE_PX = 14;
 const TITLE_PX = 17;
 const PADDING = 16;
 const TITLE_HEIGHT = 32;
+/** A title that does not fit one line wraps to a second (TITLE_LINE lower); past that it ends with "…". */
+export const TITLE_MAX_LINES = 2;
+const TITLE_LINE = 22;
+/** The width the title and the rows are drawn in, at 1×. */
+const INNER_WIDTH = CHART_CSS_WIDTH - PADDING * 2;
 /** One candidate: its name and count on one line, its bar under them. */
 const ROW_HEIGHT = 40;
 const TEXT_LINE = 20;
@@ -74,19 +79,67 @@ function createCanvas(width: number, height: number): CanvasLibrary.Canvas {
 }
 
 function fitText(ctx: SKRSContext2D, text: string, maxWidth: number): string {
-  if (ctx.measureText(text).width <= maxWidth) return text;
-  const chars = [...text];
-  while (chars.length > 1 && ctx.measureText(`${chars.join('')}…`).width > maxWidth) chars.pop();
-  return `${chars.join('')}…`;
+  return ellipsize(text, maxWidth, (s) => ctx.measureText(s).width);
 }
 
-/** Chart height in PNG pixels for a number of bars: fixed margins plus one row per bar. */
-export function chartHeight(bars: number): number {
-  return (PADDING * 2 + TITLE_HEIGHT + Math.max(1, bars) * ROW_HEIGHT - (ROW_HEIGHT - TEXT_LINE - 4 - BAR_HEIGHT)) * CHART_SCALE;
+/** `text` cut to fit `maxWidth`, ending with "…" when cut. */
+function ellipsize(text: string, maxWidth: number, measure: (s: string) => number): string {
+  if (measure(text) <= maxWidth) return text;
+  const chars = [...text.trimEnd()];
+  while (chars.length > 1 && measure(`${chars.join('').trimEnd()}…`) > maxWidth) chars.pop();
+  return `${chars.join('').trimEnd()}…`;
+}
+
+/**
+ * Breaks `text` into at most `maxLines` lines no wider than `maxWidth`: at spaces, and inside a word
+ * only when the word alone is wider than a line. Text left over after the last line is cut there,
+ * ending with "…". `measure` gives a string's drawn width.
+ */
+export function wrapText(text: string, maxWidth: number, maxLines: number, measure: (s: string) => number): string[] {
+  // Each line with the separator that followed it where the text was broken ('' inside a word).
+  const lines: Array<{ text: string; next: string }> = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const joined = current ? `${current} ${word}` : word;
+    if (measure(joined) <= maxWidth) {
+      current = joined;
+      continue;
+    }
+    if (current) lines.push({ text: current, next: ' ' });
+    current = '';
+    for (const char of word) {
+      if (current && measure(current + char) > maxWidth) {
+        lines.push({ text: current, next: '' });
+        current = '';
+      }
+      current += char;
+    }
+  }
+  if (current) lines.push({ text: current, next: '' });
+  if (lines.length <= maxLines) return lines.map((l) => l.text);
+  const rest = lines.slice(maxLines - 1).reduce((out, l, i, all) => out + l.text + (i < all.length - 1 ? l.next : ''), '');
+  return [...lines.slice(0, maxLines - 1).map((l) => l.text), ellipsize(rest, maxWidth, measure)];
+}
+
+/** The lines a chart title is drawn on (one or two, measured in the chart's title font; a blank title keeps its one line). */
+export function chartTitleLines(title: string): string[] {
+  const ctx = createCanvas(1, 1).getContext('2d');
+  ctx.font = `bold ${TITLE_PX}px "${CHART_FONT}"`;
+  const lines = wrapText(title, INNER_WIDTH, TITLE_MAX_LINES, (s) => ctx.measureText(s).width);
+  return lines.length ? lines : [''];
+}
+
+/**
+ * Chart height in PNG pixels for a number of bars and of title lines: fixed margins, the title,
+ * and one row per bar.
+ */
+export function chartHeight(bars: number, titleLines = 1): number {
+  const title = TITLE_HEIGHT + (Math.max(1, titleLines) - 1) * TITLE_LINE;
+  return (PADDING * 2 + title + Math.max(1, bars) * ROW_HEIGHT - (ROW_HEIGHT - TEXT_LINE - 4 - BAR_HEIGHT)) * CHART_SCALE;
 }
 
 export interface ChartOptions {
-  /** Drawn above the bars; defaults to "Votes per couple" in `lang`. */
+  /** Drawn above the bars, over two lines when it needs them; defaults to "Votes per couple" in `lang`. */
   title?: string | undefined;
 }
 
@@ -99,7 +152,8 @@ export interface ChartOptions {
 export function renderChart(tally: Tally, labels: readonly string[], lang: Language, options: ChartOptions = {}): Buffer {
   ensureChartFont();
   const rows = tally.rows.map((row, i) => ({ ...row, label: labels[i] ?? row.coupleId })).sort((a, b) => b.votes - a.votes);
-  const height = chartHeight(rows.length);
+  const title = chartTitleLines(options.title ?? t(lang, 'poll.results.chartTitle'));
+  const height = chartHeight(rows.length, title.length);
   const canvas = createCanvas(CHART_WIDTH, height);
   const ctx = canvas.getContext('2d');
   ctx.scale(CHART_SCALE, CHART_SCALE);
@@ -110,20 +164,21 @@ export function renderChart(tally: Tally, labels: readonly string[], lang: Langu
   ctx.textBaseline = 'middle';
   ctx.fillStyle = CHART_COLOURS.title;
   ctx.font = `bold ${TITLE_PX}px "${CHART_FONT}"`;
-  ctx.fillText(fitText(ctx, options.title ?? t(lang, 'poll.results.chartTitle'), width - PADDING * 2), PADDING, PADDING + TITLE_PX / 2);
+  title.forEach((line, i) => ctx.fillText(line, PADDING, PADDING + TITLE_PX / 2 + i * TITLE_LINE));
+  const rowsTop = PADDING + TITLE_HEIGHT + (title.length - 1) * TITLE_LINE;
 
   const max = Math.max(0, ...rows.map((r) => r.votes));
   const winners = new Set(tally.winners);
-  const inner = width - PADDING * 2;
+  const inner = INNER_WIDTH;
   rows.forEach((row, i) => {
-    const top = PADDING + TITLE_HEIGHT + i * ROW_HEIGHT;
+    const top = rowsTop + i * ROW_HEIGHT;
     const middle = top + TEXT_LINE / 2;
     const won = winners.has(row.coupleId);
 
     ctx.font = `${VALUE_PX}px "${CHART_FONT}"`;
     ctx.fillStyle = CHART_COLOURS.muted;
     ctx.textAlign = 'right';
-    const value = tally.totalVoters > 0 ? `${plural(lang, 'poll.votes', row.votes)} · ${percentText(row.percent)}%` : t(lang, 'poll.results.chartNoVotes');
+    const value = tally.totalVoters > 0 ? `${t(lang, 'poll.votes', { count: row.votes })} · ${percentText(row.percent)}%` : t(lang, 'poll.results.chartNoVotes');
     const shownValue = fitText(ctx, value, inner / 2);
     ctx.fillText(shownValue, width - PADDING, middle);
     const valueWidth = ctx.measureText(shownValue).width;

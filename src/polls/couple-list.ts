@@ -51,8 +51,8 @@ export function parseCoupleList(text: string, search: CoupleSearch, catalogue: C
     }
     if (!ids.includes(found.couple.id)) ids.push(found.couple.id);
   }
-  if (ids.length < MIN_COUPLES) throw new UserError('poll.errors.tooFewCouples', { min: MIN_COUPLES });
-  if (ids.length > MAX_COUPLES) throw new UserError('poll.errors.tooManyCouples', { max: MAX_COUPLES });
+  if (ids.length < MIN_COUPLES) throw new UserError('poll.errors.tooFewCouples', { count: MIN_COUPLES });
+  if (ids.length > MAX_COUPLES) throw new UserError('poll.errors.tooManyCouples', { count: MAX_COUPLES });
   return ids;
 }
 

@@ -64,11 +64,11 @@ export class PollCreator {
     if (!built.ok) {
       switch (built.reason) {
         case 'question-too-long':
-          throw new UserError('poll.errors.questionTooLong', { max: MAX_QUESTION_LENGTH });
+          throw new UserError('poll.errors.questionTooLong', { count: MAX_QUESTION_LENGTH });
         case 'too-many-couples':
-          throw new UserError('poll.errors.tooManyCouples', { max: MAX_COUPLES });
+          throw new UserError('poll.errors.tooManyCouples', { count: MAX_COUPLES });
         default:
-          throw new UserError('poll.errors.tooFewCouples', { min: MIN_COUPLES });
+          throw new UserError('poll.errors.tooFewCouples', { count: MIN_COUPLES });
       }
     }
     const poll = built.poll;

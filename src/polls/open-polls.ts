@@ -40,7 +40,7 @@ export class OpenPolls {
     return this.queue.run(serverKey(guildId), async () => {
       const refs = await this.store.listOpenPolls(guildId);
       const polls = await Promise.all(refs.map((r) => this.store.getPoll(guildId, r.pollId)));
-      if (polls.filter((p) => p?.status === 'open').length >= max) throw new UserError('poll.errors.tooManyOpen', { max });
+      if (polls.filter((p) => p?.status === 'open').length >= max) throw new UserError('poll.errors.tooManyOpen', { count: max });
       await this.store.savePoll(poll);
       await this.store.setOpenPolls(guildId, [...refs, { pollId: poll.id, closesAt: poll.closesAt }]);
     });

@@ -19,6 +19,12 @@ export interface AboutView {
   mentions: Pick<CommandMentions, 'vars' | 'mention'>;
 }
 
+/**
+ * What `/kiss-about` says is stored per server, one line each: every kind of data PRIVACY.md lists
+ * (tests/unit/about.test.ts holds the two together).
+ */
+export const STORED_KINDS = ['polls', 'leaderboard', 'daily', 'pinnedLinks', 'lastShown', 'worldcup', 'stories', 'deletions', 'confirmations'] as const;
+
 /** The privacy notice in the repository. */
 export function privacyUrl(repositoryUrl: string): string {
   return `${repositoryUrl}/blob/main/PRIVACY.md`;
@@ -54,7 +60,11 @@ export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> 
           { name: t(lang, 'about.sourceTitle'), value: [...credits, t(lang, 'about.sourceNote')].join('\n').slice(0, 1024) },
           {
             name: t(lang, 'about.privacyTitle'),
-            value: t(lang, 'about.privacy', { ...commands, policy: `[${t(lang, 'about.privacyLink')}](${privacy})` }).slice(0, 1024),
+            value: t(lang, 'about.privacy', {
+              ...commands,
+              stored: STORED_KINDS.map((kind) => `• ${t(lang, `about.stored.${kind}`)}`).join('\n'),
+              policy: `[${t(lang, 'about.privacyLink')}](${privacy})`,
+            }).slice(0, 1024),
           },
         ],
       },

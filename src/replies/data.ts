@@ -6,8 +6,9 @@ import type { Message } from './message.js';
 
 /** The answers of `/kiss-data` (see message.ts for the convention). */
 
+const DAY_MS = 86_400_000;
 const UNITS = [
-  ['days', 86_400_000],
+  ['days', DAY_MS],
   ['hours', 3_600_000],
   ['minutes', 60_000],
   ['seconds', 1_000],
@@ -16,7 +17,7 @@ const UNITS = [
 /** "7 days", "12 hours": the largest unit the duration is a whole number of (at least seconds). */
 export function durationText(lang: Language, ms: number): string {
   const [unit, size] = UNITS.find(([, size]) => ms % size === 0 && ms >= size) ?? UNITS[3];
-  return t(lang, `data.retention.${unit}`, { n: Math.round(ms / size) });
+  return t(lang, `data.retention.${unit}`, { count: Math.round(ms / size) });
 }
 
 /** One bullet per kind of data the server has, in `lang`. */
@@ -47,17 +48,17 @@ export interface RetentionFacts {
 
 /** `/kiss-data show`: what is stored, and for how long. */
 export function dataSummaryMessage(summary: DataSummary, lang: Language, retention: RetentionFacts, mentions: Pick<CommandMentions, 'vars'>): Message<'content'> {
-  const footer = t(lang, 'data.summary.retention', { ...mentions.vars(lang), voteDays: retention.voteDays, retention: durationText(lang, retention.afterRemovalMs) });
+  const footer = t(lang, 'data.summary.retention', { ...mentions.vars(lang), voteRetention: durationText(lang, retention.voteDays * DAY_MS), retention: durationText(lang, retention.afterRemovalMs) });
   if (!summary.entries) return { content: `${t(lang, 'data.summary.nothing')}\n\n${footer}` };
   return {
-    content: [t(lang, 'data.summary.title'), ...summaryLines(summary, lang), t(lang, 'data.summary.entries', { n: summary.entries }), '', footer].join('\n'),
+    content: [t(lang, 'data.summary.title'), ...summaryLines(summary, lang), t(lang, 'data.summary.entries', { count: summary.entries }), '', footer].join('\n'),
   };
 }
 
 /** `/kiss-data delete`: what will be deleted, with a red confirm button and a cancel button. */
 export function deletePromptMessage(summary: DataSummary, lang: Language, ids: { confirm: string; cancel: string }): Message<'content' | 'components'> {
   return {
-    content: [t(lang, 'data.delete.prompt'), '', ...summaryLines(summary, lang), t(lang, 'data.summary.entries', { n: summary.entries }), '', t(lang, 'data.delete.effects')].join('\n'),
+    content: [t(lang, 'data.delete.prompt'), '', ...summaryLines(summary, lang), t(lang, 'data.summary.entries', { count: summary.entries }), '', t(lang, 'data.delete.effects')].join('\n'),
     components: [
       {
         type: ComponentType.ActionRow,
@@ -78,7 +79,7 @@ export function nothingToDeleteMessage(lang: Language): Message<'content'> {
 /** After the confirm button: what was deleted (the buttons are gone). */
 export function deletedMessage(summary: DataSummary, lang: Language): Message<'content' | 'components'> {
   return {
-    content: [t(lang, 'data.delete.done'), ...summaryLines(summary, lang), t(lang, 'data.summary.entries', { n: summary.entries })].join('\n'),
+    content: [t(lang, 'data.delete.done'), ...summaryLines(summary, lang), t(lang, 'data.summary.entries', { count: summary.entries })].join('\n'),
     components: [],
   };
 }

@@ -6,7 +6,7 @@ import { rankLeaderboard, type Leaderboard } from '../polls/leaderboard.js';
 import type { Poll } from '../polls/model.js';
 import type { OutgoingFile, PollMessagePayload } from '../polls/publisher.js';
 import type { Tally, TallyRow } from '../polls/tally.js';
-import { clip, discordTime, durationText, percentText, plural } from '../polls/text.js';
+import { clip, discordTime, durationText, percentText } from '../polls/text.js';
 import type { CommandMentions } from '../mentions.js';
 import type { Message } from './message.js';
 
@@ -52,7 +52,7 @@ export function textBar(percent: number, width = 10): string {
 }
 
 function countLine(lang: Language, row: TallyRow): string {
-  return `\`${textBar(row.percent)}\` ${plural(lang, 'poll.votes', row.votes)} · ${percentText(row.percent)}%`;
+  return `\`${textBar(row.percent)}\` ${t(lang, 'poll.votes', { count: row.votes })} · ${percentText(row.percent)}%`;
 }
 
 /** The poll's question, or the translated default. */
@@ -111,7 +111,7 @@ export function pollMessage(poll: Poll, tally: Tally, catalogue: Catalogue): Pol
     const row = byId.get(coupleId);
     if (!poll.hideCounts && row) lines.push(countLine(lang, row));
   });
-  lines.push('', poll.hideCounts ? t(lang, 'poll.message.hidden') : plural(lang, 'poll.voters', tally.totalVoters), t(lang, 'poll.message.howTo'));
+  lines.push('', poll.hideCounts ? t(lang, 'poll.message.hidden') : t(lang, 'poll.voters', { count: tally.totalVoters }), t(lang, 'poll.message.howTo'));
   const embed: APIEmbed = {
     color: POLL_COLOUR,
     author: { name: t(lang, 'poll.message.author') },
@@ -132,26 +132,44 @@ export function rankedRows(tally: Tally): TallyRow[] {
 export function winnerLine(tally: Tally, catalogue: Catalogue, lang: Language): string {
   const best = tally.rows.find((r) => r.coupleId === tally.winners[0]);
   if (!best) return t(lang, 'poll.results.noVotes');
-  const votes = plural(lang, 'poll.votes', best.votes);
+  const votes = t(lang, 'poll.votes', { count: best.votes });
   const percent = percentText(best.percent);
   if (tally.winners.length === 1) return t(lang, 'poll.results.winner', { couple: candidateName(catalogue, best.coupleId, lang), votes, percent });
   const couples = tally.winners.map((id) => `**${candidateName(catalogue, id, lang)}**`).join(', ');
   return t(lang, 'poll.results.tie', { couples, votes, percent });
 }
 
+/**
+ * The couples that got votes, ranked ("**1.** … · 3 votes · 75%"; equal counts share a rank), then
+ * the couples with none folded into one line ("8 more with no votes"). Nothing when nobody voted:
+ * the winner line says so.
+ */
 function standingLines(tally: Tally, catalogue: Catalogue, lang: Language): string[] {
+  const ranked = rankedRows(tally);
+  const voted = ranked.filter((row) => row.votes > 0);
+  if (voted.length === 0) return [];
   let rank = 0;
   let previous: number | undefined;
-  return rankedRows(tally).map((row, i) => {
+  const lines = voted.map((row, i) => {
     if (row.votes !== previous) rank = i + 1;
     previous = row.votes;
-    return `**${rank}.** ${candidateLine(catalogue, row.coupleId, lang)} · ${plural(lang, 'poll.votes', row.votes)} · ${percentText(row.percent)}%`;
+    return `**${rank}.** ${candidateLine(catalogue, row.coupleId, lang)} · ${t(lang, 'poll.votes', { count: row.votes })} · ${percentText(row.percent)}%`;
   });
+  const unvoted = ranked.length - voted.length;
+  if (unvoted > 0) lines.push(`*${t(lang, 'poll.results.noVotesRest', { count: unvoted })}*`);
+  return lines;
+}
+
+/** The winner line, then the standings under it (when anybody voted). */
+function resultLines(tally: Tally, catalogue: Catalogue, lang: Language): string[] {
+  const standings = standingLines(tally, catalogue, lang);
+  return standings.length ? [winnerLine(tally, catalogue, lang), '', ...standings] : [winnerLine(tally, catalogue, lang)];
 }
 
 /**
- * The results that replace the poll message: winner(s) with ties, every couple's votes and share,
- * the number of voters, how the poll closed, and the bar chart when one was rendered.
+ * The results that replace the poll message: winner(s) with ties, the votes and share of every
+ * couple that got any (the others counted in one line), the number of voters, how the poll closed,
+ * and the bar chart when one was rendered.
  */
 export function resultsMessage(poll: Poll, tally: Tally, catalogue: Catalogue, chart?: OutgoingFile): PollMessagePayload {
   const lang = poll.lang;
@@ -164,7 +182,7 @@ export function resultsMessage(poll: Poll, tally: Tally, catalogue: Catalogue, c
     color: RESULTS_COLOUR,
     author: { name: t(lang, 'poll.results.author') },
     title: clip(`💋 ${questionText(poll)}`, TITLE_MAX),
-    description: joinLines([winnerLine(tally, catalogue, lang), '', ...standingLines(tally, catalogue, lang)]),
+    description: joinLines(resultLines(tally, catalogue, lang)),
     fields: [
       { name: t(lang, 'poll.results.totalVoters'), value: String(tally.totalVoters), inline: true },
       { name: t(lang, 'poll.results.closed'), value: closed, inline: true },
@@ -177,7 +195,8 @@ export function resultsMessage(poll: Poll, tally: Tally, catalogue: Catalogue, c
 
 /**
  * What `/kiss-poll results` and the "My vote & counts" button show one member, privately: the
- * counts (unless the open poll hides them), and their own vote.
+ * counts of every candidate (unless the open poll hides them) or, once closed, the results as the
+ * results message words them; and their own vote.
  */
 export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, lang: Language, myVote: string | undefined): Message<'embeds'> {
   const open = poll.status === 'open';
@@ -186,12 +205,16 @@ export function previewMessage(poll: Poll, tally: Tally, catalogue: Catalogue, l
   if (open && poll.hideCounts) {
     lines.push(t(lang, 'poll.preview.hidden'));
   } else {
-    if (!open) lines.push(winnerLine(tally, catalogue, lang), '');
-    for (const coupleId of poll.coupleIds) {
-      const row = tally.rows.find((r) => r.coupleId === coupleId);
-      if (row) lines.push(`${candidateLine(catalogue, coupleId, lang)}\n${countLine(lang, row)}`);
+    if (open) {
+      // Every candidate, as on the poll message: a member may still vote for any of them.
+      for (const coupleId of poll.coupleIds) {
+        const row = tally.rows.find((r) => r.coupleId === coupleId);
+        if (row) lines.push(`${candidateLine(catalogue, coupleId, lang)}\n${countLine(lang, row)}`);
+      }
+    } else {
+      lines.push(...resultLines(tally, catalogue, lang));
     }
-    lines.push('', plural(lang, 'poll.voters', tally.totalVoters));
+    lines.push('', t(lang, 'poll.voters', { count: tally.totalVoters }));
   }
   lines.push('', myVote ? t(lang, 'poll.preview.yourVote', { couple: candidateName(catalogue, myVote, lang) }) : t(lang, 'poll.preview.noVote'));
   if (open) lines.push(t(lang, 'poll.preview.closes', { closes: discordTime(poll.closesAt) }));
@@ -212,9 +235,9 @@ export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lan
   const rows = rankLeaderboard(board).slice(0, LEADERBOARD_SHOWN);
   const lines = rows.map((row) => {
     const detail = t(lang, 'poll.leaderboard.line', {
-      wins: plural(lang, 'poll.wins', row.wins),
-      votes: plural(lang, 'poll.votes', row.votes),
-      polls: plural(lang, 'poll.polls', row.polls),
+      wins: t(lang, 'poll.wins', { count: row.wins }),
+      votes: t(lang, 'poll.votes', { count: row.votes }),
+      polls: t(lang, 'poll.polls', { count: row.polls }),
     });
     return `**${row.rank}.** ${candidateLine(catalogue, row.coupleId, lang)}\n${detail}`;
   });
@@ -224,7 +247,7 @@ export function leaderboardMessage(board: Leaderboard, catalogue: Catalogue, lan
     description: lines.length ? joinLines(lines) : t(lang, 'poll.leaderboard.empty', mentions.vars(lang)),
   };
   if (board.polls > 0) {
-    embed.footer = { text: t(lang, 'poll.leaderboard.footer', { polls: plural(lang, 'poll.polls', board.polls), votes: plural(lang, 'poll.votes', board.votes) }) };
+    embed.footer = { text: t(lang, 'poll.leaderboard.footer', { polls: t(lang, 'poll.polls', { count: board.polls }), votes: t(lang, 'poll.votes', { count: board.votes }) }) };
   }
   return { embeds: [embed] };
 }

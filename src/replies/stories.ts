@@ -66,7 +66,7 @@ export function storyModal(lang: Language, target: FormTarget, values?: FormValu
 /** One problem, worded: "**Story**: is too long (at most 1500 characters)." */
 function problemText(lang: Language, part: string, code: string, vars: TranslationVars): string {
   if (code === 'video' && typeof vars.detail === 'string' && hasTranslation(`video.refused.${vars.detail}`)) {
-    return t(lang, `video.refused.${vars.detail}`, { max: MAX_VIDEO_URL_LENGTH });
+    return t(lang, `video.refused.${vars.detail}`, { count: MAX_VIDEO_URL_LENGTH });
   }
   const specific = `story.problems.${part}.${code}`;
   const key = hasTranslation(specific) ? specific : hasTranslation(`story.problems.${code}`) ? `story.problems.${code}` : 'story.problems.other';
@@ -74,7 +74,7 @@ function problemText(lang: Language, part: string, code: string, vars: Translati
 }
 
 function problemLine(lang: Language, problem: { part: string; code: string; limit?: number | undefined; detail?: string | undefined }): string {
-  const vars = { limit: problem.limit ?? '', detail: problem.detail ?? '' };
+  const vars = { count: problem.limit ?? 0, limit: problem.limit ?? '', detail: problem.detail ?? '' };
   return `**${t(lang, `story.parts.${problem.part}`)}**: ${problemText(lang, problem.part, problem.code, vars)}`;
 }
 
@@ -154,7 +154,7 @@ const REPORT_MAX = 12;
 /** Why nothing was imported: each entry with a problem, by number and name. */
 export function importProblemsMessage(lang: Language, problems: readonly EntryProblem[], total: number): Message<'content'> {
   const entries = new Set(problems.map((p) => p.entry)).size;
-  const lines = [t(lang, 'story.errors.importEntries', { count: entries, total })];
+  const lines = [t(lang, 'story.errors.importEntries', { count: entries, entries: t(lang, 'story.errors.entries', { count: total }) })];
   for (const problem of problems.slice(0, REPORT_MAX)) {
     const name = `${t(lang, 'story.errors.importEntry', { entry: problem.entry })}${problem.label ? ` (${clip(problem.label, 80)})` : ''}`;
     lines.push(`• ${name}: ${problemLine(lang, problem)}`);

@@ -3,7 +3,7 @@ import type { CommandMentions } from '../mentions.js';
 import { t, type Language } from '../i18n/index.js';
 import type { OutgoingFile, PollMessagePayload } from '../polls/publisher.js';
 import { sharePercents } from '../polls/tally.js';
-import { clip, discordTime, durationText, plural } from '../polls/text.js';
+import { clip, discordTime, durationText } from '../polls/text.js';
 import { champion, choicesToPlay, nextMatch, type Bracket, type Match } from '../worldcup/bracket.js';
 import type { Candidate } from '../worldcup/candidates.js';
 import { worldCupCustomId, type Side } from '../worldcup/ids.js';
@@ -169,7 +169,7 @@ function coupleLine(t_: Tournament, id: string): string {
 }
 
 function countLine(lang: Language, votes: number, percent: number): string {
-  return `\`${textBar(percent)}\` ${plural(lang, 'poll.votes', votes)}`;
+  return `\`${textBar(percent)}\` ${t(lang, 'poll.votes', { count: votes })}`;
 }
 
 /** How many matches share a row of buttons: one per row while five rows hold them, else two. */
@@ -211,7 +211,7 @@ export function roundMessage(tournament: Tournament, round: number, tally: Round
   const lang = tournament.lang;
   const state = tournament.rounds[round];
   const closesAt = state?.closesAt ?? tournament.createdAt;
-  const lines = [t(lang, 'worldcup.server.startedBy', { user: tournament.starterId, size: tournament.bracket.size, closes: discordTime(closesAt) })];
+  const lines = [t(lang, 'worldcup.server.startedBy', { user: tournament.starterId, count: tournament.bracket.size, closes: discordTime(closesAt) })];
   (tournament.bracket.rounds[round] ?? []).forEach((match, index) => {
     lines.push('', `__${t(lang, 'worldcup.server.match', { match: index + 1 })}__`);
     if (match.a === null || match.b === null) {
@@ -225,7 +225,7 @@ export function roundMessage(tournament: Tournament, round: number, tally: Round
       if (!tournament.hideCounts) lines.push(countLine(lang, counts[i] ?? 0, percents[i] ?? 0));
     }
   });
-  lines.push('', tournament.hideCounts ? t(lang, 'worldcup.server.hidden') : plural(lang, 'worldcup.roundVoters', tally.voters), t(lang, 'worldcup.server.howTo'));
+  lines.push('', tournament.hideCounts ? t(lang, 'worldcup.server.hidden') : t(lang, 'worldcup.roundVoters', { count: tally.voters }), t(lang, 'worldcup.server.howTo'));
   const embed: APIEmbed = {
     color: WORLDCUP_COLOUR,
     author: { name: t(lang, 'worldcup.author') },
@@ -311,7 +311,7 @@ export function championMessage(tournament: Tournament, image?: OutgoingFile): P
     title: clip(t(lang, 'worldcup.server.championTitle', { couple: nameIn(tournament.entrants, winner, lang) }), TITLE_MAX),
     description: clip(description, DESCRIPTION_MAX),
     fields: [{ name: t(lang, 'worldcup.server.path'), value: clip(championPath(tournament).join('\n') || '—', FIELD_VALUE_MAX) }],
-    footer: { text: t(lang, 'worldcup.server.championFooter', { id: tournament.id, size: tournament.bracket.size }) },
+    footer: { text: t(lang, 'worldcup.server.championFooter', { id: tournament.id, count: tournament.bracket.size }) },
   };
   if (image) embed.image = { url: `attachment://${image.name}` };
   return { embeds: [embed], components: [], files: image ? [image] : [] };
@@ -351,7 +351,7 @@ export function statsMessage(stats: WorldCupStats, nameOf: (coupleId: string) =>
     return { embeds: [embed] };
   }
   const best = mostWon(stats);
-  const bestTitles = plural(lang, 'worldcup.titles', stats.couples[best[0] ?? '']?.titles ?? 0);
+  const bestTitles = t(lang, 'worldcup.titles', { count: stats.couples[best[0] ?? '']?.titles ?? 0 });
   const head =
     best.length === 1
       ? t(lang, 'worldcup.stats.mostWon', { couple: nameOf(best[0]!), titles: bestTitles })
@@ -361,13 +361,13 @@ export function statsMessage(stats: WorldCupStats, nameOf: (coupleId: string) =>
   const lines = rows.map(
     (row, i) =>
       `**${i + 1}.** ${nameOf(row.coupleId)}\n${t(lang, 'worldcup.stats.line', {
-        titles: plural(lang, 'worldcup.titles', row.titles),
+        titles: t(lang, 'worldcup.titles', { count: row.titles }),
         wins: row.wins,
         matches: row.matches,
         rate: row.winRate % 1 === 0 ? String(row.winRate) : row.winRate.toFixed(1),
       })}`,
   );
   embed.description = clip([head, '', ...lines].join('\n').trim(), DESCRIPTION_MAX);
-  embed.footer = { text: t(lang, 'worldcup.stats.footer', { runs: plural(lang, 'worldcup.runs', stats.runs), tournaments: plural(lang, 'worldcup.tournaments', stats.tournaments) }) };
+  embed.footer = { text: t(lang, 'worldcup.stats.footer', { runs: t(lang, 'worldcup.runs', { count: stats.runs }), tournaments: t(lang, 'worldcup.tournaments', { count: stats.tournaments }) }) };
   return { embeds: [embed] };
 }

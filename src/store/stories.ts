@@ -39,7 +39,7 @@ export interface BookUpdate<R> {
 /**
  * Servers whose book is held in memory at most (the ones used longest ago are read again when
  * needed): a book of 200 stories takes about 0.3 MB, and its searchable view (stories/book.ts) up
- * to 1 MB more (see the README's benchmarks).
+ * to 1 MB more (see docs/benchmarks.md).
  */
 export const BOOKS_KEPT = 500;
 

@@ -13,7 +13,7 @@ export function chooseSize(poolSize: number, requested: BracketSize | undefined)
   const largest = available.at(-1);
   if (largest === undefined) throw new UserError('worldcup.errors.tooFewCandidates', { count: poolSize });
   if (requested !== undefined && !available.includes(requested)) {
-    throw new UserError('worldcup.errors.sizeTooLarge', { size: requested, count: poolSize, largest });
+    throw new UserError('worldcup.errors.sizeTooLarge', { count: requested, stories: poolSize, largest });
   }
   return requested ?? defaultSize(available) ?? largest;
 }

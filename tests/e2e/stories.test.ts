@@ -352,7 +352,7 @@ describe('/kiss-story: bad input is answered privately and nothing is stored', (
     const oneBad = await importFile(modC, C.id, JSON.stringify(fifty));
     expect(oneBad.ephemeral).toBe(true);
     expect(oneBad.message!.content).toBe(
-      'Nothing was imported. 1 of 50 entries have a problem:\n• Entry 37 (Actor 37 Han & Actress 37 Seo — Imported Drama 37): **Source link**: must be a secure https link.',
+      'Nothing was imported. 1 of 50 entries has a problem:\n• Entry 37 (Actor 37 Han & Actress 37 Seo — Imported Drama 37): **Source link**: must be a secure https link.',
     );
     expect((await book(C.id)).stories).toEqual([]);
     expect((await kissStory(modC, C.id, 'list')).message!.content).toMatch(/^This server has no stories of its own yet\. Add one with <\/kiss-story add:\d+>\.$/);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { coupleName } from '../../src/catalogue/catalogue.js';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { CHART_COLOURS, CHART_CSS_WIDTH, CHART_FONT, CHART_SCALE, CHART_WIDTH, chartHeight, ensureChartFont, renderChart } from '../../src/polls/chart.js';
+import { CHART_COLOURS, CHART_CSS_WIDTH, CHART_FONT, CHART_SCALE, CHART_WIDTH, chartHeight, chartTitleLines, ensureChartFont, renderChart, TITLE_MAX_LINES, wrapText } from '../../src/polls/chart.js';
+import { t } from '../../src/i18n/index.js';
 import { tallyPoll } from '../../src/polls/tally.js';
 import { catalogue } from './helpers.js';
 
@@ -132,3 +133,53 @@ describe('results chart', () => {
 function couples4(): string[] {
   return catalogue.couples.slice(0, 4).map((c) => c.id);
 }
+
+/** A measure where every character is 1 wide, to read the line breaking alone. */
+const chars = (s: string) => [...s].length;
+
+describe('a chart title that does not fit one line', () => {
+  it('breaks at spaces, over at most two lines, and ends with "…" only past two', () => {
+    expect(wrapText('Which kiss do you like best?', 40, 2, chars)).toEqual(['Which kiss do you like best?']);
+    expect(wrapText('Which behind-the-scenes kiss is your favourite?', 30, 2, chars)).toEqual(['Which behind-the-scenes kiss', 'is your favourite?']);
+    expect(wrapText('one two three four five six seven', 10, 2, chars)).toEqual(['one two', 'three fou…']);
+    // A word longer than a line is broken inside, and only then.
+    expect(wrapText('a supercalifragilistic kiss', 10, 2, chars)).toEqual(['a', 'supercali…']);
+    expect(wrapText('supercalifragilistic', 10, 3, chars)).toEqual(['supercalif', 'ragilistic']);
+    for (const width of [5, 8, 13, 21]) {
+      for (const line of wrapText('최애 키스신 비하인드는 무엇인가요? 여러분이 고른 장면을 알려 주세요', width, 2, chars)) expect(chars(line), line).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('shows the default question whole, in both languages (it was clipped on one line)', () => {
+    for (const question of [t('en', 'poll.defaultQuestion'), t('ko', 'poll.defaultQuestion'), 'Which behind-the-scenes kiss is your favourite?']) {
+      const lines = chartTitleLines(question);
+      expect(lines.length, question).toBeLessThanOrEqual(TITLE_MAX_LINES);
+      expect(lines.join(' '), question).toBe(question);
+    }
+    // The question that was clipped ("Which behind-the-scenes kiss is your favouri…") now takes two lines.
+    expect(chartTitleLines('Which behind-the-scenes kiss is your favourite? Tell us which one')).toHaveLength(2);
+  });
+
+  it('cuts only a question longer than two lines, and never draws past the edge', async () => {
+    const long = 'Of every kiss scene these dramas gave us, on set or in the final cut, which one would you watch again tonight, and again tomorrow?';
+    const lines = chartTitleLines(long);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/…$/);
+    expect(long.startsWith(`${lines[0]} ${lines[1]!.slice(0, -1)}`.trimEnd())).toBe(true);
+
+    // The image grows by one title line, and the second line is drawn where the first row was.
+    const { tally } = sample(2, {});
+    const one = renderChart(tally, ['A', 'B'], 'en', { title: 'Short' });
+    const two = renderChart(tally, ['A', 'B'], 'en', { title: long });
+    expect(pngSize(one).height).toBe(chartHeight(2, 1));
+    expect(pngSize(two).height).toBe(chartHeight(2, 2));
+    expect(chartHeight(2, 2)).toBeGreaterThan(chartHeight(2, 1));
+    const secondLine = { x0: 16 * CHART_SCALE, x1: (CHART_CSS_WIDTH - 16) * CHART_SCALE, y0: (16 + 20) * CHART_SCALE, y1: (16 + 32) * CHART_SCALE };
+    expect(await inkHeight(two, secondLine)).toBeGreaterThan(10);
+    expect(await inkHeight(one, secondLine)).toBe(0);
+    // Nothing is drawn in the right margin: the lines were measured to fit.
+    const margin = await pixels(two);
+    for (let y = 0; y < 60 * CHART_SCALE; y++) for (let x = CHART_WIDTH - 8 * CHART_SCALE; x < CHART_WIDTH; x++) expect(hex(margin.rgb(x, y))).toBe('#2b2d31');
+  });
+});
+

@@ -82,7 +82,7 @@ describe('/kiss-poll start', () => {
     const [poll] = await service.openPolls(GUILD);
     expect(poll).toMatchObject({ lang: 'ko', hideCounts: true, coupleIds: ['park-bo-gum-kim-yoo-jung', 'seo-in-guk-jung-eun-ji', 'lee-joon-ki-iu'], starterId: STARTER });
     expect(poll!.closesAt - poll!.createdAt).toBe(2 * 3_600_000);
-    expect(publisher.posts[0]?.payload.embeds[0]?.title).toBe('💋 여러분의 최애 키스신 비하인드는?');
+    expect(publisher.posts[0]?.payload.embeds[0]?.title).toBe('💋 어떤 키스신 비하인드가 제일 좋아요?');
     expect(calls[0]).toEqual(['deferReply', { flags: MessageFlags.Ephemeral }]);
     expect(calls[1]?.[1].content).toBe(
       `Your poll is up: https://discord.com/channels/${GUILD}/${CHANNEL}/${poll!.messageId}. It closes <t:${Math.floor(poll!.closesAt / 1000)}:R> (2 hours).`,

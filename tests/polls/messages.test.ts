@@ -51,7 +51,7 @@ describe('the poll message', () => {
   it('lists the candidates with their dramas, the live counts, the deadline and the starter', () => {
     const p = poll({ votes: { a: allIds[1]!, b: allIds[1]!, c: allIds[0]! } });
     const embed = pollMessage(p, tallyPoll(p), catalogue).embeds[0]!;
-    expect(embed.title).toBe('💋 Which behind-the-scenes kiss is your favourite?');
+    expect(embed.title).toBe('💋 Which Kiss-scene story is your favourite?');
     expect(embed.description).toContain('**Park Bo Gum & Kim Yoo Jung** — *Love in the Moonlight*');
     expect(embed.description).toContain('**Eric & Seo Hyun Jin** — *Another Oh Hae Young*');
     expect(embed.description).toContain('2 votes · 66.7%');
@@ -72,7 +72,7 @@ describe('the poll message', () => {
   it('is written in the poll’s language (the server’s), Korean included', () => {
     const p = poll({ lang: 'ko', votes: { a: allIds[0]! } });
     const message = pollMessage(p, tallyPoll(p), catalogue);
-    expect(message.embeds[0]!.title).toBe('💋 여러분의 최애 키스신 비하인드는?');
+    expect(message.embeds[0]!.title).toBe('💋 어떤 키스신 비하인드가 제일 좋아요?');
     expect(message.embeds[0]!.description).toContain('**박보검 & 김유정** — *구르미 그린 달빛*');
     expect(message.embeds[0]!.description).toContain('1표 · 100%');
     const labels = message.components.flatMap((r) => r.components).map((b) => ('label' in b ? b.label : ''));
@@ -89,7 +89,7 @@ describe('the poll message', () => {
 describe('the results message', () => {
   const closed = (votes: Record<string, string>, by?: string) => closePoll(poll({ votes }), CLOSES - 1000, by ? 'manual' : 'deadline', by).poll;
 
-  it('names the winner with votes and share, ranks every couple, counts voters and shows the chart', () => {
+  it('names the winner with votes and share, ranks the couples that got votes, counts voters and shows the chart', () => {
     const p = closed({ a: allIds[2]!, b: allIds[2]!, c: allIds[0]!, d: allIds[2]! }, '42');
     const chart = { name: 'poll-AbCdEfGh12.png', data: Buffer.from('png') };
     const message = resultsMessage(p, tallyPoll(p), catalogue, chart);
@@ -98,8 +98,8 @@ describe('the results message', () => {
     const lines = embed.description!.split('\n').slice(2);
     expect(lines[0]).toMatch(/^\*\*1\.\*\* \*\*Eric & Seo Hyun Jin\*\*.*3 votes · 75%$/);
     expect(lines[1]).toMatch(/^\*\*2\.\*\* \*\*Park Bo Gum & Kim Yoo Jung\*\*.*1 vote · 25%$/);
-    expect(lines[2]).toMatch(/^\*\*3\.\*\* .*0 votes · 0%$/);
-    expect(lines[3]).toMatch(/^\*\*3\.\*\* .*0 votes · 0%$/);
+    // The two couples nobody voted for are one line, not two "0 votes · 0%" rows.
+    expect(lines.slice(2)).toEqual(['*2 more with no votes*']);
     expect(embed.fields).toEqual([
       { name: 'Voters', value: '4', inline: true },
       { name: 'Closed', value: `by <@42>, <t:${(CLOSES - 1000) / 1000}:f>`, inline: true },
@@ -116,9 +116,33 @@ describe('the results message', () => {
     );
     const none = closed({});
     const embed = resultsMessage(none, tallyPoll(none), catalogue).embeds[0]!;
-    expect(embed.description).toMatch(/^Nobody voted in this poll\./);
+    expect(embed.description).toBe('Nobody voted in this poll.');
     expect(embed.fields?.[1]?.value).toMatch(/^at the deadline/);
     expect(embed.image).toBeUndefined();
+  });
+
+  it('folds the couples with no votes into one line, in both languages, with plurals', () => {
+    // A two-vote poll among ten couples: two ranked rows, then the other eight on one line.
+    const ten = (lang: 'en' | 'ko') => closePoll({ ...poll({ lang, votes: { a: allIds[4]!, b: allIds[7]! } }, allIds) }, CLOSES, 'deadline').poll;
+    const en = resultsMessage(ten('en'), tallyPoll(ten('en')), catalogue).embeds[0]!.description!;
+    expect(en).not.toMatch(/0 votes/);
+    expect(en.split('\n').slice(2)).toEqual([expect.stringMatching(/^\*\*1\.\*\* .*1 vote · 50%$/), expect.stringMatching(/^\*\*1\.\*\* .*1 vote · 50%$/), '*8 more with no votes*']);
+    const ko = resultsMessage(ten('ko'), tallyPoll(ten('ko')), catalogue).embeds[0]!.description!;
+    expect(ko).not.toMatch(/0표/);
+    expect(ko.split('\n').at(-1)).toBe('*그 밖에 표를 받지 못한 커플 8개*');
+    // One couple left without a vote.
+    const three = closed({ a: allIds[0]!, b: allIds[1]!, c: allIds[2]! });
+    expect(resultsMessage(three, tallyPoll(three), catalogue).embeds[0]!.description!.split('\n').at(-1)).toBe('*1 more with no votes*');
+    // Every couple got a vote: no such line.
+    const all = closed({ a: allIds[0]!, b: allIds[1]!, c: allIds[2]!, d: allIds[3]! });
+    expect(resultsMessage(all, tallyPoll(all), catalogue).embeds[0]!.description).not.toMatch(/no votes/);
+  });
+
+  it('shows a closed poll’s final results privately the same way', () => {
+    const p = closed({ a: allIds[2]!, b: allIds[2]! });
+    const description = previewMessage(p, tallyPoll(p), catalogue, 'en', allIds[2]).embeds[0]!.description!;
+    expect(description).toMatch(/^🏆 The favourite: \*\*Eric & Seo Hyun Jin\*\* with 2 votes \(100%\)\n\n\*\*1\.\*\* .*2 votes · 100%\n\*3 more with no votes\*\n/);
+    expect(description).not.toMatch(/0 votes/);
   });
 
   it('reveals the counts of a poll that hid them', () => {
@@ -174,7 +198,7 @@ describe('the leaderboard', () => {
     expect(lines[2]).toMatch(/^\*\*2\.\*\* \*\*Park Bo Gum/);
     expect(embed.description).not.toContain('Lee Dong Wook');
     expect(embed.footer?.text).toBe('2 polls closed · 4 votes in all');
-    expect(leaderboardMessage(board, catalogue, 'ko', mentions).embeds[0]!.description).toContain('2회 우승 · 3표 · 투표 2건 참여');
+    expect(leaderboardMessage(board, catalogue, 'ko', mentions).embeds[0]!.description).toContain('우승 2회 · 3표 · 투표 2건 참여');
   });
 
   it('says so when no poll has closed yet', () => {

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { CHANNEL_PERMISSIONS } from '../../src/daily/schedule.js';
 import { INSTALL_PERMISSIONS, installLinks } from '../../src/install.js';
 import { pollPostPermissions } from '../../src/permissions.js';
-import { aboutMessage, privacyUrl } from '../../src/replies/about.js';
+import { t } from '../../src/i18n/index.js';
+import { aboutMessage, privacyUrl, STORED_KINDS } from '../../src/replies/about.js';
 import { testMentions } from '../support/mentions.js';
 
 const catalogue = loadCatalogue();
@@ -57,7 +59,7 @@ describe('/kiss-about', () => {
     expect(embed.description).toContain('10 famous K-drama kiss scenes');
     const [source, privacy] = embed.fields!;
     expect(source!.value).toContain('[DramaFever, “10 actors react to their hot K-drama kisses”](https://www.dramafever.com/news/10-actors-react-to-their-hot-k-drama-kisses/) (2017)');
-    expect(privacy!.value).toContain('votes, channel ids, settings and pinned video links');
+    expect(privacy!.value).toMatch(/^Per server:\n• Polls and their votes: each voter's member id and the couple chosen/);
     expect(privacy!.value).toContain('7 days after the bot is removed');
     expect(privacy!.value).toContain(`(${REPO}/blob/main/PRIVACY.md)`);
   });
@@ -82,3 +84,60 @@ describe('/kiss-about', () => {
     expect(buttons.map((b) => ('label' in b ? b.label : undefined))).toEqual(['서버에 추가', '내 앱에 추가', '소스 코드', '개인정보']);
   });
 });
+
+/** The bold lead of each item of PRIVACY.md's "What is stored" list, with the item's text. */
+function privacyItems(): Array<{ kind: string; text: string }> {
+  const page = readFileSync(new URL('../../PRIVACY.md', import.meta.url), 'utf8');
+  const section = page.split(/^## /m).find((s) => s.startsWith('What is stored'));
+  if (!section) throw new Error('PRIVACY.md has no "What is stored" section');
+  return section
+    .split(/\n(?=- )/)
+    .filter((item) => item.startsWith('- **'))
+    .map((item) => ({ kind: /^- \*\*(.+?)\*\*/.exec(item)![1]!, text: item.replace(/\s+/g, ' ') }));
+}
+
+/** Which line of /kiss-about stands for each kind of data PRIVACY.md lists. */
+const ABOUT_LINE: Record<string, (typeof STORED_KINDS)[number]> = {
+  Polls: 'polls',
+  'The poll leaderboard': 'leaderboard',
+  'The daily story': 'daily',
+  'Pinned video links': 'pinnedLinks',
+  'The last story shown in each channel': 'lastShown',
+  'The Kiss-scene World Cup': 'worldcup',
+  "The server's own stories": 'stories',
+  'Pending deletions': 'deletions',
+  'Confirmations': 'confirmations',
+};
+
+describe('/kiss-about and PRIVACY.md', () => {
+  const items = privacyItems();
+
+  it('list the same kinds of stored data, one line each', () => {
+    expect(items.map((i) => i.kind).sort()).toEqual(Object.keys(ABOUT_LINE).sort());
+    expect(items.map((i) => ABOUT_LINE[i.kind])).toEqual([...STORED_KINDS]);
+  });
+
+  it('show every line whole, in both languages, with the deletion and the policy after them', () => {
+    for (const lang of ['en', 'ko'] as const) {
+      const value = about(lang).embeds[0]!.fields![1]!.value;
+      const lines = value.split('\n');
+      const bullets = lines.filter((line) => line.startsWith('• '));
+      expect(bullets, lang).toEqual(STORED_KINDS.map((kind) => `• ${t(lang, `about.stored.${kind}`)}`));
+      // Nothing was cut to fit Discord's 1,024 characters: the policy link closes the field.
+      expect(value.length, lang).toBeLessThan(1024);
+      expect(lines.at(-1), lang).toContain(`(${REPO}/blob/main/PRIVACY.md)`);
+    }
+  });
+
+  it('say whose member ids are kept wherever PRIVACY.md says so', () => {
+    const withIds = items.filter((i) => /\b(user id|id of the (member|moderator))\b/.test(i.text)).map((i) => ABOUT_LINE[i.kind]!);
+    expect(withIds).toEqual(['polls', 'pinnedLinks', 'worldcup', 'stories', 'confirmations']);
+    // The leaderboard's line says it holds none; every other line names member ids only when it keeps them.
+    const namesIds = (lang: 'en' | 'ko', kind: string) => /member ids?|ID/.test(t(lang, `about.stored.${kind}`).replace(/\((no member ids|멤버 ID 없음)\)/, ''));
+    for (const kind of STORED_KINDS) {
+      expect(namesIds('en', kind), `en ${kind}`).toBe(withIds.includes(kind));
+      expect(namesIds('ko', kind), `ko ${kind}`).toBe(withIds.includes(kind));
+    }
+  });
+});
+

@@ -1,6 +1,6 @@
 /**
  * The production container, checked without Docker (CI has none): the Dockerfile, .dockerignore,
- * compose.yaml and the README's Docker section are read as text and held to what the bot needs.
+ * compose.yaml and the Docker section of docs/operations.md are read as text and held to what the bot needs.
  * `npm run docker:check` builds and starts the image where a Docker daemon exists.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -280,11 +280,11 @@ describe('compose.yaml', () => {
   });
 });
 
-// ---- the README's Docker section ----------------------------------------------------------------
+// ---- the Docker section of docs/operations.md ---------------------------------------------------
 
-describe('the README’s Docker section', () => {
-  const readme = read('README.md');
-  const section = readme.split(/^## /m).find((s) => /^Run it with Docker/.test(s));
+describe('the Docker section of docs/operations.md', () => {
+  const page = read('docs/operations.md');
+  const section = page.split(/^## /m).find((s) => /^Run it with Docker/.test(s));
 
   it('exists, and makes docker compose up -d the production path', () => {
     expect(section).toBeDefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flatten, languageOf, resources, t } from '../../src/i18n/index.js';
+import { countedPhrases, flatten, languageOf, LANGUAGES, PLURAL_CATEGORIES, resources, t } from '../../src/i18n/index.js';
 import { commandPaths, mentionVariable } from '../../src/mentions.js';
 import { definitions } from '../support/mentions.js';
 
@@ -74,6 +74,20 @@ describe('translations', () => {
     }
   });
 
+  it('keep one term per concept (the glossary in src/i18n/ko/README.md), without the wording members found odd', () => {
+    // Each pattern once read this way in a string members see.
+    const retired: Record<'en' | 'ko', RegExp[]> = {
+      en: [/behind-the-scenes kiss/i, /all of it or nothing/, /; searches follow/, /No original clip address is verified/],
+      ko: [/저희/, /게시/, /서버에 대해/, /\d\}\}회 우승|\d+회 우승/, /\{\{count\}\}회 우승/, /^강수$/, /^혼자하기$/, /^지금$/, /만든 것 같은/, /못하게 해요/],
+    };
+    for (const [lang, texts] of [['en', en], ['ko', ko]] as const) {
+      const found = [...texts].filter(([, text]) => retired[lang].some((pattern) => pattern.test(text))).map(([key, text]) => `${key}: ${text}`);
+      expect(found, lang).toEqual([]);
+    }
+    expect(en.get('poll.defaultQuestion')).toBe('Which Kiss-scene story is your favourite?');
+    expect(ko.get('poll.wins.other')).toBe(ko.get('worldcup.titles.other'));
+  });
+
   it('follow the member’s Discord locale, falling back to English', () => {
     expect(languageOf('ko')).toBe('ko');
     expect(languageOf('en-US')).toBe('en');
@@ -94,5 +108,76 @@ describe('translations', () => {
   it('throw on a placeholder left unfilled instead of showing a sentence with a hole', () => {
     expect(() => t('en', 'poll.errors.noOpenPoll')).toThrow(/Missing translation variable \{\{kissPollStart\}\}/);
     expect(t('en', 'poll.errors.noOpenPoll', { kissPollStart: '</kiss-poll start:1>' })).toContain('</kiss-poll start:1>');
+  });
+});
+
+/** The words of a text, placeholders left out. */
+const wordsOf = (text: string) => text.replace(/\{\{\s*\w+\s*\}\}/g, ' ').toLowerCase().match(/[a-z]+/g) ?? [];
+
+/** A plural form's key (`poll.votes.other`). */
+const isForm = (key: string) => (PLURAL_CATEGORIES as readonly string[]).includes(key.slice(key.lastIndexOf('.') + 1));
+
+/**
+ * English texts outside the counted phrases that put a number before one of `nouns` (a noun the
+ * counted phrases inflect): each placeholder is filled with 1 (a command with its name), and a `1`
+ * followed within three words by such a plural noun is an offender ("1 stories").
+ */
+function uncounted(texts: Iterable<[string, string]>, nouns: ReadonlySet<string>): string[] {
+  const offenders: string[] = [];
+  for (const [key, text] of texts) {
+    if (isForm(key)) continue;
+    const filled = text.replace(/\{\{\s*kiss\w+\s*\}\}/g, '/command').replace(/\{\{\s*\w+\s*\}\}/g, '1');
+    for (const m of filled.matchAll(/(?<![\w.])1 ((?:\S+ ){0,2}\S+)/g)) {
+      if ((m[1]!.toLowerCase().match(/[a-z]+/g) ?? []).some((w) => nouns.has(w))) offenders.push(`${key}: ${text}`);
+    }
+  }
+  return offenders;
+}
+
+describe('counted phrases', () => {
+  const en = flatten(resources.en);
+
+  it('read right for one and for many, in both languages', () => {
+    expect(t('en', 'story.imported', { added: 1, updated: 0, count: 1 })).toBe('Imported the file: 1 added, 0 updated. This server now has 1 story of its own.');
+    expect(t('en', 'story.imported', { added: 2, updated: 0, count: 2 })).toBe('Imported the file: 2 added, 0 updated. This server now has 2 stories of its own.');
+    expect(t('en', 'story.exported', { count: 1, kissStoryImport: '/kiss-story import' })).toMatch(/^This server's 1 story, as a file/);
+    expect(t('en', 'story.exported', { count: 3, kissStoryImport: '/kiss-story import' })).toMatch(/^This server's 3 stories, as a file/);
+    expect(t('en', 'poll.votes', { count: 0 })).toBe('0 votes');
+    expect(t('en', 'poll.votes', { count: 1 })).toBe('1 vote');
+    expect(t('en', 'data.retention.days', { count: 1 })).toBe('1 day');
+    expect(t('en', 'about.what', { count: 1 })).toMatch(/^The story behind 1 famous K-drama kiss scene,/);
+    // Korean has one form for every count (its plural rules give `other`).
+    expect(new Intl.PluralRules('ko').select(1)).toBe('other');
+    expect(t('ko', 'story.imported', { added: 1, updated: 0, count: 1 })).toBe('파일을 가져왔어요: 1개 추가, 0개 수정. 이제 이 서버의 이야기는 1개예요.');
+    expect(t('ko', 'poll.votes', { count: 1 })).toBe('1표');
+  });
+
+  it('throw without a count rather than guess a form', () => {
+    expect(() => t('en', 'poll.votes')).toThrow(/Missing count for the counted phrase poll\.votes/);
+    expect(() => t('en', 'poll.votes', { count: '1' })).toThrow(/Missing count/);
+  });
+
+  it('are the same phrases in both languages, each with an `other` form holding {{count}}', () => {
+    const phrases = [...countedPhrases('en')].sort();
+    expect(phrases.length).toBeGreaterThan(20);
+    for (const lang of LANGUAGES) {
+      expect([...countedPhrases(lang)].sort()).toEqual(phrases);
+      const texts = flatten(resources[lang]);
+      for (const key of phrases) expect(texts.get(`${key}.other`), `${lang}: ${key}`).toMatch(/\{\{count\}\}/);
+    }
+  });
+
+  it('cover every number put before a noun: no "1 stories" anywhere', () => {
+    const nouns = new Set<string>();
+    for (const key of countedPhrases('en')) {
+      const one = new Set(wordsOf(en.get(`${key}.one`) ?? ''));
+      for (const word of wordsOf(en.get(`${key}.other`) ?? '')) if (!one.has(word)) nouns.add(word);
+    }
+    expect(nouns).toContain('stories');
+    expect(nouns).toContain('votes');
+    expect(nouns).toContain('days');
+    expect(uncounted(en, nouns)).toEqual([]);
+    // The check would catch the old wording.
+    expect(uncounted([['story.imported', 'This server now has {{total}} stories of its own.'], ['data.summary.entries', '{{n}} stored entries in all.']], nouns)).toHaveLength(2);
   });
 });

@@ -103,7 +103,7 @@ describe('solo World Cup', () => {
   it('refuses a size the pool cannot fill, naming the largest that works', async () => {
     const h = harness();
     const error = await h.service.play({ ...solo, size: 16 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ key: 'worldcup.errors.sizeTooLarge', vars: { size: 16, count: 10, largest: 8 } });
+    expect(error).toMatchObject({ key: 'worldcup.errors.sizeTooLarge', vars: { count: 16, stories: 10, largest: 8 } });
     const small = harness({ pool: { candidatesFor: async () => (await harness().service.candidates(GUILD)).slice(0, 3) } });
     expect(await refusal(small.service.play(solo))).toBe('worldcup.errors.tooFewCandidates');
   });
