@@ -57,7 +57,9 @@ const zoneMemo = new Map<string, string | undefined>();
 
 function resolveZone(input: string): string | undefined {
   const name = input.trim();
-  if (!name || name.length > 64 || !zoneFormatter(name)) return undefined;
+  // A bare offset ("+09:00") is a time zone to newer runtimes (Node 24 follows ES2024), but it never
+  // follows daylight saving: refused on every Node version, so a member is asked for a place instead.
+  if (!name || name.length > 64 || /^[+\-\u2212]/.test(name) || !zoneFormatter(name)) return undefined;
   const listed = knownZones().byLowerCase.get(name.toLowerCase());
   if (listed) return listed;
   // Valid but not in the runtime's list (newer spellings such as Asia/Kolkata): keep a
