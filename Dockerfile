@@ -4,7 +4,9 @@
 # production dependencies, run as the unprivileged `node` user. `compose.yaml` runs it three ways
 # (the sharding manager, the REST proxy, one-off commands); alone it runs one process on SQLite:
 #   docker build -t kiss-scene-bot .
-#   docker run -d --env-file .env -v kiss-data:/app/data/state kiss-scene-bot
+#   docker run -d --env-file .env -e METRICS_PORT=9464 -v kiss-data:/app/data/state kiss-scene-bot
+# (.env.example's empty `METRICS_PORT=` would otherwise replace the port set below, and turn off the
+# /healthz the health check reads; `-e` wins over `--env-file`, as compose.yaml's `environment` does.)
 # `npm run docker:check` builds it and checks it starts.
 
 # ---- build: compile the TypeScript to dist/ (needs the development tools) ----
@@ -50,5 +52,5 @@ VOLUME ["/app/data/state"]
 USER node
 # Healthy when every shard of the process is ready and the store answers (see README "Health and metrics").
 HEALTHCHECK --interval=30s --timeout=5s --start-period=2m --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const port=process.env.METRICS_PORT;if(!port){console.error('METRICS_PORT is empty: /healthz is off');process.exit(1)}fetch('http://127.0.0.1:'+port+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/src/main.js"]

@@ -138,6 +138,11 @@ export type Config = Readonly<{
    * process, as many as Discord recommends for the bot's servers.
    */
   shards: { ids: number[]; count: number } | 'auto';
+  /**
+   * Started by discord.js's ShardingManager (`npm run start:shards`), which sets SHARDING_MANAGER,
+   * SHARDS and SHARD_COUNT in each process it starts: the process reports to it over IPC.
+   */
+  shardingManager: boolean;
   /** Where `/healthz` and `/metrics` are served (METRICS_PORT; 0 picks a free port); undefined: off. */
   metrics: { host: string; port: number } | undefined;
   /** How long a server's state is kept after the bot is removed from it (DATA_RETENTION_AFTER_REMOVAL). */
@@ -178,10 +183,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   // What discord.js's ShardingManager hands each process it spawns: one shard number, or a JSON list.
   const managed = setting(env, 'SHARDS', matching(/^(\d+|\[\s*\d+(\s*,\s*\d+)*\s*\])$/, 'must be a shard number or a JSON list such as [0,1] (set by the sharding manager)', { trim: true }), 'optional');
   const shardCount = setting(env, 'SHARD_COUNT', wholeNumber('must be a whole number, 1 or more', 1), 'optional');
+  // Also set by the ShardingManager, for the processes it starts (each of them a process, never a worker).
+  const manager = setting(env, 'SHARDING_MANAGER', matching(/^true$/, 'must be empty: the sharding manager (npm run start:shards) sets it', { trim: true }), 'optional');
+  setting(env, 'SHARDING_MANAGER_MODE', matching(/^process$/, 'must be empty or process: the sharding manager runs each shard as a process', { trim: true }), 'optional');
   const metricsPort = setting(env, 'METRICS_PORT', port, 'optional');
   const metricsHost = setting(env, 'METRICS_HOST', matching(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1', { trim: true }), { value: '127.0.0.1' });
   const dataRetentionMs = setting(env, 'DATA_RETENTION_AFTER_REMOVAL', retention, { value: DATA_RETENTION_DEFAULT_MS });
   const repositoryUrl = setting(env, 'REPOSITORY_URL', httpsAddress, { value: REPOSITORY_URL_DEFAULT });
+  const shardingManager = manager !== undefined;
+  if (shardingManager && managed === undefined) throw new ConfigError('SHARDS', 'is missing: the sharding manager sets it together with SHARDING_MANAGER');
   const shards = shardsOf(shardIds, managed, shardCount);
   return Object.freeze({
     token,
@@ -192,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     apiUrl: api,
     cooldowns: Object.freeze({ scene: scene ?? undefined, pollStart: pollStart ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
+    shardingManager,
     metrics: metricsPort === undefined ? undefined : Object.freeze({ host: metricsHost, port: metricsPort }),
     dataRetentionMs,
     repositoryUrl,

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, REPOSITORY_URL_DEFAULT, STORE_URL_DEFAULT } from '../../src/config.js';
+import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, loadRestProxyConfig, loadShardingConfig, REPOSITORY_URL_DEFAULT, STORE_URL_DEFAULT } from '../../src/config.js';
 import { captureLogs } from '../support/logs.js';
 
 const TOKEN = 'test-token-not-real-0123456789';
@@ -23,6 +25,16 @@ describe('config', () => {
 
   it('treats empty values as unset', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, STORE_URL: '', DISCORD_GUILD_ID: '  ' }).storeUrl).toBe(STORE_URL_DEFAULT);
+  });
+
+  it('reads .env.example as shipped, with only the token filled in, as the defaults', () => {
+    const shipped = parse(readFileSync(new URL('../../.env.example', import.meta.url)));
+    expect(shipped).toMatchObject({ DISCORD_TOKEN: '', SHARD_IDS: '', SHARD_COUNT: '', METRICS_PORT: '', REST_PROXY_PORT: '' });
+    const env = { ...shipped, DISCORD_TOKEN: TOKEN };
+    expect(loadConfig(env)).toEqual(loadConfig({ DISCORD_TOKEN: TOKEN }));
+    expect(loadConfig(env)).toMatchObject({ shards: 'auto', shardingManager: false, metrics: undefined });
+    expect(loadShardingConfig(env)).toEqual(loadShardingConfig({}));
+    expect(loadRestProxyConfig(env)).toEqual(loadRestProxyConfig({}));
   });
 
   it('names the missing token in one line that points to .env.example', () => {
@@ -81,6 +93,17 @@ describe('config', () => {
     expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDS: '3', SHARD_COUNT: '3' })).toMatch(/SHARDS is invalid: every shard number must be below SHARD_COUNT \(3\)/);
     expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDS: 'zero', SHARD_COUNT: '3' })).toMatch(/SHARDS is invalid/);
     expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDS: '0', SHARD_IDS: '0', SHARD_COUNT: '3' })).toMatch(/set SHARD_IDS or SHARDS, not both/);
+  });
+
+  it('knows it was started by the sharding manager from SHARDING_MANAGER, which comes with SHARDS', () => {
+    const child = { DISCORD_TOKEN: TOKEN, SHARDING_MANAGER: 'true', SHARDING_MANAGER_MODE: 'process', SHARDS: '1', SHARD_COUNT: '2' };
+    expect(loadConfig(child)).toMatchObject({ shardingManager: true, shards: { ids: [1], count: 2 } });
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARDING_MANAGER: '', SHARDING_MANAGER_MODE: '' }).shardingManager).toBe(false);
+    expect(errorOf({ ...child, SHARDS: '' })).toBe('Config error: SHARDS is missing: the sharding manager sets it together with SHARDING_MANAGER (see .env.example).');
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDING_MANAGER: 'false' })).toBe(
+      'Config error: SHARDING_MANAGER is invalid: it must be empty: the sharding manager (npm run start:shards) sets it (see .env.example).',
+    );
+    expect(errorOf({ ...child, SHARDING_MANAGER_MODE: 'worker' })).toMatch(/^Config error: SHARDING_MANAGER_MODE is invalid: it must be empty or process/);
   });
 
   it('takes shards as a pair that must agree', () => {

@@ -150,6 +150,17 @@ describe('the Dockerfile', () => {
     expect(final.instructions.some((i) => i.op === 'ENV' && /^METRICS_PORT[= ]\d+$/.test(i.args))).toBe(true);
   });
 
+  it('documents a docker run that keeps /healthz on with a .env copied from .env.example (whose METRICS_PORT= is empty)', () => {
+    expect(read('.env.example')).toMatch(/^METRICS_PORT=$/m);
+    const run = read('Dockerfile')
+      .split('\n')
+      .find((l) => /^#\s+docker run /.test(l));
+    expect(run).toBeDefined();
+    // docker run: `-e` wins over `--env-file`, whatever their order.
+    expect(run).toMatch(/--env-file \.env\b/);
+    expect(run).toMatch(/ -e METRICS_PORT=\d+ /);
+  });
+
   it('gives the runtime only production dependencies, installed with npm ci --omit=dev and without the workspaces', () => {
     const modules = copies(final).filter((c) => c.dest === `${workdirOf(final)}/node_modules`);
     expect(modules).toHaveLength(1);
