@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 #
-# The kiss-scene bot's production image: the compiled bot (dist/) on Node 20, with only its
+# The kiss-scene bot's production image: the compiled bot (dist/) on Node 24, with only its
 # production dependencies, run as the unprivileged `node` user. `compose.yaml` runs it three ways
 # (the sharding manager, the REST proxy, one-off commands); alone it runs one process on SQLite:
 #   docker build -t kiss-scene-bot .
@@ -10,7 +10,7 @@
 # `npm run docker:check` builds it and checks it starts.
 
 # ---- build: compile the TypeScript to dist/ (needs the development tools) ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The root package's tools only (TypeScript); the workspaces (simulator, playground) are for tests.
@@ -25,7 +25,7 @@ COPY data/couples.json data/
 RUN npm run build
 
 # ---- production dependencies only, with the SQLite driver built for this platform ----
-FROM node:20-bookworm-slim AS prod-deps
+FROM node:24-bookworm-slim AS prod-deps
 # The SQLite driver (sqlite3) downloads a prebuilt binary, or compiles itself when there is none.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -36,7 +36,7 @@ RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund \
  && npm cache clean --force
 
 # ---- runtime ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # /healthz and /metrics, inside the container (127.0.0.1): the health check below reads them.
 # Set METRICS_HOST=0.0.0.0 and publish the port only if something outside scrapes /metrics.

@@ -127,10 +127,12 @@ const dockerignore = read('.dockerignore')
 const sourceOf = (distFile: string) => distFile.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 
 describe('the Dockerfile', () => {
-  it('is multi-stage, on Node 20, and the final stage runs as the unprivileged node user in production mode', () => {
+  it('is multi-stage, on Node 24 (.nvmrc), and the final stage runs as the unprivileged node user in production mode', () => {
+    const major = read('.nvmrc').trim();
+    expect(major).toBe('24');
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toMatch(/^node:20(-bookworm-slim)?$/);
-    expect(final.from).toBe('node:20-bookworm-slim');
+    for (const stage of stages) expect(stage.from).toBe(`node:${major}-bookworm-slim`);
+    expect(final.from).toBe(`node:${major}-bookworm-slim`);
     const user = final.instructions.filter((i) => i.op === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(['root', '0', '0:0']).not.toContain(user);
