@@ -1,13 +1,9 @@
 import type { CooldownLimit, CooldownLimits } from './cooldowns.js';
+import { readPackageJson, type PackageJson } from './package-json.js';
 
 /** Discord's own API base; the simulator's address replaces it in tests and the playground. */
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/state/bot.sqlite';
-/**
- * Where the bot's source code and privacy notice are published (`/kiss-about` links to it). The
- * project has no public address yet: set REPOSITORY_URL to yours before inviting members.
- */
-export const REPOSITORY_URL_DEFAULT = 'https://github.com/kiss-scene-bot/kiss-scene-bot';
 
 /*
  * Each setting is read by a small function of its raw text (never blank: a blank value counts as
@@ -103,6 +99,36 @@ const httpsAddress: Read<string> = (raw) => {
   return url?.protocol === 'https:' ? value.replace(/\/+$/, '') : invalid('must be an https address such as https://github.com/you/kiss-scene-bot');
 };
 
+/** The hosts npm's `repository` shortcuts name (`github:owner/name`; `owner/name` alone is GitHub). */
+const REPOSITORY_HOSTS = new Map([
+  ['github', 'github.com'],
+  ['gitlab', 'gitlab.com'],
+  ['bitbucket', 'bitbucket.org'],
+]);
+
+/**
+ * package.json's `repository`, in any of npm's forms (`https://…`, `git+https://…`, `git+ssh://git@host/…`,
+ * `git@host:owner/name.git`, `github:owner/name`, `owner/name`, or an object with `url`), as the
+ * https address of the repository's page.
+ */
+const repositoryAddress = (field: unknown): string => {
+  const raw = typeof field === 'object' && field !== null && Object.hasOwn(field, 'url') ? (field as { url: unknown }).url : field;
+  if (typeof raw !== 'string') return invalid('must be an address, or an object with one in "url"');
+  const value = raw.trim();
+  const shortcut = /^(?:([a-z]+):)?([\w.-]+)\/([\w.-]+)$/.exec(value);
+  if (shortcut) {
+    const host = REPOSITORY_HOSTS.get(shortcut[1] ?? 'github');
+    if (host === undefined) return invalid(`must name github:, gitlab: or bitbucket:, not ${shortcut[1]}:`);
+    return httpsAddress(`https://${host}/${shortcut[2]}/${shortcut[3]}`.replace(/\.git$/, ''));
+  }
+  const address = value
+    .replace(/^git\+/, '')
+    .replace(/^[\w.-]+@([\w.-]+):(?!\/\/)/, 'https://$1/')
+    .replace(/^(?:ssh|git):\/\/(?:[\w.-]+@)?/, 'https://')
+    .replace(/\.git\/?$/, '');
+  return httpsAddress(address);
+};
+
 /**
  * Reads one setting. Empty strings count as unset, so a blank line in `.env` falls back to the
  * default instead of failing obscurely; a setting without a default must be there.
@@ -147,8 +173,11 @@ export type Config = Readonly<{
   metrics: { host: string; port: number } | undefined;
   /** How long a server's state is kept after the bot is removed from it (DATA_RETENTION_AFTER_REMOVAL). */
   dataRetentionMs: number;
-  /** The bot's public source repository (`/kiss-about` links to it and to its PRIVACY.md). */
-  repositoryUrl: string;
+  /**
+   * The bot's public source repository (`/kiss-about` links to it and to its PRIVACY.md): REPOSITORY_URL,
+   * else package.json's `repository`; undefined when neither says (no link is shown).
+   */
+  repositoryUrl: string | undefined;
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -165,6 +194,8 @@ export class ConfigError extends Error {
 export interface LoadConfigOptions {
   /** The deploy script's --dry-run needs no token. */
   requireToken?: boolean;
+  /** The bot's package.json (its `repository` is REPOSITORY_URL's default); read from disk when not given. */
+  packageJson?: PackageJson;
 }
 
 /** Reads and validates the bot's settings once. The returned object is frozen. */
@@ -189,7 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   const metricsPort = setting(env, 'METRICS_PORT', port, 'optional');
   const metricsHost = setting(env, 'METRICS_HOST', matching(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1', { trim: true }), { value: '127.0.0.1' });
   const dataRetentionMs = setting(env, 'DATA_RETENTION_AFTER_REMOVAL', retention, { value: DATA_RETENTION_DEFAULT_MS });
-  const repositoryUrl = setting(env, 'REPOSITORY_URL', httpsAddress, { value: REPOSITORY_URL_DEFAULT });
+  const repositoryUrl = setting(env, 'REPOSITORY_URL', httpsAddress, 'optional') ?? packageRepository(options.packageJson ?? readPackageJson());
   const shardingManager = manager !== undefined;
   if (shardingManager && managed === undefined) throw new ConfigError('SHARDS', 'is missing: the sharding manager sets it together with SHARDING_MANAGER');
   const shards = shardsOf(shardIds, managed, shardCount);
@@ -207,6 +238,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     dataRetentionMs,
     repositoryUrl,
   });
+}
+
+/** package.json's `repository`, when it has one: a malformed one is named like a setting. */
+function packageRepository(packageJson: PackageJson): string | undefined {
+  if (packageJson.repository === undefined) return undefined;
+  try {
+    return repositoryAddress(packageJson.repository);
+  } catch (error) {
+    if (error instanceof Invalid) throw new ConfigError('package.json\'s "repository"', `is invalid: it ${error.message}; or set REPOSITORY_URL, which takes its place`);
+    throw error;
+  }
 }
 
 /**
