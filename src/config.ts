@@ -58,7 +58,12 @@ const apiUrl: Read<string> = (raw) => {
 
 const port = wholeNumber('must be a port number (0 to 65535)', 0, 65_535);
 
-const PERIOD_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+/** Milliseconds per unit of a cooldown's period (a Map: the unit is read from the setting's text). */
+const PERIOD_MS: ReadonlyMap<string, number> = new Map([
+  ['s', 1_000],
+  ['m', 60_000],
+  ['h', 3_600_000],
+]);
 
 /** A cooldown: `<uses>/<period>` per member and channel (`3/30s`, `1/1m`, `10/1h`), or `0`/`off` (null). */
 const cooldown: Read<CooldownLimit | null> = (raw) => {
@@ -68,22 +73,24 @@ const cooldown: Read<CooldownLimit | null> = (raw) => {
   }
   const match = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(value);
   if (!match) return null;
-  const limit = { uses: Number(match[1]), windowMs: Number(match[2]) * PERIOD_MS[match[3] as keyof typeof PERIOD_MS] };
+  const limit = { uses: Number(match[1]), windowMs: Number(match[2]) * (PERIOD_MS.get(match[3]!) ?? Number.NaN) };
   return limit.windowMs <= 86_400_000 ? limit : invalid('must have a period of at most 24h');
 };
 
-const DURATION_MS = { ...PERIOD_MS, d: 86_400_000 } as const;
+const DAY_MS = 86_400_000;
+/** Milliseconds per unit of a duration (a Map, as PERIOD_MS). */
+const DURATION_MS: ReadonlyMap<string, number> = new Map([...PERIOD_MS, ['d', DAY_MS]]);
 /** How long a server's state is kept after the bot is removed from it, unless it is invited back. */
-export const DATA_RETENTION_DEFAULT_MS = 7 * DURATION_MS.d;
+export const DATA_RETENTION_DEFAULT_MS = 7 * DAY_MS;
 /** The longest retention DATA_RETENTION_AFTER_REMOVAL accepts. */
-const DATA_RETENTION_MAX_MS = 365 * DURATION_MS.d;
+const DATA_RETENTION_MAX_MS = 365 * DAY_MS;
 
 /** A duration such as `7d`, `12h`, `30m` or `0` (s, m, h or d), at most 365 days. */
 const retention: Read<number> = (raw) => {
   const value = raw.trim().toLowerCase();
   if (!/^(0|[1-9]\d{0,7}\s*[smhd])$/.test(value)) return invalid('must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0');
   const match = /^(\d+)\s*([smhd])$/.exec(value);
-  const ms = match ? Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS] : 0;
+  const ms = match ? Number(match[1]) * (DURATION_MS.get(match[2]!) ?? Number.NaN) : 0;
   return ms <= DATA_RETENTION_MAX_MS ? ms : invalid('must be at most 365d');
 };
 
