@@ -1,14 +1,16 @@
 # syntax=docker/dockerfile:1
 #
-# The kiss-scene bot's production image: the compiled bot (dist/) on Node 20, with only its
+# The kiss-scene bot's production image: the compiled bot (dist/) on Node 24, with only its
 # production dependencies, run as the unprivileged `node` user. `compose.yaml` runs it three ways
 # (the sharding manager, the REST proxy, one-off commands); alone it runs one process on SQLite:
 #   docker build -t kiss-scene-bot .
-#   docker run -d --env-file .env -v kiss-data:/app/data/state kiss-scene-bot
+#   docker run -d --env-file .env -e METRICS_PORT=9464 -v kiss-data:/app/data/state kiss-scene-bot
+# (.env.example's empty `METRICS_PORT=` would otherwise replace the port set below, and turn off the
+# /healthz the health check reads; `-e` wins over `--env-file`, as compose.yaml's `environment` does.)
 # `npm run docker:check` builds it and checks it starts.
 
 # ---- build: compile the TypeScript to dist/ (needs the development tools) ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The root package's tools only (TypeScript); the workspaces (simulator, playground) are for tests.
@@ -23,7 +25,7 @@ COPY data/couples.json data/
 RUN npm run build
 
 # ---- production dependencies only, with the SQLite driver built for this platform ----
-FROM node:20-bookworm-slim AS prod-deps
+FROM node:24-bookworm-slim AS prod-deps
 # The SQLite driver (sqlite3) downloads a prebuilt binary, or compiles itself when there is none.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -34,7 +36,7 @@ RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund \
  && npm cache clean --force
 
 # ---- runtime ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # /healthz and /metrics, inside the container (127.0.0.1): the health check below reads them.
 # Set METRICS_HOST=0.0.0.0 and publish the port only if something outside scrapes /metrics.
@@ -50,5 +52,5 @@ VOLUME ["/app/data/state"]
 USER node
 # Healthy when every shard of the process is ready and the store answers (see README "Health and metrics").
 HEALTHCHECK --interval=30s --timeout=5s --start-period=2m --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const port=process.env.METRICS_PORT;if(!port){console.error('METRICS_PORT is empty: /healthz is off');process.exit(1)}fetch('http://127.0.0.1:'+port+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/src/main.js"]

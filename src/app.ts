@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials, ShardClientUtil } from 'discord.js';
 import { loadCatalogue, type Catalogue } from './catalogue/catalogue.js';
 import type { Random } from './catalogue/random.js';
 import { systemClock, type Clock } from './clock.js';
@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { createCooldowns } from './cooldowns.js';
 import { createDiscordDailyPublisher } from './daily/discord-publisher.js';
 import { ownsGuildFor } from './daily/ownership.js';
+import { withoutDiscordEnv } from './discord-env.js';
 import { createDailyService } from './daily/service.js';
 import { SharedIdentifyThrottler } from './identify-throttler.js';
 import { handleInteraction } from './interactions.js';
@@ -77,13 +78,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     createStore(openKeyv(config.storeUrl), { logger, memory: { now: () => clock.now() }, onAvailabilityChange: (up) => metrics?.storeAvailable(up) });
   const registry = await loadCommands();
 
-  const client = new Client({
+  // Made without the variables discord.js would read by itself (see discord-env.ts): the shards
+  // come from the config alone.
+  const client = withoutDiscordEnv(() => new Client({
     intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
     rest: { api: config.apiUrl, version: '10' },
     // 'auto' asks Discord (GET /gateway/bot) for the recommended count: Discord refuses a shard
-    // that carries more than 2,500 servers.
-    ...(config.shards === 'auto' ? { shards: 'auto' as const } : { shards: config.shards.ids, shardCount: config.shards.count }),
+    // that carries more than 2,500 servers. discord.js replaces the count 1 once it knows.
+    ...(config.shards === 'auto' ? { shards: 'auto' as const, shardCount: 1 } : { shards: config.shards.ids, shardCount: config.shards.count }),
     ws: {
       // One IDENTIFY per 5 s per concurrency bucket for the whole bot, not per process: shard
       // processes (a sharding manager, several machines) take their bucket in the shared store.
@@ -117,7 +120,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
       UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
     }),
-  });
+  }));
+  // Started by the sharding manager: tell it when the shard is ready, answer its requests (what
+  // discord.js does when it finds SHARDING_MANAGER in the environment).
+  if (config.shardingManager) client.shard = ShardClientUtil.singleton(client as Client<true>, 'process');
 
   // prom-client, its registry and its process metrics (an event-loop monitor among them) cost time
   // and memory at start-up: loaded only when something serves the metrics (a shard process of the

@@ -1,3 +1,5 @@
+import { ownRecord } from './records.js';
+
 /**
  * Checking the shape of data the bot reads (settings, the catalogue file, stored records), with a
  * path to the first problem (`characters.0.actor: "X" is not one of the couple's actors`).
@@ -188,11 +190,14 @@ export function object<S extends Shape>(shape: S, options: { strict?: boolean } 
   };
 }
 
-/** An object of any keys whose every value passes `item`. */
+/**
+ * An object of any keys whose every value passes `item`. The keys come from the data: the record
+ * returned has no prototype (records.ts), so look keys up with `ownValue`.
+ */
 export function record<T>(item: Check<T>): Check<Record<string, T>> {
   return (value) => {
     if (!isPlainObject(value)) return fail('must be an object', [], { code: 'type' });
-    const out: Record<string, T> = {};
+    const out = ownRecord<T>();
     for (const [key, v] of Object.entries(value)) out[key] = below(key, item, v);
     return out;
   };

@@ -1,13 +1,9 @@
 import type { CooldownLimit, CooldownLimits } from './cooldowns.js';
+import { readPackageJson, type PackageJson } from './package-json.js';
 
 /** Discord's own API base; the simulator's address replaces it in tests and the playground. */
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const STORE_URL_DEFAULT = 'sqlite://data/state/bot.sqlite';
-/**
- * Where the bot's source code and privacy notice are published (`/kiss-about` links to it). The
- * project has no public address yet: set REPOSITORY_URL to yours before inviting members.
- */
-export const REPOSITORY_URL_DEFAULT = 'https://github.com/kiss-scene-bot/kiss-scene-bot';
 
 /*
  * Each setting is read by a small function of its raw text (never blank: a blank value counts as
@@ -62,7 +58,12 @@ const apiUrl: Read<string> = (raw) => {
 
 const port = wholeNumber('must be a port number (0 to 65535)', 0, 65_535);
 
-const PERIOD_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+/** Milliseconds per unit of a cooldown's period (a Map: the unit is read from the setting's text). */
+const PERIOD_MS: ReadonlyMap<string, number> = new Map([
+  ['s', 1_000],
+  ['m', 60_000],
+  ['h', 3_600_000],
+]);
 
 /** A cooldown: `<uses>/<period>` per member and channel (`3/30s`, `1/1m`, `10/1h`), or `0`/`off` (null). */
 const cooldown: Read<CooldownLimit | null> = (raw) => {
@@ -72,22 +73,24 @@ const cooldown: Read<CooldownLimit | null> = (raw) => {
   }
   const match = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(value);
   if (!match) return null;
-  const limit = { uses: Number(match[1]), windowMs: Number(match[2]) * PERIOD_MS[match[3] as keyof typeof PERIOD_MS] };
+  const limit = { uses: Number(match[1]), windowMs: Number(match[2]) * (PERIOD_MS.get(match[3]!) ?? Number.NaN) };
   return limit.windowMs <= 86_400_000 ? limit : invalid('must have a period of at most 24h');
 };
 
-const DURATION_MS = { ...PERIOD_MS, d: 86_400_000 } as const;
+const DAY_MS = 86_400_000;
+/** Milliseconds per unit of a duration (a Map, as PERIOD_MS). */
+const DURATION_MS: ReadonlyMap<string, number> = new Map([...PERIOD_MS, ['d', DAY_MS]]);
 /** How long a server's state is kept after the bot is removed from it, unless it is invited back. */
-export const DATA_RETENTION_DEFAULT_MS = 7 * DURATION_MS.d;
+export const DATA_RETENTION_DEFAULT_MS = 7 * DAY_MS;
 /** The longest retention DATA_RETENTION_AFTER_REMOVAL accepts. */
-const DATA_RETENTION_MAX_MS = 365 * DURATION_MS.d;
+const DATA_RETENTION_MAX_MS = 365 * DAY_MS;
 
 /** A duration such as `7d`, `12h`, `30m` or `0` (s, m, h or d), at most 365 days. */
 const retention: Read<number> = (raw) => {
   const value = raw.trim().toLowerCase();
   if (!/^(0|[1-9]\d{0,7}\s*[smhd])$/.test(value)) return invalid('must be a duration such as 7d, 12h or 30m (s, m, h or d), or 0');
   const match = /^(\d+)\s*([smhd])$/.exec(value);
-  const ms = match ? Number(match[1]) * DURATION_MS[match[2] as keyof typeof DURATION_MS] : 0;
+  const ms = match ? Number(match[1]) * (DURATION_MS.get(match[2]!) ?? Number.NaN) : 0;
   return ms <= DATA_RETENTION_MAX_MS ? ms : invalid('must be at most 365d');
 };
 
@@ -101,6 +104,36 @@ const httpsAddress: Read<string> = (raw) => {
     url = undefined;
   }
   return url?.protocol === 'https:' ? value.replace(/\/+$/, '') : invalid('must be an https address such as https://github.com/you/kiss-scene-bot');
+};
+
+/** The hosts npm's `repository` shortcuts name (`github:owner/name`; `owner/name` alone is GitHub). */
+const REPOSITORY_HOSTS = new Map([
+  ['github', 'github.com'],
+  ['gitlab', 'gitlab.com'],
+  ['bitbucket', 'bitbucket.org'],
+]);
+
+/**
+ * package.json's `repository`, in any of npm's forms (`https://…`, `git+https://…`, `git+ssh://git@host/…`,
+ * `git@host:owner/name.git`, `github:owner/name`, `owner/name`, or an object with `url`), as the
+ * https address of the repository's page.
+ */
+const repositoryAddress = (field: unknown): string => {
+  const raw = typeof field === 'object' && field !== null && Object.hasOwn(field, 'url') ? (field as { url: unknown }).url : field;
+  if (typeof raw !== 'string') return invalid('must be an address, or an object with one in "url"');
+  const value = raw.trim();
+  const shortcut = /^(?:([a-z]+):)?([\w.-]+)\/([\w.-]+)$/.exec(value);
+  if (shortcut) {
+    const host = REPOSITORY_HOSTS.get(shortcut[1] ?? 'github');
+    if (host === undefined) return invalid(`must name github:, gitlab: or bitbucket:, not ${shortcut[1]}:`);
+    return httpsAddress(`https://${host}/${shortcut[2]}/${shortcut[3]}`.replace(/\.git$/, ''));
+  }
+  const address = value
+    .replace(/^git\+/, '')
+    .replace(/^[\w.-]+@([\w.-]+):(?!\/\/)/, 'https://$1/')
+    .replace(/^(?:ssh|git):\/\/(?:[\w.-]+@)?/, 'https://')
+    .replace(/\.git\/?$/, '');
+  return httpsAddress(address);
 };
 
 /**
@@ -138,12 +171,20 @@ export type Config = Readonly<{
    * process, as many as Discord recommends for the bot's servers.
    */
   shards: { ids: number[]; count: number } | 'auto';
+  /**
+   * Started by discord.js's ShardingManager (`npm run start:shards`), which sets SHARDING_MANAGER,
+   * SHARDS and SHARD_COUNT in each process it starts: the process reports to it over IPC.
+   */
+  shardingManager: boolean;
   /** Where `/healthz` and `/metrics` are served (METRICS_PORT; 0 picks a free port); undefined: off. */
   metrics: { host: string; port: number } | undefined;
   /** How long a server's state is kept after the bot is removed from it (DATA_RETENTION_AFTER_REMOVAL). */
   dataRetentionMs: number;
-  /** The bot's public source repository (`/kiss-about` links to it and to its PRIVACY.md). */
-  repositoryUrl: string;
+  /**
+   * The bot's public source repository (`/kiss-about` links to it and to its PRIVACY.md): REPOSITORY_URL,
+   * else package.json's `repository`; undefined when neither says (no link is shown).
+   */
+  repositoryUrl: string | undefined;
 }>;
 
 /** A setting that is missing or malformed. `message` is the one line printed before the bot exits. */
@@ -160,6 +201,8 @@ export class ConfigError extends Error {
 export interface LoadConfigOptions {
   /** The deploy script's --dry-run needs no token. */
   requireToken?: boolean;
+  /** The bot's package.json (its `repository` is REPOSITORY_URL's default); read from disk when not given. */
+  packageJson?: PackageJson;
 }
 
 /** Reads and validates the bot's settings once. The returned object is frozen. */
@@ -178,10 +221,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   // What discord.js's ShardingManager hands each process it spawns: one shard number, or a JSON list.
   const managed = setting(env, 'SHARDS', matching(/^(\d+|\[\s*\d+(\s*,\s*\d+)*\s*\])$/, 'must be a shard number or a JSON list such as [0,1] (set by the sharding manager)', { trim: true }), 'optional');
   const shardCount = setting(env, 'SHARD_COUNT', wholeNumber('must be a whole number, 1 or more', 1), 'optional');
+  // Also set by the ShardingManager, for the processes it starts (each of them a process, never a worker).
+  const manager = setting(env, 'SHARDING_MANAGER', matching(/^true$/, 'must be empty: the sharding manager (npm run start:shards) sets it', { trim: true }), 'optional');
+  setting(env, 'SHARDING_MANAGER_MODE', matching(/^process$/, 'must be empty or process: the sharding manager runs each shard as a process', { trim: true }), 'optional');
   const metricsPort = setting(env, 'METRICS_PORT', port, 'optional');
   const metricsHost = setting(env, 'METRICS_HOST', matching(/^[\w.:-]+$/, 'must be a host name or IP address such as 127.0.0.1', { trim: true }), { value: '127.0.0.1' });
   const dataRetentionMs = setting(env, 'DATA_RETENTION_AFTER_REMOVAL', retention, { value: DATA_RETENTION_DEFAULT_MS });
-  const repositoryUrl = setting(env, 'REPOSITORY_URL', httpsAddress, { value: REPOSITORY_URL_DEFAULT });
+  const repositoryUrl = setting(env, 'REPOSITORY_URL', httpsAddress, 'optional') ?? packageRepository(options.packageJson ?? readPackageJson());
+  const shardingManager = manager !== undefined;
+  if (shardingManager && managed === undefined) throw new ConfigError('SHARDS', 'is missing: the sharding manager sets it together with SHARDING_MANAGER');
   const shards = shardsOf(shardIds, managed, shardCount);
   return Object.freeze({
     token,
@@ -192,10 +240,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     apiUrl: api,
     cooldowns: Object.freeze({ scene: scene ?? undefined, pollStart: pollStart ?? undefined }),
     shards: shards === 'auto' ? shards : Object.freeze({ ids: Object.freeze([...shards.ids]) as number[], count: shards.count }),
+    shardingManager,
     metrics: metricsPort === undefined ? undefined : Object.freeze({ host: metricsHost, port: metricsPort }),
     dataRetentionMs,
     repositoryUrl,
   });
+}
+
+/** package.json's `repository`, when it has one: a malformed one is named like a setting. */
+function packageRepository(packageJson: PackageJson): string | undefined {
+  if (packageJson.repository === undefined) return undefined;
+  try {
+    return repositoryAddress(packageJson.repository);
+  } catch (error) {
+    if (error instanceof Invalid) throw new ConfigError('package.json\'s "repository"', `is invalid: it ${error.message}; or set REPOSITORY_URL, which takes its place`);
+    throw error;
+  }
 }
 
 /**

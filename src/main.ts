@@ -28,8 +28,10 @@ async function shutdown(signal: string) {
     process.exit(1);
   }
 }
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// `on`, not `once`: a second signal while stopping (Ctrl-C reaches every process of the group, and the
+// sharding manager sends its own SIGTERM too) must not kill the process half-way through.
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
 try {

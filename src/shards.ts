@@ -4,7 +4,7 @@
  * exits. With no shard setting it asks Discord how many shards the bot needs; `SHARD_COUNT` fixes
  * the total, and `SHARD_IDS` picks the shards this machine runs when several machines share a bot.
  * Each child is the ordinary entry point (main.ts), which reads the `SHARDS`/`SHARD_COUNT` the manager
- * sets. The children must share one store (Redis) and, to stay under Discord's global rate limit
+ * sets and passes them to discord.js. The children must share one store (Redis) and, to stay under Discord's global rate limit
  * together, one REST proxy (`npm run rest-proxy`, with `DISCORD_API_URL` pointing at it).
  */
 import 'dotenv/config';
@@ -52,16 +52,23 @@ const manager = new ShardingManager(child, {
   respawn: true,
   // The same loader flags (tsx under `npm run start:shards`), so children run what the parent runs.
   execArgv: process.execArgv,
-  // The manager already gives each child SHARDS, SHARD_COUNT and the token; the rest of the
-  // environment (STORE_URL, DISCORD_API_URL, …) is inherited.
+  // The manager gives each child SHARDING_MANAGER, SHARDS, SHARD_COUNT and the token; the rest of
+  // the environment (STORE_URL, DISCORD_API_URL, …) is inherited, but for SHARD_IDS (below).
 });
 
+/** Set once SIGINT or SIGTERM asked every shard process to stop. */
+let stopping = false;
+
 manager.on('shardCreate', (shard) => {
+  // SHARD_IDS is this machine's list, for the manager: a child runs the one shard in SHARDS. Empty
+  // (unset), rather than left out, so the child's own read of .env does not bring it back.
+  shard.env = { ...(shard.env as NodeJS.ProcessEnv), SHARD_IDS: '' };
   logger.info({ shardId: shard.id, total: manager.totalShards }, 'shard process starting');
   shard.on('spawn', (proc) => logger.info({ shardId: shard.id, pid: 'pid' in proc ? proc.pid : undefined }, 'shard process started'));
   shard.on('death', (proc) => {
     const exitCode = 'exitCode' in proc ? proc.exitCode : undefined;
-    logger.warn({ shardId: shard.id, exitCode }, 'shard process exited; starting it again');
+    if (stopping) logger.info({ shardId: shard.id, exitCode }, 'shard process stopped');
+    else logger.warn({ shardId: shard.id, exitCode }, 'shard process exited; starting it again');
   });
 });
 
@@ -76,7 +83,6 @@ if (config.metrics) {
   logger.info({ url: metricsServer.url }, 'serving /metrics and /healthz for every shard process');
 }
 
-let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
@@ -90,8 +96,9 @@ function shutdown(signal: string): void {
   setTimeout(() => process.exit(0), 10_000).unref();
   void Promise.all(exited).then(() => process.exit(0));
 }
-process.once('SIGINT', () => shutdown('SIGINT'));
-process.once('SIGTERM', () => shutdown('SIGTERM'));
+// A second signal while stopping is ignored (see main.ts).
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
 
 try {
   // One shard at a time, `delay` apart: Discord lets a bot identify once per 5 s per concurrency bucket.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CheckError } from '../check.js';
+import { ownRecord } from '../records.js';
 import { catalogueFileSchema, coupleSchema, type Couple, type Source } from './schema.js';
 
 export type { Couple, Source } from './schema.js';
@@ -45,6 +46,8 @@ function checked<T>(check: (value: unknown) => T, value: unknown, file: string, 
 /** Validates already-parsed catalogue data. `file` only names the origin in errors. */
 export function buildCatalogue(data: unknown, file = 'catalogue'): Catalogue {
   const top = checked(catalogueFileSchema, data, file, 'top level');
+  // By the names the file gives them: a Map, so a couple's `source` named `constructor` finds nothing.
+  const sourcesByName = new Map(Object.entries(top.sources));
 
   const couples: Couple[] = [];
   const seen = new Set<string>();
@@ -52,7 +55,7 @@ export function buildCatalogue(data: unknown, file = 'catalogue'): Catalogue {
     const label = typeof (raw as { id?: unknown })?.id === 'string' ? `couple #${index + 1} "${(raw as { id: string }).id}"` : `couple #${index + 1}`;
     const couple = checked(coupleSchema, raw, file, label);
     if (seen.has(couple.id)) throw new CatalogueError(file, label, `duplicate id "${couple.id}"`);
-    if (!top.sources[couple.source]) {
+    if (!sourcesByName.has(couple.source)) {
       throw new CatalogueError(file, label, `source: "${couple.source}" is not listed under "sources"`);
     }
     seen.add(couple.id);
@@ -60,12 +63,12 @@ export function buildCatalogue(data: unknown, file = 'catalogue'): Catalogue {
   });
 
   const byId = new Map(couples.map((c) => [c.id, c]));
-  const sources = deepFreeze({ ...top.sources });
+  const sources = deepFreeze(ownRecord(top.sources));
   return Object.freeze({
     couples: Object.freeze(couples),
     sources,
     get: (id: string) => byId.get(id),
-    sourceOf: (couple: Couple) => sources[couple.source] as Source,
+    sourceOf: (couple: Couple) => sourcesByName.get(couple.source)!,
   });
 }
 

@@ -1,4 +1,5 @@
 import { Status } from 'discord.js';
+import { isStoreUnavailable, type StoreAvailability } from '../store/availability.js';
 
 /** What `/healthz` answers: 200 with `ok`, 503 with `unavailable` and why. */
 export interface Health {
@@ -9,25 +10,29 @@ export interface Health {
   readonly shardCount: number;
 }
 
-export type StoreCheck = { readonly kind: 'ok' } | { readonly kind: 'timeout'; readonly ms: number } | { readonly kind: 'failed'; readonly message: string };
+/**
+ * The store as the commands see it: `ok`; `unavailable` while the store gate refuses store calls
+ * (store/availability.ts), with its reason; `failed` when the health check's write failed otherwise.
+ */
+export type StoreCheck = { readonly kind: 'ok' } | { readonly kind: 'unavailable'; readonly reason: string } | { readonly kind: 'failed'; readonly message: string };
 
-/** How long the store may take to answer the health check's read. */
-export const STORE_DEADLINE_MS = 500;
+/** What the health check needs of the store gate every command's store call passes. */
+export type StoreGate = Pick<StoreAvailability, 'available' | 'reason' | 'run'>;
 
-/** Reads one key from the store, giving up after `deadlineMs`. */
-export async function checkStore(ping: () => Promise<void>, deadlineMs = STORE_DEADLINE_MS): Promise<StoreCheck> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<StoreCheck>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timeout', ms: deadlineMs }), deadlineMs);
-  });
-  const answered = ping().then(
-    (): StoreCheck => ({ kind: 'ok' }),
-    (error: unknown): StoreCheck => ({ kind: 'failed', message: (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200) }),
-  );
+/**
+ * Asks the store gate the commands ask, so `/healthz` and the commands never disagree: while the
+ * gate counts the store as down, that is the answer (it comes back when the gate's own probe
+ * succeeds, and the commands with it). Otherwise `ping` (one write) runs through the gate, under the
+ * deadline a command's store call has; a failure there marks the store down for the commands too.
+ */
+export async function checkStore(gate: StoreGate, ping: () => Promise<void>): Promise<StoreCheck> {
+  if (!gate.available) return { kind: 'unavailable', reason: gate.reason ?? 'down' };
   try {
-    return await Promise.race([answered, late]);
-  } finally {
-    clearTimeout(timer);
+    await gate.run(ping);
+    return { kind: 'ok' };
+  } catch (error) {
+    if (isStoreUnavailable(error)) return { kind: 'unavailable', reason: error.reason };
+    return { kind: 'failed', message: (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200) };
   }
 }
 
@@ -37,7 +42,8 @@ function statusName(status: Status): string {
 }
 
 /**
- * The health of one bot process: healthy when every shard it runs is ready and the store answered.
+ * The health of one bot process: healthy when every shard it runs is ready and the store takes
+ * the commands' calls.
  * `shards` lists each shard's discord.js status; none at all means the gateway is not connected yet.
  */
 export function healthOf(shards: ReadonlyArray<{ readonly id: number; readonly status: Status }>, store: StoreCheck): Health {
@@ -46,7 +52,7 @@ export function healthOf(shards: ReadonlyArray<{ readonly id: number; readonly s
   for (const shard of [...shards].sort((a, b) => a.id - b.id)) {
     if (shard.status !== Status.Ready) reasons.push(`shard ${shard.id} is ${statusName(shard.status)}`);
   }
-  if (store.kind === 'timeout') reasons.push(`store did not answer within ${store.ms} ms`);
+  if (store.kind === 'unavailable') reasons.push(`store unavailable: ${store.reason}`);
   if (store.kind === 'failed') reasons.push(`store failed: ${store.message}`);
   return {
     status: reasons.length === 0 ? 'ok' : 'unavailable',

@@ -13,10 +13,10 @@ export interface OperatorEndpointsHandle {
   stop(): Promise<void>;
 }
 
-/** This process's health: its shards' statuses and a read from the store. */
-export async function processHealth(client: Client, store: Pick<Store, 'ping'>): Promise<Health> {
+/** This process's health: its shards' statuses, and the store as its commands' gate sees it. */
+export async function processHealth(client: Client, store: Pick<Store, 'ping' | 'availability'>): Promise<Health> {
   const shards = [...client.ws.shards.values()].map((shard) => ({ id: shard.id, status: shard.status }));
-  return healthOf(shards, await checkStore(() => store.ping()));
+  return healthOf(shards, await checkStore(store.availability, () => store.ping()));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ownRecord, ownValue } from '../records.js';
 import type { Tally } from './tally.js';
 
 /** A couple's all-time record in one server. */
@@ -16,6 +17,7 @@ export interface LeaderboardEntry {
 export interface Leaderboard {
   readonly polls: number;
   readonly votes: number;
+  /** By couple id (read with `ownValue`: an id is never looked up as a built-in property). */
   readonly couples: Readonly<Record<string, LeaderboardEntry>>;
   readonly recent: readonly string[];
 }
@@ -31,10 +33,10 @@ export const EMPTY_LEADERBOARD: Leaderboard = Object.freeze({ polls: 0, votes: 0
  */
 export function addPollResult(board: Leaderboard, pollId: string, tally: Tally): { board: Leaderboard; applied: boolean } {
   if (board.recent.includes(pollId)) return { board, applied: false };
-  const couples: Record<string, LeaderboardEntry> = { ...board.couples };
+  const couples = ownRecord(board.couples);
   const winners = new Set(tally.winners);
   for (const row of tally.rows) {
-    const before = couples[row.coupleId] ?? { votes: 0, wins: 0, polls: 0 };
+    const before = ownValue(couples, row.coupleId) ?? { votes: 0, wins: 0, polls: 0 };
     couples[row.coupleId] = {
       votes: before.votes + row.votes,
       wins: before.wins + (winners.has(row.coupleId) ? 1 : 0),
@@ -58,11 +60,13 @@ export function addPollResult(board: Leaderboard, pollId: string, tally: Tally):
  */
 export function addChampion(board: Leaderboard, resultId: string, coupleId: string): { board: Leaderboard; applied: boolean } {
   if (board.recent.includes(resultId)) return { board, applied: false };
-  const before = board.couples[coupleId] ?? { votes: 0, wins: 0, polls: 0 };
+  const before = ownValue(board.couples, coupleId) ?? { votes: 0, wins: 0, polls: 0 };
+  const couples = ownRecord(board.couples);
+  couples[coupleId] = { ...before, wins: before.wins + 1 };
   return {
     board: {
       ...board,
-      couples: { ...board.couples, [coupleId]: { ...before, wins: before.wins + 1 } },
+      couples,
       recent: [...board.recent, resultId].slice(-RECENT_POLLS_KEPT),
     },
     applied: true,

@@ -14,8 +14,11 @@ export interface AboutView {
   sources: readonly Source[];
   /** The bot's application id, for the install links. */
   applicationId: string;
-  /** The public source repository (REPOSITORY_URL); its PRIVACY.md is the privacy notice. */
-  repositoryUrl: string;
+  /**
+   * The public source repository (REPOSITORY_URL, or package.json's `repository`); its PRIVACY.md is
+   * the privacy notice. Undefined: neither link is shown.
+   */
+  repositoryUrl: string | undefined;
   mentions: Pick<CommandMentions, 'vars' | 'mention'>;
 }
 
@@ -32,7 +35,8 @@ export function privacyUrl(repositoryUrl: string): string {
 
 /**
  * `/kiss-about`: what the bot does and its commands, where the stories come from, what it stores
- * and for how long, with links to install it, to its source and to its privacy notice.
+ * and for how long, with links to install it, and to its source and its privacy notice when the
+ * repository is known.
  */
 export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> {
   const { lang, mentions } = view;
@@ -41,7 +45,8 @@ export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> 
     const credit = `[${s.publisher}, “${s.title}”](${s.url}) (${s.published})`;
     return s.note ? `${credit}\n${s.note[lang]}` : credit;
   });
-  const privacy = privacyUrl(view.repositoryUrl);
+  const repository = view.repositoryUrl;
+  const privacy = repository === undefined ? undefined : privacyUrl(repository);
   const links = installLinks(view.applicationId);
   const button = (label: string, url: string, emoji: string): APIButtonComponent => ({
     type: ComponentType.Button,
@@ -60,11 +65,12 @@ export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> 
           { name: t(lang, 'about.sourceTitle'), value: [...credits, t(lang, 'about.sourceNote')].join('\n').slice(0, 1024) },
           {
             name: t(lang, 'about.privacyTitle'),
-            value: t(lang, 'about.privacy', {
-              ...commands,
-              stored: STORED_KINDS.map((kind) => `• ${t(lang, `about.stored.${kind}`)}`).join('\n'),
-              policy: `[${t(lang, 'about.privacyLink')}](${privacy})`,
-            }).slice(0, 1024),
+            value: [
+              t(lang, 'about.privacy', { ...commands, stored: STORED_KINDS.map((kind) => `• ${t(lang, `about.stored.${kind}`)}`).join('\n') }),
+              ...(privacy === undefined ? [] : [t(lang, 'about.privacyDetails', { policy: `[${t(lang, 'about.privacyLink')}](${privacy})` })]),
+            ]
+              .join(' ')
+              .slice(0, 1024),
           },
         ],
       },
@@ -75,8 +81,9 @@ export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> 
         components: [
           button('about.invite', links.guild, '➕'),
           button('about.installApp', links.user, '📱'),
-          button('about.repository', view.repositoryUrl, '💻'),
-          button('about.privacyButton', privacy, '🔒'),
+          ...(repository === undefined || privacy === undefined
+            ? []
+            : [button('about.repository', repository, '💻'), button('about.privacyButton', privacy, '🔒')]),
         ],
       },
     ],

@@ -8,7 +8,7 @@ import { champion, choicesToPlay, nextMatch, type Bracket, type Match } from '..
 import type { Candidate } from '../worldcup/candidates.js';
 import { worldCupCustomId, type Side } from '../worldcup/ids.js';
 import { candidateById, roundEntrants, type RoundTally, type SoloRun, type Tournament, type TournamentVoteReceipt } from '../worldcup/model.js';
-import { mostWon, rankStats, type WorldCupStats } from '../worldcup/stats.js';
+import { coupleRecord, mostWon, rankStats, type WorldCupStats } from '../worldcup/stats.js';
 import type { Message } from './message.js';
 import { SCENE_COLOUR } from './scene.js';
 import { messageLink, textBar } from './poll.js';
@@ -351,7 +351,7 @@ export function statsMessage(stats: WorldCupStats, nameOf: (coupleId: string) =>
     return { embeds: [embed] };
   }
   const best = mostWon(stats);
-  const bestTitles = t(lang, 'worldcup.titles', { count: stats.couples[best[0] ?? '']?.titles ?? 0 });
+  const bestTitles = t(lang, 'worldcup.titles', { count: best[0] === undefined ? 0 : coupleRecord(stats, best[0]).titles });
   const head =
     best.length === 1
       ? t(lang, 'worldcup.stats.mostWon', { couple: nameOf(best[0]!), titles: bestTitles })

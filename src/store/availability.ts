@@ -10,6 +10,8 @@ import type { Logger } from '../logger.js';
  *   see keyv.ts). A probe writes one key every `probeIntervalMs`; the first that succeeds brings
  *   the store back.
  * - One warning when it goes down and one line when it is back, never a line per refused call.
+ * - `/healthz` asks this same gate (metrics/health.ts), so it says 503 exactly while commands are
+ *   refused, and 200 again only once they are served.
  */
 
 /** How long one store call may take before it counts as failed (and the store as down). */

@@ -50,7 +50,15 @@ export type ImportPlan =
   | { ok: true; book: StoryBook; added: number; updated: number }
   | { ok: false; reason: 'not-json' | 'not-a-list' | 'too-many' | 'entries' | 'full'; problems: EntryProblem[]; limit?: number; entries?: number };
 
-const PARTS: Readonly<Record<string, StoryPart>> = { actors: 'couple', drama: 'drama', story: 'story', quote: 'quote', source: 'source', video: 'video' };
+/** The story part each field of an entry is; a Map, so a field named `constructor` or `__proto__` is no part. */
+const PARTS: ReadonlyMap<string, StoryPart> = new Map([
+  ['actors', 'couple'],
+  ['drama', 'drama'],
+  ['story', 'story'],
+  ['quote', 'quote'],
+  ['source', 'source'],
+  ['video', 'video'],
+]);
 
 function entryLabel(raw: unknown): string | undefined {
   try {
@@ -90,13 +98,15 @@ export function planImport(textContent: string, book: StoryBook, catalogue: read
     } catch (error) {
       if (!(error instanceof CheckError)) throw error;
       const [head, ...rest] = error.path;
+      const part = typeof head === 'string' ? PARTS.get(head) : undefined;
       problems.push({
         entry: index + 1,
         label: entryLabel(raw),
-        part: (typeof head === 'string' && PARTS[head]) || 'entry',
+        part: part ?? 'entry',
         code: error.problem.code,
         limit: error.problem.limit,
-        detail: error.problem.detail ?? (rest.filter((p) => typeof p === 'string').join('.') || (typeof head === 'string' && !PARTS[head] ? head : undefined)),
+        // A field of the entry itself that is no part (an unknown field) is named.
+        detail: error.problem.detail ?? (rest.filter((p) => typeof p === 'string').join('.') || (typeof head === 'string' && part === undefined ? head : undefined)),
       });
     }
   });

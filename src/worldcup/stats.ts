@@ -1,3 +1,4 @@
+import { ownRecord, ownValue } from '../records.js';
 import { champion, headToHeads, type Bracket } from './bracket.js';
 
 /** One couple's World Cup record in a server. */
@@ -17,6 +18,7 @@ export interface CoupleRecord {
 export interface WorldCupStats {
   readonly runs: number;
   readonly tournaments: number;
+  /** By couple id (read with `coupleRecord`: an id is never looked up as a built-in property). */
   readonly couples: Readonly<Record<string, CoupleRecord>>;
   readonly recent: readonly string[];
 }
@@ -30,6 +32,11 @@ export const EMPTY_STATS: WorldCupStats = Object.freeze({ runs: 0, tournaments: 
 
 const NONE: CoupleRecord = { titles: 0, wins: 0, losses: 0 };
 
+/** A couple's record in these statistics (none yet: all zero). */
+export function coupleRecord(stats: WorldCupStats, coupleId: string): CoupleRecord {
+  return ownValue(stats.couples, coupleId) ?? NONE;
+}
+
 /**
  * Adds a finished bracket: a title for its champion, a win and a loss for each head-to-head. A
  * bracket that is not finished, or a result already counted, leaves the statistics as they are.
@@ -37,9 +44,9 @@ const NONE: CoupleRecord = { titles: 0, wins: 0, losses: 0 };
 export function addResult(stats: WorldCupStats, resultId: string, kind: ResultKind, bracket: Bracket): { stats: WorldCupStats; applied: boolean } {
   const winner = champion(bracket);
   if (winner === undefined || stats.recent.includes(resultId)) return { stats, applied: false };
-  const couples: Record<string, CoupleRecord> = { ...stats.couples };
+  const couples = ownRecord(stats.couples);
   const change = (id: string, delta: Partial<CoupleRecord>) => {
-    const before = couples[id] ?? NONE;
+    const before = ownValue(couples, id) ?? NONE;
     couples[id] = { titles: before.titles + (delta.titles ?? 0), wins: before.wins + (delta.wins ?? 0), losses: before.losses + (delta.losses ?? 0) };
   };
   change(winner, { titles: 1 });

@@ -9,6 +9,7 @@ import type { LiveEdits } from '../polls/live-edits.js';
 import type { Leaderboard } from '../polls/leaderboard.js';
 import type { OutgoingFile, PollPublisher } from '../polls/publisher.js';
 import type { KeyedTimers } from '../polls/timers.js';
+import { ownValue } from '../records.js';
 import { messageLink } from '../replies/poll.js';
 import { bracketFileName, championMessage, nameIn, roundMessage, roundResultsMessage } from '../replies/worldcup.js';
 import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
@@ -292,7 +293,7 @@ export class Tournaments {
       const tally = await store.getTally(guildId, tournamentId, round, matches);
       const board = await polls.leaderboard(guildId);
       const votes = new Map(tally.counts.map((c, i) => [i, c] as const));
-      const bracket = closeRound(tournament.bracket, round, votes, { allTimeWins: (id) => board.couples[id]?.wins ?? 0, random });
+      const bracket = closeRound(tournament.bracket, round, votes, { allTimeWins: (id) => ownValue(board.couples, id)?.wins ?? 0, random });
       const now = clock.now();
       const rounds = tournament.rounds.map((s, i) => (i === round ? { ...s, closedAt: now } : s));
       const winner = champion(bracket);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, type InteractionResult, type SimGuild, type SimMessage, type SimUser } from '@kiss-scene-bot/discord-simulator';
+import { t } from '../../src/i18n/index.js';
 import type { OwnStory } from '../../src/stories/schema.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { StoreUnavailableError } from '../../src/store/index.js';
@@ -379,6 +380,20 @@ describe('/kiss-story: bad input is answered privately and nothing is stored', (
     }
     page = (await world.sim.click({ user: viewer, message: page, customId: buttons(page)[0]!.custom_id! })).message!;
     expect(page.embeds[0]!.footer!.text).toBe('Page 2 of 5');
+  });
+
+  it('imports: an entry with a field named like a built-in property is answered with the field it does not know, nothing applied', async () => {
+    const before = await book(B.id);
+    const names = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+    // Computed keys: ordinary fields of each entry, as a hand-written file has them.
+    const file = JSON.stringify(names.map((name, i) => entry(900 + i, { [name]: 'x' })));
+    const answer = await importFile(modB, B.id, file);
+    expect(answer.ephemeral).toBe(true);
+    names.forEach((name, i) => {
+      expect(answer.message!.content).toContain(`• Entry ${i + 1} (Actor ${900 + i} Han & Actress ${900 + i} Seo — Imported Drama ${900 + i}): **Entry**: ${t('en', 'story.problems.unknownField', { detail: name })}`);
+    });
+    expect(await book(B.id)).toEqual(before);
+    expect(bot.logs.filter((l) => l.msg === 'interaction failed')).toEqual([]);
   });
 
   it('refuses a 201st story, from the form and from an import', async () => {

@@ -13,13 +13,13 @@ const catalogue = loadCatalogue();
 const APP = '123456789012345678';
 const REPO = 'https://github.com/example/kiss-scene-bot';
 
-function about(lang: 'en' | 'ko', ids: Record<string, string> = {}) {
+function about(lang: 'en' | 'ko', ids: Record<string, string> = {}, { repositoryUrl }: { repositoryUrl: string | undefined } = { repositoryUrl: REPO }) {
   return aboutMessage({
     lang,
     couples: catalogue.couples.length,
     sources: Object.values(catalogue.sources),
     applicationId: APP,
-    repositoryUrl: REPO,
+    repositoryUrl,
     mentions: testMentions(ids),
   });
 }
@@ -82,6 +82,18 @@ describe('/kiss-about', () => {
       privacyUrl(REPO),
     ]);
     expect(buttons.map((b) => ('label' in b ? b.label : undefined))).toEqual(['서버에 추가', '내 앱에 추가', '소스 코드', '개인정보']);
+  });
+
+  it('shows no source or privacy link when the repository is not known, and still says what it stores', () => {
+    for (const lang of ['en', 'ko'] as const) {
+      const message = about(lang, {}, { repositoryUrl: undefined });
+      expect(message.components[0]!.components.map((b) => ('url' in b ? b.url : undefined))).toEqual([installLinks(APP).guild, installLinks(APP).user]);
+      const privacy = message.embeds[0]!.fields![1]!.value;
+      expect(privacy).not.toContain('](');
+      expect(privacy).not.toContain('{{');
+      expect(privacy).toContain(lang === 'en' ? '7 days after the bot is removed' : '7일 뒤에');
+    }
+    expect(JSON.stringify(about('en', {}, { repositoryUrl: undefined }))).not.toMatch(/github|PRIVACY\.md/);
   });
 });
 

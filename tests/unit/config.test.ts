@@ -1,5 +1,11 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, REPOSITORY_URL_DEFAULT, STORE_URL_DEFAULT } from '../../src/config.js';
+import { applicationIdFromToken, ConfigError, DISCORD_API_DEFAULT, loadConfig, loadRestProxyConfig, loadShardingConfig, STORE_URL_DEFAULT } from '../../src/config.js';
+import { readPackageJson } from '../../src/package-json.js';
 import { captureLogs } from '../support/logs.js';
 
 const TOKEN = 'test-token-not-real-0123456789';
@@ -23,6 +29,16 @@ describe('config', () => {
 
   it('treats empty values as unset', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, STORE_URL: '', DISCORD_GUILD_ID: '  ' }).storeUrl).toBe(STORE_URL_DEFAULT);
+  });
+
+  it('reads .env.example as shipped, with only the token filled in, as the defaults', () => {
+    const shipped = parse(readFileSync(new URL('../../.env.example', import.meta.url)));
+    expect(shipped).toMatchObject({ DISCORD_TOKEN: '', SHARD_IDS: '', SHARD_COUNT: '', METRICS_PORT: '', REST_PROXY_PORT: '' });
+    const env = { ...shipped, DISCORD_TOKEN: TOKEN };
+    expect(loadConfig(env)).toEqual(loadConfig({ DISCORD_TOKEN: TOKEN }));
+    expect(loadConfig(env)).toMatchObject({ shards: 'auto', shardingManager: false, metrics: undefined });
+    expect(loadShardingConfig(env)).toEqual(loadShardingConfig({}));
+    expect(loadRestProxyConfig(env)).toEqual(loadRestProxyConfig({}));
   });
 
   it('names the missing token in one line that points to .env.example', () => {
@@ -83,6 +99,17 @@ describe('config', () => {
     expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDS: '0', SHARD_IDS: '0', SHARD_COUNT: '3' })).toMatch(/set SHARD_IDS or SHARDS, not both/);
   });
 
+  it('knows it was started by the sharding manager from SHARDING_MANAGER, which comes with SHARDS', () => {
+    const child = { DISCORD_TOKEN: TOKEN, SHARDING_MANAGER: 'true', SHARDING_MANAGER_MODE: 'process', SHARDS: '1', SHARD_COUNT: '2' };
+    expect(loadConfig(child)).toMatchObject({ shardingManager: true, shards: { ids: [1], count: 2 } });
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARDING_MANAGER: '', SHARDING_MANAGER_MODE: '' }).shardingManager).toBe(false);
+    expect(errorOf({ ...child, SHARDS: '' })).toBe('Config error: SHARDS is missing: the sharding manager sets it together with SHARDING_MANAGER (see .env.example).');
+    expect(errorOf({ DISCORD_TOKEN: TOKEN, SHARDING_MANAGER: 'false' })).toBe(
+      'Config error: SHARDING_MANAGER is invalid: it must be empty: the sharding manager (npm run start:shards) sets it (see .env.example).',
+    );
+    expect(errorOf({ ...child, SHARDING_MANAGER_MODE: 'worker' })).toMatch(/^Config error: SHARDING_MANAGER_MODE is invalid: it must be empty or process/);
+  });
+
   it('takes shards as a pair that must agree', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '0,1', SHARD_COUNT: '4' }).shards).toEqual({ ids: [0, 1], count: 4 });
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2' }).shards).toEqual({ ids: [0, 1], count: 2 });
@@ -115,12 +142,66 @@ describe('config', () => {
     expect(errorOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_AFTER_REMOVAL: '366d' })).toBe('Config error: DATA_RETENTION_AFTER_REMOVAL is invalid: it must be at most 365d (see .env.example).');
   });
 
-  it('links /kiss-about to REPOSITORY_URL (https only), or to the default address', () => {
-    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).repositoryUrl).toBe(REPOSITORY_URL_DEFAULT);
-    expect(loadConfig({ DISCORD_TOKEN: TOKEN, REPOSITORY_URL: 'https://git.example/me/bot/' }).repositoryUrl).toBe('https://git.example/me/bot');
-    expect(errorOf({ DISCORD_TOKEN: TOKEN, REPOSITORY_URL: 'http://git.example/me/bot' })).toBe(
-      'Config error: REPOSITORY_URL is invalid: it must be an https address such as https://github.com/you/kiss-scene-bot (see .env.example).',
-    );
+  describe('the repository /kiss-about links to', () => {
+    const withPackage = (repository: unknown, env: Record<string, string> = {}) =>
+      loadConfig({ DISCORD_TOKEN: TOKEN, ...env }, { packageJson: { repository } }).repositoryUrl;
+
+    it("is package.json's repository, in any of npm's forms", () => {
+      const page = 'https://github.com/you/kiss-scene-bot';
+      for (const form of [
+        page,
+        `${page}/`,
+        `git+${page}.git`,
+        'git+ssh://git@github.com/you/kiss-scene-bot.git',
+        'ssh://git@github.com/you/kiss-scene-bot.git',
+        'git://github.com/you/kiss-scene-bot.git',
+        'git@github.com:you/kiss-scene-bot.git',
+        'github:you/kiss-scene-bot',
+        'you/kiss-scene-bot',
+        { type: 'git', url: `git+${page}.git` },
+      ]) {
+        expect(withPackage(form), JSON.stringify(form)).toBe(page);
+      }
+      expect(withPackage('gitlab:you/kiss-scene-bot')).toBe('https://gitlab.com/you/kiss-scene-bot');
+      expect(withPackage('bitbucket:you/kiss-scene-bot')).toBe('https://bitbucket.org/you/kiss-scene-bot');
+    });
+
+    it('is REPOSITORY_URL (https only) when set, over package.json', () => {
+      expect(withPackage('github:you/kiss-scene-bot', { REPOSITORY_URL: 'https://git.example/me/bot/' })).toBe('https://git.example/me/bot');
+      // A package.json field REPOSITORY_URL replaces is not read at all.
+      expect(withPackage(42, { REPOSITORY_URL: 'https://git.example/me/bot' })).toBe('https://git.example/me/bot');
+      expect(errorOf({ DISCORD_TOKEN: TOKEN, REPOSITORY_URL: 'http://git.example/me/bot' })).toBe(
+        'Config error: REPOSITORY_URL is invalid: it must be an https address such as https://github.com/you/kiss-scene-bot (see .env.example).',
+      );
+    });
+
+    it('is none when neither says (this project’s package.json has no repository yet)', () => {
+      expect(withPackage(undefined)).toBeUndefined();
+      expect(withPackage(undefined, { REPOSITORY_URL: '' })).toBeUndefined();
+      expect(loadConfig({ DISCORD_TOKEN: TOKEN }).repositoryUrl).toBeUndefined();
+    });
+
+    it('reads the nearest package.json above the code, from src/ as from the build’s dist/src/', () => {
+      expect(readPackageJson()).toMatchObject({ name: 'kiss-scene-bot' });
+      const app = mkdtempSync(join(tmpdir(), 'kiss-package-'));
+      mkdirSync(join(app, 'dist', 'src'), { recursive: true });
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ repository: 'github:you/kiss-scene-bot' }));
+      const found = readPackageJson(pathToFileURL(join(app, 'dist', 'src') + '/'));
+      expect(loadConfig({ DISCORD_TOKEN: TOKEN }, { packageJson: found }).repositoryUrl).toBe('https://github.com/you/kiss-scene-bot');
+    });
+
+    it("stops the bot with one line naming package.json's repository when it is malformed", () => {
+      for (const bad of ['http://github.com/you/bot', 'gist:abc', 'sourcehut:you/bot', 42, { url: 7 }]) {
+        let message = '';
+        try {
+          withPackage(bad);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          message = (error as Error).message;
+        }
+        expect(message, JSON.stringify(bad)).toMatch(/^Config error: package\.json's "repository" is invalid: it .+; or set REPOSITORY_URL, which takes its place \(see \.env\.example\)\.$/);
+      }
+    });
   });
 
   it('strips a trailing slash from the API address', () => {

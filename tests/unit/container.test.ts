@@ -127,10 +127,12 @@ const dockerignore = read('.dockerignore')
 const sourceOf = (distFile: string) => distFile.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 
 describe('the Dockerfile', () => {
-  it('is multi-stage, on Node 20, and the final stage runs as the unprivileged node user in production mode', () => {
+  it('is multi-stage, on Node 24 (.nvmrc), and the final stage runs as the unprivileged node user in production mode', () => {
+    const major = read('.nvmrc').trim();
+    expect(major).toBe('24');
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toMatch(/^node:20(-bookworm-slim)?$/);
-    expect(final.from).toBe('node:20-bookworm-slim');
+    for (const stage of stages) expect(stage.from).toBe(`node:${major}-bookworm-slim`);
+    expect(final.from).toBe(`node:${major}-bookworm-slim`);
     const user = final.instructions.filter((i) => i.op === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(['root', '0', '0:0']).not.toContain(user);
@@ -148,6 +150,17 @@ describe('the Dockerfile', () => {
     expect(cmd.join(' ')).toContain('process.env.METRICS_PORT');
     expect(cmd.join(' ')).not.toMatch(/curl|wget/);
     expect(final.instructions.some((i) => i.op === 'ENV' && /^METRICS_PORT[= ]\d+$/.test(i.args))).toBe(true);
+  });
+
+  it('documents a docker run that keeps /healthz on with a .env copied from .env.example (whose METRICS_PORT= is empty)', () => {
+    expect(read('.env.example')).toMatch(/^METRICS_PORT=$/m);
+    const run = read('Dockerfile')
+      .split('\n')
+      .find((l) => /^#\s+docker run /.test(l));
+    expect(run).toBeDefined();
+    // docker run: `-e` wins over `--env-file`, whatever their order.
+    expect(run).toMatch(/--env-file \.env\b/);
+    expect(run).toMatch(/ -e METRICS_PORT=\d+ /);
   });
 
   it('gives the runtime only production dependencies, installed with npm ci --omit=dev and without the workspaces', () => {

@@ -2,6 +2,8 @@ import { Status } from 'discord.js';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { checkStore, combineHealth, healthOf } from '../../src/metrics/health.js';
+import { StoreAvailability } from '../../src/store/availability.js';
+import { captureLogs } from '../support/logs.js';
 import type { PostNowResult } from '../../src/daily/service.js';
 import { createBotMetrics } from '../../src/metrics/metrics.js';
 import type { PollService } from '../../src/polls/service.js';
@@ -14,10 +16,10 @@ describe('the health decision', () => {
     expect(healthOf([{ id: 1, status: Status.Ready }, { id: 0, status: Status.Ready }], ok)).toEqual({ status: 'ok', reasons: [], shardsReady: 2, shardCount: 2 });
   });
 
-  it('names each shard that is not ready, and a store that failed or did not answer', () => {
-    expect(healthOf([{ id: 1, status: Status.Reconnecting }, { id: 0, status: Status.WaitingForGuilds }], { kind: 'timeout', ms: 500 })).toEqual({
+  it('names each shard that is not ready, and a store that is unavailable or failed', () => {
+    expect(healthOf([{ id: 1, status: Status.Reconnecting }, { id: 0, status: Status.WaitingForGuilds }], { kind: 'unavailable', reason: 'no answer within 1000 ms' })).toEqual({
       status: 'unavailable',
-      reasons: ['shard 0 is waiting for guilds', 'shard 1 is reconnecting', 'store did not answer within 500 ms'],
+      reasons: ['shard 0 is waiting for guilds', 'shard 1 is reconnecting', 'store unavailable: no answer within 1000 ms'],
       shardsReady: 0,
       shardCount: 2,
     });
@@ -37,10 +39,42 @@ describe('the health decision', () => {
     expect(combineHealth([], [])).toMatchObject({ status: 'unavailable', reasons: ['no shard process is running'] });
   });
 
-  it('gives the store a deadline', async () => {
-    expect(await checkStore(() => Promise.resolve(), 1_000)).toEqual({ kind: 'ok' });
-    expect(await checkStore(() => new Promise(() => undefined), 10)).toEqual({ kind: 'timeout', ms: 10 });
-    expect(await checkStore(() => Promise.reject(new Error('Database is closed\nstack')), 1_000)).toEqual({ kind: 'failed', message: 'Database is closed' });
+  describe('of the store, which is what the commands’ store gate says', () => {
+    /** The gate every command's store call passes (its probe, which would bring the store back, not due in these tests). */
+    const gate = () => new StoreAvailability({ logger: captureLogs('silent').logger, probe: () => Promise.resolve(), deadlineMs: 50, probeIntervalMs: 60_000 });
+
+    it('writes through the gate, under its deadline: a write that is late marks the store down for the commands too', async () => {
+      const availability = gate();
+      try {
+        expect(await checkStore(availability, () => Promise.resolve())).toEqual({ kind: 'ok' });
+        expect(await checkStore(availability, () => new Promise(() => undefined))).toEqual({ kind: 'unavailable', reason: 'no answer within 50 ms' });
+        expect(availability.available).toBe(false);
+      } finally {
+        availability.close();
+      }
+    });
+
+    it('is unavailable while the gate refuses store calls, without writing, even if the store would answer', async () => {
+      const availability = gate();
+      try {
+        availability.markDown('ECONNREFUSED');
+        let wrote = false;
+        expect(await checkStore(availability, () => ((wrote = true), Promise.resolve()))).toEqual({ kind: 'unavailable', reason: 'ECONNREFUSED' });
+        expect(wrote).toBe(false);
+      } finally {
+        availability.close();
+      }
+    });
+
+    it('says what failed when the write fails for another reason, in one line', async () => {
+      const availability = gate();
+      try {
+        expect(await checkStore(availability, () => Promise.reject(new Error('Database is closed\nstack')))).toEqual({ kind: 'failed', message: 'Database is closed' });
+        expect(availability.available).toBe(true);
+      } finally {
+        availability.close();
+      }
+    });
   });
 });
 
@@ -132,10 +166,10 @@ describe('the metrics server', () => {
       const healthy = await fetch(`${server.url}/healthz`);
       expect(healthy.status).toBe(200);
       expect(await healthy.json()).toMatchObject({ status: 'ok' });
-      health = healthOf([{ id: 0, status: Status.Ready }], { kind: 'timeout', ms: 500 });
+      health = healthOf([{ id: 0, status: Status.Ready }], { kind: 'unavailable', reason: 'no answer within 1000 ms' });
       const sick = await fetch(`${server.url}/healthz`);
       expect(sick.status).toBe(503);
-      expect(await sick.json()).toMatchObject({ status: 'unavailable', reasons: ['store did not answer within 500 ms'] });
+      expect(await sick.json()).toMatchObject({ status: 'unavailable', reasons: ['store unavailable: no answer within 1000 ms'] });
       const head = await fetch(`${server.url}/metrics`, { method: 'HEAD' });
       expect([head.status, await head.text()]).toEqual([200, '']);
       expect((await fetch(`${server.url}/`)).status).toBe(404);
