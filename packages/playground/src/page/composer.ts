@@ -224,13 +224,17 @@ export class Composer {
         input.value = kept.text;
         if (kept.value !== undefined) input.dataset.value = kept.value;
       }
-      input.addEventListener('focus', () => this.#showChoices(option, input));
+      // An empty option shows what it takes; one already filled in keeps its list closed until the
+      // member types (or presses ↓), so Enter there sends rather than picks a suggestion.
+      input.addEventListener('focus', () => {
+        if (input.value.trim() === '') this.#showChoices(option, input);
+      });
       input.addEventListener('input', () => {
         delete input.dataset.value;
         input.closest('.option')?.classList.remove('invalid');
         this.#showChoices(option, input);
       });
-      input.addEventListener('keydown', (e) => this.#onKeyDown(e));
+      input.addEventListener('keydown', (e) => this.#onKeyDown(e, () => this.#showChoices(option, input)));
       this.#options.appendChild(
         h(
           'label',
@@ -281,11 +285,7 @@ export class Composer {
         this.#hidePopup();
         this.#focusNext(input);
         // Staying in the same field: as in Discord, the list stays closed until the member types again.
-        if (document.activeElement === input) {
-          window.clearTimeout(this.#autocompleteTimer);
-          this.#autocompleteSeq++;
-          this.#hidePopup();
-        }
+        if (document.activeElement === input) this.#closeList();
       },
     }));
   }
@@ -304,6 +304,7 @@ export class Composer {
       return;
     }
     window.clearTimeout(this.#autocompleteTimer);
+    this.#form.dataset.list = this.#popup.hidden ? 'waiting' : 'open';
     this.#autocompleteTimer = window.setTimeout(() => void this.#autocomplete(option, input, title), AUTOCOMPLETE_DELAY_MS);
   }
 
@@ -329,7 +330,11 @@ export class Composer {
     } catch {
       answer = { choices: [], failed: true };
     }
-    if (seq !== this.#autocompleteSeq || document.activeElement !== input) return;
+    if (seq !== this.#autocompleteSeq) return;
+    if (document.activeElement !== input || this.#sending) {
+      if (this.#popup.hidden) this.#form.dataset.list = 'closed';
+      return;
+    }
     const empty = answer.failed ? 'Loading options failed' : 'No options match your search';
     this.#showPopup(title, this.#choiceItems(answer.choices, input), empty);
   }
@@ -355,12 +360,21 @@ export class Composer {
       this.#popup.appendChild(item.el);
     });
     this.#popup.hidden = false;
+    this.#form.dataset.list = 'open';
     this.#select(0);
   }
 
   #hidePopup(): void {
     this.#popup.hidden = true;
     this.#items = [];
+    this.#form.dataset.list = 'closed';
+  }
+
+  /** Closes the list, and keeps an answer still on its way from opening it again. */
+  #closeList(): void {
+    window.clearTimeout(this.#autocompleteTimer);
+    this.#autocompleteSeq++;
+    this.#hidePopup();
   }
 
   #select(i: number): void {
@@ -369,12 +383,22 @@ export class Composer {
     this.#items[i]?.el.scrollIntoView({ block: 'nearest' });
   }
 
-  #onKeyDown(e: KeyboardEvent): void {
+  /**
+   * Keys as in Discord's message box. With a list open: ↑/↓ move, Enter or Tab picks, Esc closes it.
+   * With no list open: Enter sends, ↓/↑ open the option's list (`openList`), and Esc does nothing:
+   * it never empties what was typed, nor throws the command away (the ✕ does).
+   */
+  #onKeyDown(e: KeyboardEvent, openList?: () => void): void {
     const open = !this.#popup.hidden && this.#items.length > 0;
-    if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
-      e.preventDefault();
-      const n = this.#items.length;
-      this.#select((this.#selected + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (open) {
+        e.preventDefault();
+        const n = this.#items.length;
+        this.#select((this.#selected + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+      } else if (openList) {
+        e.preventDefault();
+        openList();
+      }
       return;
     }
     if (open && (e.key === 'Enter' || e.key === 'Tab')) {
@@ -383,24 +407,14 @@ export class Composer {
       return;
     }
     if (e.key === 'Escape') {
-      // As in Discord: Esc closes the open list, else empties the option being typed in. It never
-      // throws the command away (the ✕ does).
       e.preventDefault();
-      const field = e.target instanceof HTMLInputElement && e.target.dataset.option !== undefined ? e.target : undefined;
-      if (!this.#popup.hidden) {
-        this.#hidePopup();
-        // An answer still on its way must not open the list again.
-        window.clearTimeout(this.#autocompleteTimer);
-        this.#autocompleteSeq++;
-      } else if (field && field.value !== '') {
-        field.value = '';
-        delete field.dataset.value;
-        field.closest('.option')?.classList.remove('invalid');
-      }
+      this.#closeList();
       return;
     }
     if (e.key === 'Enter') {
       e.preventDefault();
+      // What was typed is sent: a list still on its way must not open over it.
+      this.#closeList();
       void this.#send();
     }
   }
