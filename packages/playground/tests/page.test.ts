@@ -26,7 +26,7 @@ const { logger } = memoryLogger();
 
 /** A page acting as `member` in `channel` (of the shared playground, or of `on`). */
 async function openPage(member: string, channel = 'general', on: Playground = pg): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'en-US', timezoneId: 'UTC' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'UTC' });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);

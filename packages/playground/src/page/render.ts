@@ -87,7 +87,10 @@ function speakMemberLanguage(el: HTMLElement, locale: PlayLocale): void {
     const used = [...root.children].find((child) => child.tagName === 'SPAN' && child.textContent === ' used ');
     if (used) {
       used.textContent = label(locale, 'used');
-      root.querySelector('.discord-slash-command-name')?.after(label(locale, 'usedAfter'));
+      // An element of its own: bare text would join the template's line breaks, which the
+      // component keeps (white-space: pre), and stand on a line of its own.
+      const after = label(locale, 'usedAfter');
+      if (after) root.querySelector('.discord-slash-command-name')?.after(Object.assign(document.createElement('span'), { textContent: after }));
     }
     el.dataset.language = locale;
   });
