@@ -12,15 +12,22 @@ export interface TimerHandle {
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
-  /** Runs `fn` once, `ms` milliseconds from now (by this clock). */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Runs `fn` once, `ms` milliseconds from now (by this clock). `fn` may return the work it started
+   * (a promise): a clock that jumps (the playground's) waits for it before moving time on, so the
+   * work sees the time it was due at. The system clock ignores it.
+   */
+  setTimeout(fn: TimerCallback, ms: number): TimerHandle;
 }
+
+/** A timer's callback. What it returns is ignored unless it is a promise: the work it started. */
+export type TimerCallback = () => unknown;
 
 /** The real clock. Timers are unref'd so a pending timer never keeps the process alive on its own. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    const timer = setTimeout(() => void fn(), Math.max(0, ms));
     timer.unref();
     return { cancel: () => clearTimeout(timer) };
   },

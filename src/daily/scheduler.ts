@@ -117,26 +117,32 @@ export class DueScheduler {
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.#armedFor = undefined;
-      this.#pump();
+      return this.#pump();
     }, wait);
   }
 
-  /** Starts every due key the concurrency limit allows, then re-arms for the next one. */
-  #pump(): void {
-    if (!this.#running) return;
+  /**
+   * Starts every due key the concurrency limit allows, then re-arms for the next one. Resolves when
+   * the runs it started have ended (what the clock's timer hands back as its work).
+   */
+  #pump(): Promise<unknown> {
+    if (!this.#running) return Promise.resolve();
     const now = this.#clock.now();
+    const started: Array<Promise<void>> = [];
     while (this.#active.size < this.#concurrency) {
       const next = this.#heap.peek();
       if (!next || next.at > now) break;
       this.#heap.pop();
       const run = this.#start(next.key);
       this.#active.add(run);
+      started.push(run);
       void run.finally(() => {
         this.#active.delete(run);
-        this.#pump();
+        void this.#pump();
       });
     }
     this.#arm();
+    return Promise.all(started);
   }
 
   async #start(key: string): Promise<void> {

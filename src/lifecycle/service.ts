@@ -147,10 +147,11 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     if (await store.claim(`sweep:${Math.floor(clock.now() / interval)}`, 2 * interval)) await sweepOnce();
   }
 
-  function tick(): void {
-    if (tickQueued) return;
+  /** Queues a sweep; resolves when it has run (the timer hands it to the clock as its work). */
+  function tick(): Promise<void> | undefined {
+    if (tickQueued) return undefined;
     tickQueued = true;
-    void serially(async () => {
+    return serially(async () => {
       tickQueued = false;
       if (stopped) return;
       await sweepIfFirst().catch((err: unknown) => logger.error({ err }, 'data sweep failed; the next one tries again'));
@@ -161,7 +162,7 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     if (stopped) return;
     timer = clock.setTimeout(() => {
       arm();
-      tick();
+      return tick();
     }, interval);
   }
 
@@ -179,7 +180,7 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
         logger.error({ err }, 'checking pending removals at start-up failed');
       }
       arm();
-      tick();
+      void tick();
     },
 
     async stop() {

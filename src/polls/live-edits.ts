@@ -86,6 +86,7 @@ export class LiveEdits {
     slot.timer = this.clock.setTimeout(() => {
       slot.timer = undefined;
       this.#run(key, slot);
+      return slot.inFlight;
     }, wait);
   }
 

@@ -22,6 +22,7 @@ export class KeyedTimers {
         this.#timers.delete(key);
         const work = fire();
         if (work) this.#track(work);
+        return work;
       }, ms),
     );
     return true;

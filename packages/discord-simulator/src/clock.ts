@@ -12,15 +12,21 @@ export interface TimerHandle {
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
-  /** Runs `fn` once, `ms` milliseconds from now (by this clock). */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Runs `fn` once, `ms` milliseconds from now (by this clock). `fn` may return the work it started
+   * (a promise): `JumpClock` waits for it before moving time on; the other clocks ignore it.
+   */
+  setTimeout(fn: TimerCallback, ms: number): TimerHandle;
 }
+
+/** A timer's callback. What it returns is ignored unless it is a promise: the work it started. */
+export type TimerCallback = () => unknown;
 
 /** The real clock. Timers are unref'd so a pending timer never keeps the process alive on its own. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    const timer = setTimeout(() => void fn(), Math.max(0, ms));
     timer.unref();
     return { cancel: () => clearTimeout(timer) };
   },
@@ -29,7 +35,7 @@ export const systemClock: Clock = {
 interface PendingTimer {
   id: number;
   at: number;
-  fn: () => void;
+  fn: TimerCallback;
 }
 
 /**
@@ -50,7 +56,7 @@ export class ManualClock implements Clock {
     return this.#now;
   }
 
-  setTimeout(fn: () => void, ms: number): TimerHandle {
+  setTimeout(fn: TimerCallback, ms: number): TimerHandle {
     const timer: PendingTimer = { id: this.#nextId++, at: this.#now + Math.max(0, ms), fn };
     this.#timers.push(timer);
     return {
@@ -80,7 +86,7 @@ export class ManualClock implements Clock {
       if (!due) break;
       this.#timers = this.#timers.filter((t) => t.id !== due.id);
       this.#now = Math.max(this.#now, due.at);
-      due.fn();
+      void due.fn();
       await settle();
     }
     this.#now = Math.max(this.#now, end);
@@ -96,24 +102,29 @@ async function settle(): Promise<void> {
 /**
  * Real time that can also jump forward: the playground's clock. Time flows like the system clock,
  * and `advance(ms)` moves it ahead at once, firing every timer that falls due on the way, in order.
- * After each timer it waits `settleMs` of real time, so the work the timer started (a store write, a
- * request to Discord) sees the time it was due at, as it would had time passed normally.
+ * A timer that returns the work it started (a store write, a request to Discord) is waited for
+ * before time moves on, so that work sees the time it was due at, as it would had time passed
+ * normally; a timer that returns nothing gets `settleMs` of real time (default 0) after its
+ * callbacks have run. Waiting for work is capped at `workLimitMs` (default 5 s): work that waits
+ * for a later timer of this same clock would otherwise wait for ever.
  */
 export class JumpClock implements Clock {
   readonly #settleMs: number;
+  readonly #workLimitMs: number;
   #offset = 0;
-  #timers = new Map<number, { at: number; fn: () => void; real: NodeJS.Timeout }>();
+  #timers = new Map<number, { at: number; fn: TimerCallback; real: NodeJS.Timeout }>();
   #nextId = 1;
 
-  constructor(options: { settleMs?: number } = {}) {
-    this.#settleMs = options.settleMs ?? 150;
+  constructor(options: { settleMs?: number; workLimitMs?: number } = {}) {
+    this.#settleMs = options.settleMs ?? 0;
+    this.#workLimitMs = options.workLimitMs ?? 5000;
   }
 
   now(): number {
     return Date.now() + this.#offset;
   }
 
-  setTimeout(fn: () => void, ms: number): TimerHandle {
+  setTimeout(fn: TimerCallback, ms: number): TimerHandle {
     const id = this.#nextId++;
     const at = this.now() + Math.max(0, ms);
     this.#arm(id, at, fn);
@@ -129,9 +140,7 @@ export class JumpClock implements Clock {
       const [id, timer] = due;
       this.#drop(id);
       this.#offset = Math.max(this.#offset, timer.at - Date.now());
-      timer.fn();
-      await settle();
-      await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
+      await this.#finish(timer.fn());
     }
     this.#offset = Math.max(this.#offset, end - Date.now());
     // Re-arm the remaining timers against the new offset.
@@ -142,13 +151,34 @@ export class JumpClock implements Clock {
     await settle();
   }
 
-  #arm(id: number, at: number, fn: () => void): void {
+  /** Waits for the work a timer started (at most `workLimitMs`), or `settleMs` when it returned none. */
+  async #finish(work: unknown): Promise<void> {
+    if (work instanceof Promise) {
+      let limit: NodeJS.Timeout | undefined;
+      await Promise.race([
+        // Its failure is the owner's to report: the clock only waits for it to end.
+        work.then(
+          () => undefined,
+          () => undefined,
+        ),
+        new Promise<void>((resolve) => {
+          limit = setTimeout(resolve, this.#workLimitMs);
+        }),
+      ]);
+      clearTimeout(limit);
+    } else if (this.#settleMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.#settleMs));
+    }
+    await settle();
+  }
+
+  #arm(id: number, at: number, fn: TimerCallback): void {
     // Node's timers overflow past 2^31-1 ms; re-arm long waits in steps.
     const wait = Math.min(Math.max(0, at - this.now()), 2 ** 31 - 1);
     const real = setTimeout(() => {
       if (this.now() + 1 < at) return this.#arm(id, at, fn);
       this.#timers.delete(id);
-      fn();
+      void fn();
     }, wait);
     real.unref();
     this.#timers.set(id, { at, fn, real });

@@ -52,7 +52,7 @@ export type * from './types.js';
 export { InteractionFailedError, SimulatorUsageError, Permission };
 export { shardOf } from './snowflake.js';
 export { MessageFlag } from './rules.js';
-export { JumpClock, ManualClock, systemClock, type Clock, type TimerHandle } from './clock.js';
+export { JumpClock, ManualClock, systemClock, type Clock, type TimerCallback, type TimerHandle } from './clock.js';
 export { listenOnLoopback } from './net.js';
 export { checkRequestBody, type SchemaPart, type SchemaProblem } from './schema.js';
 export type { CommandPermissionOverride, CreateGuildOptions, StoredCommand, StoredOption } from './model.js';

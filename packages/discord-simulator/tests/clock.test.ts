@@ -50,3 +50,44 @@ describe('the jump clock', () => {
     expect((await done) - before).toBeGreaterThanOrEqual(19);
   });
 });
+
+describe('the jump clock and the work a timer starts', () => {
+  const HOUR = 60 * 60 * 1000;
+
+  it('waits for the work a timer returns before moving on, so the work sees the time it was due at', async () => {
+    const clock = new JumpClock();
+    const start = clock.now();
+    const seen: Array<[string, number]> = [];
+    clock.setTimeout(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      seen.push(['work done', clock.now() - start]);
+    }, HOUR);
+    clock.setTimeout(() => seen.push(['next timer', clock.now() - start]), 2 * HOUR);
+    await clock.advance(3 * HOUR);
+    expect(seen.map(([what]) => what)).toEqual(['work done', 'next timer']);
+    // The work ended before time moved on to the next timer.
+    expect(seen[0]![1]).toBeLessThan(2 * HOUR);
+  });
+
+  it('stops waiting for work that waits for a later timer of the same clock', async () => {
+    const clock = new JumpClock({ workLimitMs: 20 });
+    const fired: string[] = [];
+    clock.setTimeout(async () => {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, HOUR));
+      fired.push('first, after the second');
+    }, HOUR);
+    await clock.advance(3 * HOUR);
+    expect(fired).toEqual(['first, after the second']);
+  });
+
+  it('moves on from work that fails, and leaves the failure to its owner', async () => {
+    const clock = new JumpClock();
+    const fired: string[] = [];
+    const failing = Promise.reject(new Error('owner reports this'));
+    failing.catch(() => fired.push('owner saw the failure'));
+    clock.setTimeout(() => failing, HOUR);
+    clock.setTimeout(() => fired.push('next timer'), 2 * HOUR);
+    await clock.advance(3 * HOUR);
+    expect(fired).toEqual(['owner saw the failure', 'next timer']);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The page's static files, built once per process into memory: the HTML, the stylesheet, the
- * script (bundled from `page/main.ts` with esbuild: the Discord web components and our code, minified)
- * and the Korean font, each also gzipped.
+ * script (bundled from `page/main.ts` with esbuild: the Discord web components and our code, minified),
+ * the Korean font and the emoji font, the text files also gzipped.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -29,6 +29,11 @@ const EXTERNAL_IMAGE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="320" 
 const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="16" fill="#f25c8a"/>
 <text x="32" y="43" fill="#fff" font-family="sans-serif" font-size="32" font-weight="bold" text-anchor="middle">K</text></svg>`;
 
+/** A file already compressed (a WOFF2 font): sent as it is. */
+function binary(type: string, body: Buffer): Asset {
+  return { type, body };
+}
+
 function text(type: string, content: string | Buffer): Asset {
   const body = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
   return { type, body, gzip: gzipSync(body) };
@@ -52,12 +57,16 @@ async function bundleScript(): Promise<string> {
 }
 
 async function buildAssets(): Promise<Map<string, Asset>> {
-  const [html, css, script, regular, bold] = await Promise.all([
+  const [html, css, script, regular, bold, emoji, emojiLicence] = await Promise.all([
     readFile(new URL('index.html', PAGE_DIR), 'utf8'),
     readFile(new URL('styles.css', PAGE_DIR), 'utf8'),
     bundleScript(),
     readFile(require.resolve('@expo-google-fonts/nanum-gothic/400Regular/NanumGothic_400Regular.ttf')),
     readFile(require.resolve('@expo-google-fonts/nanum-gothic/700Bold/NanumGothic_700Bold.ttf')),
+    // Twemoji, the emoji art Discord itself draws, as a colour (COLR) font: the page shows emoji
+    // even on a machine with no emoji font of its own.
+    readFile(require.resolve('twemoji-colr-font/twemoji.woff2')),
+    readFile(require.resolve('twemoji-colr-font/LICENSE')),
   ]);
   return new Map<string, Asset>([
     ['/', text('text/html; charset=utf-8', html)],
@@ -67,6 +76,8 @@ async function buildAssets(): Promise<Map<string, Asset>> {
     ['/favicon.svg', text('image/svg+xml', FAVICON_SVG)],
     ['/play/fonts/nanum-gothic-400.ttf', text('font/ttf', regular)],
     ['/play/fonts/nanum-gothic-700.ttf', text('font/ttf', bold)],
+    ['/play/fonts/twemoji.woff2', binary('font/woff2', emoji)],
+    ['/play/fonts/twemoji-LICENSE.txt', text('text/plain; charset=utf-8', emojiLicence)],
   ]);
 }
 

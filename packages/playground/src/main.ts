@@ -27,12 +27,24 @@ try {
 console.log(`Playground: ${playground.url}`);
 console.log('Act as a member, type / to run a command, move the clock forward. Ctrl+C stops it.');
 
+/** A shutdown that takes longer than this is cut short. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
 let stopping = false;
 async function shutdown(): Promise<void> {
+  // Ctrl+C reaches this process more than once (from the terminal, and passed on by npm and tsx):
+  // the first one stops the playground, the others wait for it.
   if (stopping) return;
   stopping = true;
+  setTimeout(() => {
+    console.error(`The playground did not stop within ${SHUTDOWN_LIMIT_MS / 1000} s: stopping now.`);
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS).unref();
   await playground.close();
   process.exit(0);
 }
-process.once('SIGINT', () => void shutdown());
-process.once('SIGTERM', () => void shutdown());
+// `npm run playground` reaches this process through npm, npm again and tsx: each passes SIGINT and
+// SIGTERM on to its child, because each script `exec`s the next step (a shell left in between
+// would die on SIGTERM alone and leave this process running, its port still taken).
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -226,6 +226,19 @@ describe('the playground API', () => {
     expect((await script.text()).length).toBeGreaterThan(1000);
   });
 
+  it('serves its fonts: Korean, and the emoji (Twemoji) with its licence', async () => {
+    const emoji = await fetch(new URL('/play/fonts/twemoji.woff2', pg.url));
+    expect(emoji.status).toBe(200);
+    expect(emoji.headers.get('content-type')).toBe('font/woff2');
+    expect(Buffer.from(await emoji.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('wOF2');
+    const licence = await (await fetch(new URL('/play/fonts/twemoji-LICENSE.txt', pg.url))).text();
+    expect(licence).toContain('SIL OPEN FONT LICENSE');
+    expect(licence).toContain('CC-BY-4.0');
+    const css = await (await fetch(new URL('/play/styles.css', pg.url))).text();
+    expect(css).toContain("url('/play/fonts/twemoji.woff2')");
+    expect((await fetch(new URL('/play/fonts/nanum-gothic-400.ttf', pg.url))).status).toBe(200);
+  });
+
   it('closes cleanly, twice', async () => {
     const other = await startPlayground({ port: 0, storeUrl: tempStoreUrl(), logger: memoryLogger().logger });
     await other.close();

@@ -15,6 +15,7 @@ import type {
 } from '../api-types.js';
 import { postJson } from './client.js';
 import { byId, h } from './dom.js';
+import { label, type LabelKey } from './labels.js';
 
 export interface ComposerDeps {
   state: PlayState;
@@ -77,6 +78,7 @@ export class Composer {
   #autocompleteSeq = 0;
   #autocompleteTimer: number | undefined;
   #sending = false;
+  readonly #wide = window.matchMedia('(min-width: 720px)');
 
   constructor(deps: ComposerDeps) {
     this.#d = deps;
@@ -92,6 +94,7 @@ export class Composer {
       void this.#send();
     });
     byId('cancel-command').addEventListener('click', () => this.reset());
+    this.#wide.addEventListener('change', () => this.refresh());
     document.addEventListener('click', (e) => {
       if (!(e.target instanceof Node) || (!this.#popup.contains(e.target) && !this.#form.contains(e.target))) this.#hidePopup();
     });
@@ -101,7 +104,8 @@ export class Composer {
   /** Call after the member, language or channel changed. */
   refresh(): void {
     const channel = this.#d.channel();
-    this.#input.placeholder = `Message #${channel.name} — type / for commands`;
+    // Discord's own placeholder on a phone; the hint about / where the box is wide enough for it.
+    this.#input.placeholder = this.#t(this.#wide.matches ? 'messagePlaceholder' : 'messagePlaceholderShort', { channel: channel.name });
     if (this.#entry && !canUse(this.#entry.command, this.#d.member())) this.reset();
     else if (this.#entry) this.#choose(this.#entry);
     else if (!this.#popup.hidden) this.#onTextInput();
@@ -129,6 +133,11 @@ export class Composer {
   }
 
   // ---- the slash menu ----
+
+  /** The page's own words in the member's language. */
+  #t(key: LabelKey, vars?: Record<string, string | number>): string {
+    return label(this.#d.locale(), key, vars);
+  }
 
   #loc(map: Record<string, string> | null | undefined, fallback: string): string {
     return (this.#d.locale() === 'ko' ? map?.ko : undefined) ?? fallback;
@@ -191,7 +200,7 @@ export class Composer {
       );
       return { el, pick: () => this.#choose(entry) };
     });
-    this.#showPopup(this.#d.state.bot.name, items, query ? `No command matches /${query}` : 'The bot has no commands you can use here');
+    this.#showPopup(this.#d.state.bot.name, items, query ? this.#t('noCommandMatches', { query }) : this.#t('noCommands'));
   }
 
   // ---- a chosen command ----
@@ -224,13 +233,17 @@ export class Composer {
         input.value = kept.text;
         if (kept.value !== undefined) input.dataset.value = kept.value;
       }
-      input.addEventListener('focus', () => this.#showChoices(option, input));
+      // An empty option shows what it takes; one already filled in keeps its list closed until the
+      // member types (or presses ↓), so Enter there sends rather than picks a suggestion.
+      input.addEventListener('focus', () => {
+        if (input.value.trim() === '') this.#showChoices(option, input);
+      });
       input.addEventListener('input', () => {
         delete input.dataset.value;
         input.closest('.option')?.classList.remove('invalid');
         this.#showChoices(option, input);
       });
-      input.addEventListener('keydown', (e) => this.#onKeyDown(e));
+      input.addEventListener('keydown', (e) => this.#onKeyDown(e, () => this.#showChoices(option, input)));
       this.#options.appendChild(
         h(
           'label',
@@ -256,8 +269,8 @@ export class Composer {
     switch (option.type) {
       case T.boolean:
         return [
-          { name: 'True', value: true },
-          { name: 'False', value: false },
+          { name: this.#t('true'), value: true },
+          { name: this.#t('false'), value: false },
         ];
       case T.user:
         return state.members.map((m) => ({ name: m.name, value: m.id }));
@@ -281,11 +294,7 @@ export class Composer {
         this.#hidePopup();
         this.#focusNext(input);
         // Staying in the same field: as in Discord, the list stays closed until the member types again.
-        if (document.activeElement === input) {
-          window.clearTimeout(this.#autocompleteTimer);
-          this.#autocompleteSeq++;
-          this.#hidePopup();
-        }
+        if (document.activeElement === input) this.#closeList();
       },
     }));
   }
@@ -296,7 +305,7 @@ export class Composer {
     if (fixed) {
       const typed = input.value.trim().toLowerCase();
       const shown = fixed.filter((c) => c.name.toLowerCase().includes(typed)).slice(0, 25);
-      this.#showPopup(title, this.#choiceItems(shown, input), 'No choice matches');
+      this.#showPopup(title, this.#choiceItems(shown, input), this.#t('noChoiceMatches'));
       return;
     }
     if (!option.autocomplete) {
@@ -304,6 +313,7 @@ export class Composer {
       return;
     }
     window.clearTimeout(this.#autocompleteTimer);
+    this.#form.dataset.list = this.#popup.hidden ? 'waiting' : 'open';
     this.#autocompleteTimer = window.setTimeout(() => void this.#autocomplete(option, input, title), AUTOCOMPLETE_DELAY_MS);
   }
 
@@ -329,8 +339,12 @@ export class Composer {
     } catch {
       answer = { choices: [], failed: true };
     }
-    if (seq !== this.#autocompleteSeq || document.activeElement !== input) return;
-    const empty = answer.failed ? 'Loading options failed' : 'No options match your search';
+    if (seq !== this.#autocompleteSeq) return;
+    if (document.activeElement !== input || this.#sending) {
+      if (this.#popup.hidden) this.#form.dataset.list = 'closed';
+      return;
+    }
+    const empty = this.#t(answer.failed ? 'loadingFailed' : 'noOptionsMatch');
     this.#showPopup(title, this.#choiceItems(answer.choices, input), empty);
   }
 
@@ -355,12 +369,21 @@ export class Composer {
       this.#popup.appendChild(item.el);
     });
     this.#popup.hidden = false;
+    this.#form.dataset.list = 'open';
     this.#select(0);
   }
 
   #hidePopup(): void {
     this.#popup.hidden = true;
     this.#items = [];
+    this.#form.dataset.list = 'closed';
+  }
+
+  /** Closes the list, and keeps an answer still on its way from opening it again. */
+  #closeList(): void {
+    window.clearTimeout(this.#autocompleteTimer);
+    this.#autocompleteSeq++;
+    this.#hidePopup();
   }
 
   #select(i: number): void {
@@ -369,12 +392,22 @@ export class Composer {
     this.#items[i]?.el.scrollIntoView({ block: 'nearest' });
   }
 
-  #onKeyDown(e: KeyboardEvent): void {
+  /**
+   * Keys as in Discord's message box. With a list open: ↑/↓ move, Enter or Tab picks, Esc closes it.
+   * With no list open: Enter sends, ↓/↑ open the option's list (`openList`), and Esc does nothing:
+   * it never empties what was typed, nor throws the command away (the ✕ does).
+   */
+  #onKeyDown(e: KeyboardEvent, openList?: () => void): void {
     const open = !this.#popup.hidden && this.#items.length > 0;
-    if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
-      e.preventDefault();
-      const n = this.#items.length;
-      this.#select((this.#selected + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (open) {
+        e.preventDefault();
+        const n = this.#items.length;
+        this.#select((this.#selected + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+      } else if (openList) {
+        e.preventDefault();
+        openList();
+      }
       return;
     }
     if (open && (e.key === 'Enter' || e.key === 'Tab')) {
@@ -383,24 +416,14 @@ export class Composer {
       return;
     }
     if (e.key === 'Escape') {
-      // As in Discord: Esc closes the open list, else empties the option being typed in. It never
-      // throws the command away (the ✕ does).
       e.preventDefault();
-      const field = e.target instanceof HTMLInputElement && e.target.dataset.option !== undefined ? e.target : undefined;
-      if (!this.#popup.hidden) {
-        this.#hidePopup();
-        // An answer still on its way must not open the list again.
-        window.clearTimeout(this.#autocompleteTimer);
-        this.#autocompleteSeq++;
-      } else if (field && field.value !== '') {
-        field.value = '';
-        delete field.dataset.value;
-        field.closest('.option')?.classList.remove('invalid');
-      }
+      this.#closeList();
       return;
     }
     if (e.key === 'Enter') {
       e.preventDefault();
+      // What was typed is sent: a list still on its way must not open over it.
+      this.#closeList();
       void this.#send();
     }
   }
@@ -419,7 +442,7 @@ export class Composer {
   }
 
   /** The value to send for an option; undefined when empty; `{ error }` when it cannot be sent. */
-  #valueOf(option: PlayCommandOption): string | number | boolean | { error: string } | undefined {
+  #valueOf(option: PlayCommandOption): string | number | boolean | { error: LabelKey } | undefined {
     const input = this.#options.querySelector<HTMLInputElement>(`input[data-option="${CSS.escape(option.name)}"]`);
     const text = input?.value.trim() ?? '';
     if (!input || text === '') return undefined;
@@ -427,12 +450,12 @@ export class Composer {
     const fixed = this.#staticChoices(option);
     if (fixed) {
       const found = fixed.find((c) => c.name.toLowerCase() === text.toLowerCase() || String(c.value) === text);
-      return found ? found.value : { error: 'pick one of the choices' };
+      return found ? found.value : { error: 'pickChoice' };
     }
     if (option.type === T.integer || option.type === T.number) {
       const n = Number(text);
       if (!Number.isFinite(n) || (option.type === T.integer && !Number.isInteger(n))) {
-        return { error: option.type === T.integer ? 'must be a whole number' : 'must be a number' };
+        return { error: option.type === T.integer ? 'wholeNumber' : 'number' };
       }
       return n;
     }
@@ -447,9 +470,9 @@ export class Composer {
       if (text.startsWith('/')) {
         const exact = this.#entries().find((x) => `/${this.#canonical(x)}` === text || `/${this.#label(x)}` === text);
         if (exact) this.#choose(exact);
-        else this.#setStatus(`No command ${text}: pick one from the list.`, true);
+        else this.#setStatus(this.#t('noSuchCommand', { command: text }), true);
       } else if (text) {
-        this.#setStatus('The bot reads no messages, only commands: type / to use one.', true);
+        this.#setStatus(this.#t('onlyCommands'), true);
       }
       return;
     }
@@ -461,11 +484,11 @@ export class Composer {
       const name = this.#loc(option.name_localizations, option.name);
       if (value === undefined) {
         if (option.required) {
-          problems.push(`${name}: this option is required`);
+          problems.push(this.#t('required', { option: name }));
           field?.classList.add('invalid');
         }
       } else if (typeof value === 'object') {
-        problems.push(`${name}: ${value.error}`);
+        problems.push(this.#t(value.error, { option: name }));
         field?.classList.add('invalid');
       } else {
         options[option.name] = value;
@@ -477,7 +500,7 @@ export class Composer {
     }
     this.#sending = true;
     this.#hidePopup();
-    this.#setStatus('Sending command…');
+    this.#setStatus(this.#t('sending'));
     this.#form.classList.add('sending');
     try {
       const summary = await postJson<PlayInteractionSummary>('/command', { ...this.#target(entry), options });

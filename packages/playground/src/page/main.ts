@@ -19,6 +19,8 @@ import type {
 import { getJson, postJson } from './client.js';
 import { Composer } from './composer.js';
 import { byId, h } from './dom.js';
+import { Drawers } from './drawers.js';
+import { applyLabels, label, languageTag, type LabelKey } from './labels.js';
 import { commandLabel, failedCommandElement, messageElement, type RenderContext } from './render.js';
 import { clockText } from './time.js';
 
@@ -37,6 +39,9 @@ let channel: PlayChannel = state.channels[0]!;
 const locales = new Map<string, PlayLocale>(state.members.map((m) => [m.id, m.locale]));
 let clockOffset = state.clock.now - Date.now();
 const simNow = (): number => Date.now() + clockOffset;
+/** The member's language: the bot's answers and the page's own words follow it. */
+const locale = (): PlayLocale => locales.get(member.id) ?? 'en-US';
+const t = (key: LabelKey, vars?: Record<string, string | number>): string => label(locale(), key, vars);
 
 const list = byId('messages');
 const scroller = byId('scroller');
@@ -50,15 +55,15 @@ const unread = new Set<string>();
 function renderContext(): RenderContext {
   return {
     state,
-    locale: locales.get(member.id) ?? 'en-US',
+    locale: locale(),
     now: simNow(),
     userName: (id) => state.members.find((m) => m.id === id)?.name ?? (id === state.bot.id ? state.bot.name : undefined),
     roleName: (id) => state.roles.find((r) => r.id === id)?.name,
     channelName: (id) => state.channels.find((c) => c.id === id)?.name,
     guildId: state.guild.id,
-    commandLabel: (id, path) => commandLabel(state.commands, id, path, locales.get(member.id) ?? 'en-US'),
+    commandLabel: (id, path) => commandLabel(state.commands, id, path, locale()),
     openCommand: (path) => {
-      if (!composer.open(path)) setStatus(`You cannot use /${path} here.`, true);
+      if (!composer.open(path)) setStatus(t('cannotUse', { command: path }), true);
     },
     onClick: (message, customId) => void act('/click', message, { customId }),
     onSelect: (message, customId, values) => {
@@ -143,7 +148,7 @@ function renderAll(messages: PlayMessage[]): void {
     children.push(el, ...ours.filter((n) => n.after === message.id).map((n) => n.el));
   }
   if (!children.length) {
-    children.push(h('div', { class: 'empty' }, `This is the start of #${channel.name}. Type / to use the bot's commands.`));
+    children.push(h('div', { class: 'empty' }, t('channelStart', { channel: channel.name })));
   }
   list.replaceChildren(...children);
   scrollToBottom();
@@ -217,11 +222,11 @@ function handleResult(summary: PlayInteractionSummary, command: string | undefin
     return;
   }
   if (summary.outcome !== 'noResponse' && summary.outcome !== 'error') return;
-  const detail = summary.error ? `simulator: the bot's answer was refused (${summary.error.status} ${summary.error.code} ${summary.error.message})` : undefined;
+  const detail = summary.error ? t('refusedDetail', { ...summary.error }) : undefined;
   if (command !== undefined) {
     addNote(
       failedCommandElement(
-        { command, userName: member.name, userAvatar: member.avatar, text: 'The application did not respond', ...(detail ? { detail } : {}) },
+        { command, userName: member.name, userAvatar: member.avatar, text: t('noResponse'), ...(detail ? { detail } : {}) },
         renderContext(),
       ),
     );
@@ -230,7 +235,7 @@ function handleResult(summary: PlayInteractionSummary, command: string | undefin
   const el = source ? shown.get(source.id)?.el : undefined;
   if (el) {
     el.querySelector('.failed-note')?.remove();
-    el.appendChild(h('div', { slot: 'components', class: 'failed-note', 'data-testid': 'failed-interaction' }, '⚠ This interaction failed'));
+    el.appendChild(h('div', { slot: 'components', class: 'failed-note', 'data-testid': 'failed-interaction' }, `⚠ ${t('interactionFailed')}`));
   }
 }
 
@@ -245,7 +250,7 @@ async function act(path: '/click' | '/select', message: PlayMessage, extra: { cu
   try {
     const summary = await postJson<PlayInteractionSummary>(path, {
       memberId: member.id,
-      locale: locales.get(member.id) ?? 'en-US',
+      locale: locale(),
       messageId: message.id,
       ...extra,
     });
@@ -303,7 +308,7 @@ byId<HTMLFormElement>('modal-form').addEventListener('submit', (e) => {
     try {
       const summary = await postJson<PlayInteractionSummary>('/modal', {
         memberId: member.id,
-        locale: locales.get(member.id) ?? 'en-US',
+        locale: locale(),
         channelId: m.channelId,
         customId: m.customId,
         ...(m.messageId ? { messageId: m.messageId } : {}),
@@ -354,7 +359,7 @@ const clockEl = byId('clock-now');
 
 function drawClock(): void {
   const now = simNow();
-  clockEl.textContent = clockText(now);
+  clockEl.textContent = clockText(now, locale());
   clockEl.setAttribute('datetime', new Date(now).toISOString());
   clockEl.dataset.now = String(now);
 }
@@ -367,15 +372,25 @@ function setClock(clock: PlayClock): void {
   if (jumped) renderAll([...shown.values()].map((s) => s.message));
 }
 
+/**
+ * While the clock moves (the bot runs every timer that falls due, a day's worth in well under a
+ * second), the buttons wait and "Moving time…" shows beside them and in the channel's header.
+ */
+function showMoving(moving: boolean): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-advance]')) b.disabled = moving;
+  for (const el of document.querySelectorAll<HTMLElement>('.moving-time')) el.hidden = !moving;
+  if (moving) document.body.dataset.moving = 'true';
+  else delete document.body.dataset.moving;
+}
+
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-advance]')) {
   button.addEventListener('click', () => {
     const ms = Number(button.dataset.advance);
-    const buttons = document.querySelectorAll<HTMLButtonElement>('[data-advance]');
-    buttons.forEach((b) => (b.disabled = true));
+    showMoving(true);
     postJson<PlayClock>('/clock/advance', { ms })
       .then(setClock)
       .catch((err: unknown) => setStatus(err instanceof Error ? err.message : String(err), true))
-      .finally(() => buttons.forEach((b) => (b.disabled = false)));
+      .finally(() => showMoving(false));
   });
 }
 
@@ -394,9 +409,12 @@ function drawChannels(): void {
         { type: 'button', 'aria-current': c.id === channel.id ? 'true' : 'false', 'data-channel': c.name },
         h('span', { class: 'hash' }, '#'),
         c.name,
-        unread.has(c.id) ? h('span', { class: 'unread', title: 'New messages' }) : null,
+        unread.has(c.id) ? h('span', { class: 'unread', title: t('newMessages') }) : null,
       );
-      button.addEventListener('click', () => void selectChannel(c));
+      button.addEventListener('click', () => {
+        drawers.close();
+        void selectChannel(c);
+      });
       return h('li', {}, button);
     }),
   );
@@ -405,27 +423,30 @@ function drawChannels(): void {
 function drawMembers(): void {
   const memberSelect = byId<HTMLSelectElement>('member-select');
   memberSelect.replaceChildren(
-    ...state.members.map((m) => h('option', { value: m.id, selected: m.id === member.id }, m.moderator ? `${m.name} (moderator)` : m.name)),
+    ...state.members.map((m) => h('option', { value: m.id, selected: m.id === member.id }, m.moderator ? t('memberModerator', { name: m.name }) : m.name)),
   );
-  byId<HTMLSelectElement>('locale-select').value = locales.get(member.id) ?? 'en-US';
+  byId<HTMLSelectElement>('locale-select').value = locale();
   byId<HTMLImageElement>('me-avatar').src = member.avatar;
   byId('member-list').replaceChildren(
     ...state.members.map((m) => {
       const button = h(
         'button',
-        { type: 'button', 'aria-current': m.id === member.id ? 'true' : 'false', title: `Act as ${m.name}` },
+        { type: 'button', 'aria-current': m.id === member.id ? 'true' : 'false', title: t('actAsMember', { name: m.name }), 'data-member': m.name },
         h('img', { src: m.avatar, alt: '' }),
         h(
           'span',
           {},
           m.name,
-          h('span', { class: 'member-tag' }, [m.moderator ? 'Moderator' : '', locales.get(m.id) === 'ko' ? '한국어' : ''].filter(Boolean).join(' · ')),
+          h('span', { class: 'member-tag' }, [m.moderator ? t('moderator') : '', locales.get(m.id) === 'ko' ? '한국어' : ''].filter(Boolean).join(' · ')),
         ),
       );
-      button.addEventListener('click', () => void selectMember(m.id));
+      button.addEventListener('click', () => {
+        drawers.close();
+        void selectMember(m.id);
+      });
       return h('li', {}, button);
     }),
-    h('li', {}, h('button', { type: 'button', disabled: true }, h('img', { src: state.bot.avatar, alt: '' }), h('span', {}, state.bot.name, h('span', { class: 'bot-tag' }, 'APP')))),
+    h('li', {}, h('button', { type: 'button', disabled: true }, h('img', { src: state.bot.avatar, alt: '' }), h('span', {}, state.bot.name, h('span', { class: 'bot-tag' }, t('app'))))),
   );
 }
 
@@ -438,12 +459,30 @@ async function selectChannel(c: PlayChannel): Promise<void> {
   await loadMessages();
 }
 
+/**
+ * Puts the page in the member's language: its own words (`data-label`), the clock, the lists,
+ * the message box, and the messages (their times and the components' own words).
+ */
+function speakMemberLanguage(): void {
+  document.documentElement.lang = languageTag(locale());
+  applyLabels(document, locale());
+  drawChannels();
+  drawMembers();
+  drawClock();
+  composer.refresh();
+  document.body.dataset.language = locale();
+}
+
 async function selectMember(id: string): Promise<void> {
   const next = state.members.find((m) => m.id === id);
   if (!next) return;
+  const before = locale();
   member = next;
-  drawMembers();
-  composer.refresh();
+  if (locale() !== before) speakMemberLanguage();
+  else {
+    drawMembers();
+    composer.refresh();
+  }
   connect();
   await loadMessages();
 }
@@ -451,25 +490,24 @@ async function selectMember(id: string): Promise<void> {
 byId<HTMLSelectElement>('member-select').addEventListener('change', (e) => void selectMember((e.target as HTMLSelectElement).value));
 byId<HTMLSelectElement>('locale-select').addEventListener('change', (e) => {
   locales.set(member.id, (e.target as HTMLSelectElement).value === 'ko' ? 'ko' : 'en-US');
-  drawMembers();
-  composer.refresh();
+  speakMemberLanguage();
+  renderAll([...shown.values()].map((s) => s.message));
 });
 
 byId('guild-name').textContent = state.guild.name;
 byId('server-icon').title = state.guild.name;
 byId('channel-name').textContent = channel.name;
 
+const drawers = new Drawers();
 const composer = new Composer({
   state,
   member: () => member,
-  locale: () => locales.get(member.id) ?? 'en-US',
+  locale,
   channel: () => channel,
   onResult: (summary, command) => handleResult(summary, command),
 });
 
-drawChannels();
-drawMembers();
-drawClock();
+speakMemberLanguage();
 window.setInterval(drawClock, 1000);
 connect();
 await loadMessages();

@@ -4,7 +4,9 @@
  * mentions, command mentions (`</kiss-daily set:id>`), links to a message of this server (drawn as
  * Discord draws them: "#channel › 💬") and `<t:…>` timestamps.
  */
+import type { PlayLocale } from '../api-types.js';
 import { h, type Child } from './dom.js';
+import { label } from './labels.js';
 import { discordTimestamp } from './time.js';
 
 /** What markdown needs to know to name mentions and show times. */
@@ -12,8 +14,8 @@ export interface MarkdownContext {
   userName(id: string): string | undefined;
   roleName(id: string): string | undefined;
   channelName(id: string): string | undefined;
-  /** The member's language, for `<t:…>` timestamps. */
-  locale: string;
+  /** The member's language, for `<t:…>` timestamps and the page's own words. */
+  locale: PlayLocale;
   /** Simulated now, epoch ms. */
   now: number;
   /**
@@ -112,7 +114,7 @@ export function inline(text: string, ctx: MarkdownContext): Node[] {
     else if (g[6] !== undefined) out.push(h('em', {}, ...inline(g[6], ctx)));
     else if (g[7] !== undefined) out.push(h('s', {}, ...inline(g[7], ctx)));
     else if (g[8] !== undefined) {
-      const spoiler = h('span', { class: 'md-spoiler', title: 'Spoiler' }, ...inline(g[8], ctx));
+      const spoiler = h('span', { class: 'md-spoiler', title: label(ctx.locale, 'spoiler') }, ...inline(g[8], ctx));
       spoiler.addEventListener('click', () => spoiler.classList.add('revealed'));
       out.push(spoiler);
     } else if (g[9] !== undefined && g[10] !== undefined) out.push(link(g[10], ctx, ...inline(g[9], ctx)));

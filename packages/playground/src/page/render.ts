@@ -5,6 +5,7 @@
  */
 import type { PlayCommand, PlayCommandOption, PlayComponent, PlayEmbed, PlayLocale, PlayMessage, PlayState } from '../api-types.js';
 import { h, type Child } from './dom.js';
+import { label } from './labels.js';
 import { markdown, type MarkdownContext } from './markdown.js';
 import { messageTime } from './time.js';
 
@@ -65,6 +66,36 @@ function showImageAsDiscordDoes(el: HTMLElement): void {
   });
 }
 
+/**
+ * The few words the Discord components write themselves ("Only you can see this • Dismiss
+ * message", "(edited)", "… used /command"), in the member's language. They live in the
+ * components' shadow roots, fixed in English: once a component has drawn itself, its words are
+ * put in the member's language there.
+ */
+function speakMemberLanguage(el: HTMLElement, locale: PlayLocale): void {
+  if (locale === 'en-US') return;
+  void (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+    const root = el.shadowRoot;
+    if (!root) return;
+    const ephemeral = root.querySelector('.discord-message-ephemeral');
+    const onlyYou = [...(ephemeral?.childNodes ?? [])].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.includes('Only you can see this'));
+    if (onlyYou) onlyYou.textContent = ` ${label(locale, 'onlyYou')} `;
+    const dismiss = root.querySelector('.discord-message-ephemeral-link');
+    if (dismiss) dismiss.textContent = label(locale, 'dismiss');
+    const edited = root.querySelector('.discord-message-edited');
+    if (edited) edited.textContent = label(locale, 'edited');
+    const used = [...root.children].find((child) => child.tagName === 'SPAN' && child.textContent === ' used ');
+    if (used) {
+      used.textContent = label(locale, 'used');
+      // An element of its own: bare text would join the template's line breaks, which the
+      // component keeps (white-space: pre), and stand on a line of its own.
+      const after = label(locale, 'usedAfter');
+      if (after) root.querySelector('.discord-slash-command-name')?.after(Object.assign(document.createElement('span'), { textContent: after }));
+    }
+    el.dataset.language = locale;
+  });
+}
+
 function embedElement(e: PlayEmbed, ctx: RenderContext): HTMLElement {
   const el = h('discord-embed', {
     slot: 'embeds',
@@ -95,7 +126,7 @@ function embedElement(e: PlayEmbed, ctx: RenderContext): HTMLElement {
     el.appendChild(fields);
   }
   if (e.footer || e.timestamp) {
-    const stamp = e.timestamp ? messageTime(e.timestamp, ctx.now) : undefined;
+    const stamp = e.timestamp ? messageTime(e.timestamp, ctx.now, ctx.locale) : undefined;
     el.appendChild(h('discord-embed-footer', { slot: 'footer', 'footer-image': e.footer?.icon_url, timestamp: stamp }, e.footer?.text ?? ''));
   }
   return el;
@@ -149,7 +180,7 @@ function selectElement(message: PlayMessage, c: PlayComponent, ctx: RenderContex
   const options = selectOptions(c, ctx);
   const chosen = (c.options ?? []).find((o) => o.default)?.label;
   const el = h('discord-string-select-menu', {
-    placeholder: chosen ?? c.placeholder ?? 'Make a selection',
+    placeholder: chosen ?? c.placeholder ?? label(ctx.locale, 'makeSelection'),
     disabled: c.disabled === true,
     'data-custom-id': c.custom_id,
   });
@@ -219,25 +250,26 @@ export function messageElement(message: PlayMessage, ctx: RenderContext): HTMLEl
     bot: message.author.bot,
     ephemeral: message.ephemeral,
     edited: message.edited && !message.loading,
-    timestamp: messageTime(message.timestamp, ctx.now),
+    timestamp: messageTime(message.timestamp, ctx.now, ctx.locale),
     'data-message-id': message.id,
     'data-testid': 'message',
   });
+  speakMemberLanguage(el, ctx.locale);
   if (message.ephemeral) {
     (el as HTMLElement & { dismissMessageClicked?: () => void }).dismissMessageClicked = () => ctx.onDismiss(message.id);
   }
   if (message.interaction) {
-    el.appendChild(
-      h('discord-command', {
-        slot: 'reply',
-        author: message.interaction.userName,
-        avatar: message.interaction.userAvatar,
-        command: `/${message.interaction.commandName ?? 'command'}`,
-      }),
-    );
+    const command = h('discord-command', {
+      slot: 'reply',
+      author: message.interaction.userName,
+      avatar: message.interaction.userAvatar,
+      command: `/${message.interaction.commandName ?? 'command'}`,
+    });
+    speakMemberLanguage(command, ctx.locale);
+    el.appendChild(command);
   }
   if (message.loading) {
-    el.appendChild(h('span', { class: 'thinking' }, `${message.author.name} is thinking`));
+    el.appendChild(h('span', { class: 'thinking' }, label(ctx.locale, 'thinking', { name: message.author.name })));
   } else if (message.content) {
     el.appendChild(h('div', { class: 'content' }, markdown(message.content, ctx)));
   }
@@ -262,12 +294,15 @@ export function failedCommandElement(
       avatar: ctx.state.bot.avatar,
       bot: true,
       ephemeral: true,
-      timestamp: messageTime(new Date(ctx.now).toISOString(), ctx.now),
+      timestamp: messageTime(new Date(ctx.now).toISOString(), ctx.now, ctx.locale),
       'data-testid': 'failed-interaction',
     },
     h('discord-command', { slot: 'reply', author: note.userName, avatar: note.userAvatar, command: `/${note.command}` }),
     h('div', { class: 'failed-note' }, `⚠ ${note.text}`),
     note.detail ? h('div', { class: 'dev-note' }, note.detail) : null,
   );
+  speakMemberLanguage(el, ctx.locale);
+  const command = el.querySelector<HTMLElement>('discord-command');
+  if (command) speakMemberLanguage(command, ctx.locale);
   return el;
 }

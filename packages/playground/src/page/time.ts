@@ -1,4 +1,6 @@
 /** Time as the page shows it: Discord's message times and `<t:…>` markers, relative to the simulated clock. */
+import type { PlayLocale } from '../api-types.js';
+import { label } from './labels.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -6,19 +8,23 @@ function sameDay(a: Date, b: Date): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
-/** "Today at 3:04 PM", "Yesterday at 11:20 AM" or "01/14/2025 3:04 PM", like Discord's message times. */
-export function messageTime(iso: string, now: number): string {
+/**
+ * "Today at 3:04 PM", "Yesterday at 11:20 AM" or "01/14/2025 3:04 PM", like Discord's message
+ * times; for a Korean member "오늘 오후 3:04", "2025. 01. 14. 오후 3:04".
+ */
+export function messageTime(iso: string, now: number, locale: PlayLocale = 'en-US'): string {
   const at = new Date(iso);
-  const time = at.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
-  if (sameDay(at, new Date(now))) return `Today at ${time}`;
-  if (sameDay(at, new Date(now - DAY))) return `Yesterday at ${time}`;
-  if (sameDay(at, new Date(now + DAY))) return `Tomorrow at ${time}`;
-  return `${at.toLocaleDateString('en-US', { month: '2-digit', day: '2-digit', year: 'numeric' })} ${time}`;
+  const time = at.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  if (sameDay(at, new Date(now))) return label(locale, 'today', { time });
+  if (sameDay(at, new Date(now - DAY))) return label(locale, 'yesterday', { time });
+  if (sameDay(at, new Date(now + DAY))) return label(locale, 'tomorrow', { time });
+  const date = at.toLocaleDateString(locale, { month: '2-digit', day: '2-digit', year: 'numeric' });
+  return label(locale, 'dateTime', { date, time });
 }
 
-/** The simulated clock in the sidebar: "Tue, Jan 14, 2025, 10:42:05 AM UTC". */
-export function clockText(now: number): string {
-  return new Date(now).toLocaleString('en-US', {
+/** The simulated clock in the sidebar: "Tue, Jan 14, 2025, 10:42:05 AM UTC", "2025년 1월 14일 (화) 오전 10:42:05 UTC". */
+export function clockText(now: number, locale: PlayLocale = 'en-US'): string {
+  return new Date(now).toLocaleString(locale, {
     weekday: 'short',
     year: 'numeric',
     month: 'short',
