@@ -10,7 +10,7 @@ import { PollChanges, type VoteReceipt, type WithdrawReceipt } from './changes.j
 import { renderChart as defaultRenderChart } from './chart.js';
 import { PollCreator, type CreatePollInput } from './create.js';
 import { Deadlines } from './deadlines.js';
-import { pollKey, pollOfKey, serverKey } from './ids.js';
+import { pollKey, pollOfKey } from './ids.js';
 import type { Leaderboard } from './leaderboard.js';
 import { LiveEdits } from './live-edits.js';
 import { pollMessage } from '../replies/poll.js';
@@ -171,7 +171,12 @@ export function createPollService(deps: PollServiceDeps): PollService {
     async close({ guildId, pollId, userId, canManageGuild }) {
       const target = pollId ?? (await openPolls.resolve(guildId, undefined)).id;
       const result = await changes.close({ guildId, pollId: target, reason: 'manual', userId, canManageGuild });
-      if (result.outcome === 'already-closed') return { outcome: 'already-closed', poll: result.poll };
+      if (result.outcome === 'already-closed') {
+        // Closed by another process (both serve the server in a rolling deploy): it posts the
+        // results; this one looks again in case it died first.
+        if (!result.poll.finalized) results.finalizeLater(guildId, target);
+        return { outcome: 'already-closed', poll: result.poll };
+      }
       deadlines.cancel(guildId, target);
       logger.info({ guildId, pollId: target, userId }, 'poll closed by a member');
       const resultsMessageId = await results.finalize(guildId, target);
@@ -187,8 +192,8 @@ export function createPollService(deps: PollServiceDeps): PollService {
 
     leaderboard: (guildId) => store.getLeaderboard(guildId),
 
-    // In the server's queue, like a closed poll's tally: the two never overwrite each other.
-    addChampion: (guildId, resultId, coupleId) => queue.run(serverKey(guildId), () => store.addChampion(guildId, resultId, coupleId)),
+    // Counted by the store in one atomic step, once per result, whichever process adds it.
+    addChampion: (guildId, resultId, coupleId) => store.addChampion(guildId, resultId, coupleId),
 
     openPolls: (guildId) => openPolls.list(guildId),
   };
