@@ -39,6 +39,8 @@ export interface PollServiceDeps {
   readonly maxOpenPerGuild?: number | undefined;
   /** Renders the results chart (default: the canvas renderer); tests may count or fail it. */
   readonly renderChart?: RenderChart | undefined;
+  /** How often open polls are checked for a close made by another process (real time; default 5 s). */
+  readonly closeWatchMs?: number | undefined;
 }
 
 export type CloseReceipt =
@@ -122,16 +124,16 @@ export function createPollService(deps: PollServiceDeps): PollService {
 
   const changes = new PollChanges({ store, clock, queue, liveEdits });
   const results = new ResultsPoster({ store, catalogue, logger, publisher, queue, openPolls, liveEdits, timers, renderChart: deps.renderChart ?? defaultRenderChart });
-  const deadlines = new Deadlines({ clock, logger, timers, changes, results });
+  const deadlines = new Deadlines({ clock, logger, timers, changes, results, store, watchMs: deps.closeWatchMs });
   const restorer = new PollRestorer({ store, clock, logger, openPolls, deadlines, results });
   const creator = new PollCreator({ store, catalogue, clock, logger, publisher, queue, openPolls, deadlines, random: deps.random, maxOpenPerGuild: deps.maxOpenPerGuild ?? 5 });
 
   async function idle(): Promise<void> {
     for (;;) {
-      await Promise.all([timers.settle(), results.settle()]);
+      await Promise.all([timers.settle(), results.settle(), deadlines.settle()]);
       await queue.idle();
       await liveEdits.idle();
-      if (!timers.busy && !results.busy) return;
+      if (!timers.busy && !results.busy && !deadlines.busy) return;
     }
   }
 
@@ -148,6 +150,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
 
     async stop() {
       timers.stop();
+      deadlines.stop();
       await liveEdits.stopAll();
       await idle();
     },
@@ -155,6 +158,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
     async forget(guildId) {
       const ofServer = (key: string) => key.startsWith(pollKey(guildId, '')) || key.startsWith(`results:${pollKey(guildId, '')}`);
       timers.cancelWhere(ofServer);
+      deadlines.forget(guildId);
       restorer.forget(guildId);
       await liveEdits.forget(ofServer);
       await timers.settle();
@@ -174,6 +178,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
       if (result.outcome === 'already-closed') {
         // Closed by another process (both serve the server in a rolling deploy): it posts the
         // results; this one looks again in case it died first.
+        deadlines.cancel(guildId, target);
         if (!result.poll.finalized) results.finalizeLater(guildId, target);
         return { outcome: 'already-closed', poll: result.poll };
       }

@@ -95,6 +95,8 @@ export interface PollStore {
    * returned is the winner's (this caller's when it won).
    */
   claimClose(poll: Poll, close: PollClose): Promise<{ won: boolean; close: PollClose }>;
+  /** For each poll, whether its close was claimed (in any process): one read for all of them. */
+  closeClaimed(polls: ReadonlyArray<{ readonly guildId: string; readonly pollId: string }>): Promise<boolean[]>;
   /**
    * Takes (or renews, for its holder) the lease to post a poll's results, for `leaseMs`: one holder
    * at a time, in any process; a dead holder's lease lapses (see store/leases.ts).
@@ -269,6 +271,11 @@ export function createPollStore(keyv: Keyv, options: { closedPollTtlMs?: number 
       const key = closeKey(poll.guildId, poll.id);
       if (await setIfAbsent(keyv, key, close, afterDeadline(poll))) return { won: true, close };
       return { won: false, close: (await keyv.get<PollClose>(key)) ?? close };
+    },
+    async closeClaimed(polls) {
+      if (!polls.length) return [];
+      const claims = await keyv.getMany<unknown>(polls.map((p) => closeKey(p.guildId, p.pollId)));
+      return claims.map((claim) => claim !== undefined && claim !== null);
     },
     claimResults: (guildId, pollId, holder, leaseMs) => takeLease(keyv, resultsKey(guildId, pollId), holder, leaseMs),
     releaseResults: (guildId, pollId, holder) => dropLease(keyv, resultsKey(guildId, pollId), holder),
