@@ -6,7 +6,6 @@ import { Batcher, type BatchOutcome } from './batcher.js';
 import { pollKey } from './ids.js';
 import type { LiveEdits } from './live-edits.js';
 import { acceptsVotes, castVote, closePoll, mayClose, withdrawVote, type CloseReason, type Poll } from './model.js';
-import { moveVote } from './tally.js';
 
 export type VoteReceipt =
   | { readonly outcome: 'new' | 'same'; readonly coupleId: string }
@@ -37,9 +36,12 @@ const fail = <R>(error: unknown): BatchOutcome<R> => ({ ok: false, error });
 
 /**
  * Votes, withdrawals and closes of one poll, in order: the changes that arrive while the poll is
- * busy are applied together, with one read (the poll, its counts and the members the batch
- * touches) and one atomic write, and each is stored before it is answered. A refused change
- * (closed poll, bad choice, not allowed) rejects with a UserError.
+ * busy are applied together, with one read (the poll and the members the batch touches) and one
+ * atomic write, and each is stored before it is answered. The store moves the counts from each
+ * member's vote as stored when it writes, so batches of two processes serving the poll at once (a
+ * rolling deploy) never lose or double a count; a vote stored after the poll's close was claimed
+ * (in any process) is refused. A refused change (closed poll, bad choice, not allowed) rejects
+ * with a UserError.
  */
 export class PollChanges {
   readonly #batcher: Batcher<PollOp, Outcome>;
@@ -73,18 +75,30 @@ export class PollChanges {
     if (!snapshot) return ops.map(() => fail(new UserError('poll.errors.unknownPoll')));
     const now = clock.now();
     let poll = snapshot.poll;
-    let counts = snapshot.counts;
     /** The votes of the members this batch touches, as they stand after each change. */
     const votes = new Map(snapshot.votes);
-    const changedVotes = new Map<string, string | undefined>();
+    /** Votes changed and not stored yet, and the outcomes that wait on them. */
+    let changedVotes = new Map<string, string | undefined>();
+    let waiting: number[] = [];
+    let counted = false;
     let pollChanged = false;
-    const setVote = (userId: string, previous: string | undefined, coupleId: string | undefined) => {
-      counts = moveVote(counts, poll.coupleIds, previous, coupleId);
+    const setVote = (userId: string, coupleId: string | undefined) => {
       votes.set(userId, coupleId);
       changedVotes.set(userId, coupleId);
     };
-
     const outcomes: Array<BatchOutcome<Outcome>> = [];
+    /**
+     * Stores the votes changed so far, moving the counts in the store itself. Refused when the poll
+     * was closed meanwhile (by another process): those votes are then answered as too late.
+     */
+    const storeVotes = async () => {
+      if (!changedVotes.size) return;
+      if (await store.write(snapshot, { votes: changedVotes })) counted = true;
+      else for (const i of waiting) outcomes[i] = fail(new UserError('poll.errors.closed'));
+      changedVotes = new Map();
+      waiting = [];
+    };
+
     for (const op of ops) {
       switch (op.kind) {
         case 'vote': {
@@ -98,7 +112,10 @@ export class PollChanges {
             outcomes.push(fail(new UserError(change?.reason === 'closed' ? 'poll.errors.closed' : 'poll.errors.badChoice')));
             break;
           }
-          if (change.outcome !== 'same') setVote(op.userId, votes.get(op.userId), change.coupleId);
+          if (change.outcome !== 'same') {
+            setVote(op.userId, change.coupleId);
+            waiting.push(outcomes.length);
+          }
           outcomes.push(ok(change.outcome === 'changed' ? { outcome: 'changed', coupleId: change.coupleId, previous: change.previous } : { outcome: change.outcome, coupleId: change.coupleId }));
           break;
         }
@@ -109,7 +126,8 @@ export class PollChanges {
           } else if (change.outcome === 'none') {
             outcomes.push(ok({ outcome: 'none' }));
           } else {
-            setVote(op.userId, change.previous, undefined);
+            setVote(op.userId, undefined);
+            waiting.push(outcomes.length);
             outcomes.push(ok({ outcome: 'withdrawn', previous: change.previous }));
           }
           break;
@@ -123,18 +141,19 @@ export class PollChanges {
             outcomes.push(fail(new UserError('poll.errors.notAllowed')));
             break;
           }
-          const { change, store } = await this.#claimClose(poll, now, op.reason, op.reason === 'manual' ? op.userId : undefined);
+          // The votes before the close are stored first: the close claim fences every later one.
+          await storeVotes();
+          const { change, store: write } = await this.#claimClose(poll, now, op.reason, op.reason === 'manual' ? op.userId : undefined);
           outcomes.push(ok(change));
           poll = change.poll;
-          pollChanged ||= store;
+          pollChanged ||= write;
           break;
         }
       }
     }
-    if (changedVotes.size || pollChanged) {
-      await store.write(snapshot, { poll: pollChanged ? poll : undefined, counts: changedVotes.size ? counts : undefined, votes: changedVotes });
-    }
-    if (changedVotes.size && poll.status === 'open' && !poll.hideCounts) this.deps.liveEdits.touch(key);
+    await storeVotes();
+    if (pollChanged) await store.write(snapshot, { poll });
+    if (counted && poll.status === 'open' && !poll.hideCounts) this.deps.liveEdits.touch(key);
     return outcomes;
   }
 

@@ -1,4 +1,3 @@
-import { ownRecord, ownValue } from '../records.js';
 import type { Tally } from './tally.js';
 
 /** A couple's all-time record in one server. */
@@ -10,67 +9,70 @@ export interface LeaderboardEntry {
 }
 
 /**
- * A server's aggregate over every closed poll, updated once per poll at close, so closed polls can
- * be pruned without losing history. `recent` remembers the last polls counted so that finishing a
- * close again after a crash never counts one twice.
+ * A server's aggregate over every closed poll (and World Cup champions), counted once per poll at
+ * its close, so closed polls can be pruned without losing history. The store keeps it as named
+ * counters (see `pollResultCounts`), added to atomically: two polls finishing at once in two
+ * processes are both counted, and a poll counted again after a crash changes nothing.
  */
 export interface Leaderboard {
   readonly polls: number;
   readonly votes: number;
-  /** By couple id (read with `ownValue`: an id is never looked up as a built-in property). */
+  /** By couple id (a null-prototype record). */
   readonly couples: Readonly<Record<string, LeaderboardEntry>>;
-  readonly recent: readonly string[];
 }
 
-/** How many poll ids `recent` keeps: far more than the polls a server can have open at once. */
-export const RECENT_POLLS_KEPT = 200;
+export const EMPTY_LEADERBOARD: Leaderboard = Object.freeze({ polls: 0, votes: 0, couples: Object.freeze(Object.create(null) as Record<string, LeaderboardEntry>) });
 
-export const EMPTY_LEADERBOARD: Leaderboard = Object.freeze({ polls: 0, votes: 0, couples: Object.freeze({}), recent: Object.freeze([]) });
+/** The counters of a leaderboard: `polls`, `votes`, and `votes:<couple>`, `wins:<couple>`, `polls:<couple>`. */
+const FIELDS = ['votes', 'wins', 'polls'] as const;
 
-/**
- * Adds one closed poll's tally. Every tied winner gets a win; a poll without votes has no winner.
- * Returns the board unchanged (and `applied: false`) when this poll was already counted.
- */
-export function addPollResult(board: Leaderboard, pollId: string, tally: Tally): { board: Leaderboard; applied: boolean } {
-  if (board.recent.includes(pollId)) return { board, applied: false };
-  const couples = ownRecord(board.couples);
+/** What one closed poll adds to the leaderboard's counters. Every tied winner gets a win; a poll without votes has no winner. */
+export function pollResultCounts(tally: Tally): Array<[string, number]> {
   const winners = new Set(tally.winners);
+  const counts: Array<[string, number]> = [
+    ['polls', 1],
+    ['votes', tally.totalVoters],
+  ];
   for (const row of tally.rows) {
-    const before = ownValue(couples, row.coupleId) ?? { votes: 0, wins: 0, polls: 0 };
-    couples[row.coupleId] = {
-      votes: before.votes + row.votes,
-      wins: before.wins + (winners.has(row.coupleId) ? 1 : 0),
-      polls: before.polls + 1,
-    };
+    counts.push([`votes:${row.coupleId}`, row.votes], [`polls:${row.coupleId}`, 1]);
+    if (winners.has(row.coupleId)) counts.push([`wins:${row.coupleId}`, 1]);
   }
-  return {
-    board: {
-      polls: board.polls + 1,
-      votes: board.votes + tally.totalVoters,
-      couples,
-      recent: [...board.recent, pollId].slice(-RECENT_POLLS_KEPT),
-    },
-    applied: true,
-  };
+  return counts;
 }
 
-/**
- * Adds a World Cup champion: one more win for the couple (its votes and polls stay as they are).
- * `resultId` names the tournament; adding the same one again changes nothing.
- */
-export function addChampion(board: Leaderboard, resultId: string, coupleId: string): { board: Leaderboard; applied: boolean } {
-  if (board.recent.includes(resultId)) return { board, applied: false };
-  const before = ownValue(board.couples, coupleId) ?? { votes: 0, wins: 0, polls: 0 };
-  const couples = ownRecord(board.couples);
-  couples[coupleId] = { ...before, wins: before.wins + 1 };
-  return {
-    board: {
-      ...board,
-      couples,
-      recent: [...board.recent, resultId].slice(-RECENT_POLLS_KEPT),
-    },
-    applied: true,
-  };
+/** What a World Cup champion adds: one more win for the couple (its votes and polls stay as they are). */
+export function championCounts(coupleId: string): Array<[string, number]> {
+  return [[`wins:${coupleId}`, 1]];
+}
+
+/** A leaderboard with the given counters added to `base` (a board stored in the older one-record format, or none). */
+export function leaderboardOf(counts: Iterable<readonly [string, number]>, base: Leaderboard = EMPTY_LEADERBOARD): Leaderboard {
+  let { polls, votes } = base;
+  const couples: Record<string, LeaderboardEntry> = Object.create(null) as Record<string, LeaderboardEntry>;
+  for (const [id, entry] of Object.entries(base.couples)) couples[id] = entry;
+  for (const [name, n] of counts) {
+    if (name === 'polls') polls += n;
+    else if (name === 'votes') votes += n;
+    else {
+      const at = name.indexOf(':');
+      const field = FIELDS.find((f) => f === name.slice(0, at));
+      if (at < 0 || !field) continue;
+      const id = name.slice(at + 1);
+      const before = Object.hasOwn(couples, id) ? couples[id]! : { votes: 0, wins: 0, polls: 0 };
+      couples[id] = { ...before, [field]: before[field] + n };
+    }
+  }
+  return { polls, votes, couples };
+}
+
+/** Adds one closed poll's tally (pure; the store counts each poll once). */
+export function addPollResult(board: Leaderboard, tally: Tally): Leaderboard {
+  return leaderboardOf(pollResultCounts(tally), board);
+}
+
+/** Adds a World Cup champion's win (pure; the store counts each tournament once). */
+export function addChampion(board: Leaderboard, coupleId: string): Leaderboard {
+  return leaderboardOf(championCounts(coupleId), board);
 }
 
 export interface LeaderboardRow extends LeaderboardEntry {

@@ -6,8 +6,9 @@ import type { KeyedQueue } from '../keyed-queue.js';
 import type { Logger } from '../logger.js';
 import type { PollStore } from '../store/polls.js';
 import type { ChartOptions } from './chart.js';
-import { pollKey, serverKey } from './ids.js';
+import { pollKey } from './ids.js';
 import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
+import { HeldLease, LEASE_MS } from '../store/leases.js';
 import type { LiveEdits } from './live-edits.js';
 import { candidateName, chartFileName, questionText, resultsMessage } from '../replies/poll.js';
 import type { Poll } from './model.js';
@@ -35,11 +36,10 @@ export interface ResultsDeps {
 /** Waits before trying again to post results that failed to post (then the next start-up tries). */
 const RESULT_RETRIES_MS = [60_000, 5 * 60_000, 30 * 60_000];
 
-/**
- * How long the claim to post a poll's results holds: far longer than posting takes, and the wait
- * before another process finishes the job of one that died holding it.
- */
-export const RESULTS_LEASE_MS = 5 * 60_000;
+/** A process that finds the results lease held looks again this long after it would lapse. */
+const LOOK_AGAIN_SLACK_MS = 250;
+/** A process whose close lost to another's looks at the results this soon (in case that one died before taking the lease). */
+const CHECK_OTHER_CLOSE_MS = 5_000;
 
 /**
  * The end of a closed poll, done once: counts it in the leaderboard, replaces the poll message with
@@ -47,14 +47,16 @@ export const RESULTS_LEASE_MS = 5 * 60_000;
  * it off the server's open list. When posting fails for another reason, the poll stays unfinished;
  * it is tried again a few times, then at the next start-up.
  *
- * Posting is claimed in the store first, so that when two processes both serve the server (a rolling
- * deploy) only one posts; the other looks again once the claim would have lapsed, and finds the poll
- * finished, or finishes it if the holder died.
+ * Posting is leased in the store first (store/leases.ts), so that when two processes both serve the
+ * server (a rolling deploy) only one posts: the lease is renewed while posting, and the holder
+ * confirms it still holds it just before the results replace the poll message. The other process
+ * looks again when the lease would lapse, and finds the poll finished, or finishes it if the holder
+ * died: within LEASE_MS of its death. The leaderboard counts each poll once, whoever adds it.
  */
 export class ResultsPoster {
   readonly #running = new Map<string, Promise<string | undefined>>();
   readonly #attempts = new Map<string, number>();
-  /** Who holds a results claim: this poster (one per service instance). */
+  /** Who holds a results lease: this poster (one per service instance). */
   readonly #holder = randomUUID();
 
   constructor(private readonly deps: ResultsDeps) {}
@@ -84,11 +86,11 @@ export class ResultsPoster {
    * made (it posts the results; this is in case it died first).
    */
   finalizeLater(guildId: string, pollId: string): void {
-    if (!this.#running.has(pollKey(guildId, pollId))) this.#lookAgain(guildId, pollId);
+    if (!this.#running.has(pollKey(guildId, pollId))) this.#lookAgain(guildId, pollId, CHECK_OTHER_CLOSE_MS);
   }
 
-  #lookAgain(guildId: string, pollId: string): void {
-    this.deps.timers.set(`results:${pollKey(guildId, pollId)}`, RESULTS_LEASE_MS, () => this.finalize(guildId, pollId));
+  #lookAgain(guildId: string, pollId: string, waitMs: number): void {
+    this.deps.timers.set(`results:${pollKey(guildId, pollId)}`, Math.max(0, waitMs), () => this.finalize(guildId, pollId));
   }
 
   /** Whether results are being posted. */
@@ -102,25 +104,46 @@ export class ResultsPoster {
   }
 
   async #finalize(guildId: string, pollId: string): Promise<string | undefined> {
-    const { store, logger, publisher, queue } = this.deps;
+    const { store, logger } = this.deps;
     const key = pollKey(guildId, pollId);
     await this.deps.liveEdits.stop(key);
     const seen = await store.getPoll(guildId, pollId);
     if (!seen || seen.status !== 'closed') return undefined;
     if (seen.finalized) return seen.resultsMessageId;
-    if (!(await store.claimResults(guildId, pollId, this.#holder, RESULTS_LEASE_MS))) {
+    const lease = await HeldLease.take({
+      take: () => store.claimResults(guildId, pollId, this.#holder, LEASE_MS),
+      drop: () => store.releaseResults(guildId, pollId, this.#holder),
+    });
+    if (!lease.held) {
       logger.info({ guildId, pollId }, 'poll results are being posted by another process');
-      this.#lookAgain(guildId, pollId);
+      this.#lookAgain(guildId, pollId, lease.expiresAt - Date.now() + LOOK_AGAIN_SLACK_MS);
       return undefined;
     }
-    // Read again under the claim: the counts as they are now, and a poll finished meanwhile stays so.
+    try {
+      return await this.#post(guildId, pollId, lease);
+    } finally {
+      await lease.release().catch((err: unknown) => logger.warn({ guildId, pollId, err }, 'giving up the results lease failed; it lapses by itself'));
+    }
+  }
+
+  /** Posts the results under the lease. */
+  async #post(guildId: string, pollId: string, lease: HeldLease): Promise<string | undefined> {
+    const { store, logger, publisher, queue } = this.deps;
+    const key = pollKey(guildId, pollId);
+    // Read again under the lease: the counts as they are now (no vote is stored after the close
+    // claim), and a poll finished meanwhile stays so.
     const counted = await store.getCounted(guildId, pollId);
     if (!counted) return undefined;
     const { poll } = counted;
     if (poll.finalized) return poll.resultsMessageId;
     const tally = tallyCounts(poll.coupleIds, counted.counts);
-    await queue.run(serverKey(guildId), () => store.addToLeaderboard(guildId, pollId, tally));
+    await store.addToLeaderboard(guildId, pollId, tally);
     const payload = this.#render(poll, tally, await catalogueFor(this.deps.catalogue, poll.guildId));
+    // The one visible step: only while the lease is still this process's.
+    if (!(await lease.confirm())) {
+      logger.warn({ guildId, pollId }, 'the results lease lapsed while posting; another process posts the results');
+      return undefined;
+    }
     let resultsMessageId: string | undefined;
     try {
       if (poll.messageId) {
@@ -134,12 +157,10 @@ export class ResultsPoster {
         else logger.warn({ guildId, pollId, channelId: poll.channelId }, 'cannot post poll results in the channel; the result is recorded in the leaderboard');
       }
     } catch (err) {
-      await store.releaseResults(guildId, pollId, this.#holder).catch((releaseErr: unknown) => logger.warn({ guildId, pollId, err: releaseErr }, 'releasing the results claim failed; it lapses by itself'));
       this.#retryLater(guildId, pollId, err);
       return undefined;
     }
     this.#attempts.delete(key);
-    // The claim is kept until it lapses: a process that read the poll before this finished cannot post again.
     await queue.run(key, async () => {
       if (!(await store.updatePoll(guildId, pollId, (latest) => ({ ...latest, finalized: true, resultsMessageId })))) {
         await store.savePoll({ ...poll, finalized: true, resultsMessageId });

@@ -10,7 +10,7 @@ import { PollChanges, type VoteReceipt, type WithdrawReceipt } from './changes.j
 import { renderChart as defaultRenderChart } from './chart.js';
 import { PollCreator, type CreatePollInput } from './create.js';
 import { Deadlines } from './deadlines.js';
-import { pollKey, pollOfKey, serverKey } from './ids.js';
+import { pollKey, pollOfKey } from './ids.js';
 import type { Leaderboard } from './leaderboard.js';
 import { LiveEdits } from './live-edits.js';
 import { pollMessage } from '../replies/poll.js';
@@ -39,6 +39,8 @@ export interface PollServiceDeps {
   readonly maxOpenPerGuild?: number | undefined;
   /** Renders the results chart (default: the canvas renderer); tests may count or fail it. */
   readonly renderChart?: RenderChart | undefined;
+  /** How often open polls are checked for a close made by another process (real time; default 5 s). */
+  readonly closeWatchMs?: number | undefined;
 }
 
 export type CloseReceipt =
@@ -122,16 +124,16 @@ export function createPollService(deps: PollServiceDeps): PollService {
 
   const changes = new PollChanges({ store, clock, queue, liveEdits });
   const results = new ResultsPoster({ store, catalogue, logger, publisher, queue, openPolls, liveEdits, timers, renderChart: deps.renderChart ?? defaultRenderChart });
-  const deadlines = new Deadlines({ clock, logger, timers, changes, results });
+  const deadlines = new Deadlines({ clock, logger, timers, changes, results, store, watchMs: deps.closeWatchMs });
   const restorer = new PollRestorer({ store, clock, logger, openPolls, deadlines, results });
   const creator = new PollCreator({ store, catalogue, clock, logger, publisher, queue, openPolls, deadlines, random: deps.random, maxOpenPerGuild: deps.maxOpenPerGuild ?? 5 });
 
   async function idle(): Promise<void> {
     for (;;) {
-      await Promise.all([timers.settle(), results.settle()]);
+      await Promise.all([timers.settle(), results.settle(), deadlines.settle()]);
       await queue.idle();
       await liveEdits.idle();
-      if (!timers.busy && !results.busy) return;
+      if (!timers.busy && !results.busy && !deadlines.busy) return;
     }
   }
 
@@ -148,6 +150,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
 
     async stop() {
       timers.stop();
+      deadlines.stop();
       await liveEdits.stopAll();
       await idle();
     },
@@ -155,6 +158,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
     async forget(guildId) {
       const ofServer = (key: string) => key.startsWith(pollKey(guildId, '')) || key.startsWith(`results:${pollKey(guildId, '')}`);
       timers.cancelWhere(ofServer);
+      deadlines.forget(guildId);
       restorer.forget(guildId);
       await liveEdits.forget(ofServer);
       await timers.settle();
@@ -171,7 +175,13 @@ export function createPollService(deps: PollServiceDeps): PollService {
     async close({ guildId, pollId, userId, canManageGuild }) {
       const target = pollId ?? (await openPolls.resolve(guildId, undefined)).id;
       const result = await changes.close({ guildId, pollId: target, reason: 'manual', userId, canManageGuild });
-      if (result.outcome === 'already-closed') return { outcome: 'already-closed', poll: result.poll };
+      if (result.outcome === 'already-closed') {
+        // Closed by another process (both serve the server in a rolling deploy): it posts the
+        // results; this one looks again in case it died first.
+        deadlines.cancel(guildId, target);
+        if (!result.poll.finalized) results.finalizeLater(guildId, target);
+        return { outcome: 'already-closed', poll: result.poll };
+      }
       deadlines.cancel(guildId, target);
       logger.info({ guildId, pollId: target, userId }, 'poll closed by a member');
       const resultsMessageId = await results.finalize(guildId, target);
@@ -187,8 +197,8 @@ export function createPollService(deps: PollServiceDeps): PollService {
 
     leaderboard: (guildId) => store.getLeaderboard(guildId),
 
-    // In the server's queue, like a closed poll's tally: the two never overwrite each other.
-    addChampion: (guildId, resultId, coupleId) => queue.run(serverKey(guildId), () => store.addChampion(guildId, resultId, coupleId)),
+    // Counted by the store in one atomic step, once per result, whichever process adds it.
+    addChampion: (guildId, resultId, coupleId) => store.addChampion(guildId, resultId, coupleId),
 
     openPolls: (guildId) => openPolls.list(guildId),
   };

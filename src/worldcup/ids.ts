@@ -97,8 +97,3 @@ export function ofKey(key: string): { guildId: string; tournamentId: string; rou
   const [, guildId = '', tournamentId = '', round] = key.split(':');
   return { guildId, tournamentId, round: round === undefined ? undefined : Number(round) };
 }
-
-/** KeyedQueue key of a server's World Cup statistics. */
-export function statsKey(guildId: string): string {
-  return `wc-stats:${guildId}`;
-}

@@ -77,7 +77,7 @@ export function createWorldCupService(deps: WorldCupServiceDeps): WorldCupServic
   const { store, pool, clock, random, logger, publisher } = deps;
   const queue = new KeyedQueue();
   const timers = new KeyedTimers(clock);
-  const stats = new StatsBook(store, queue);
+  const stats = new StatsBook(store);
 
   const liveEdits = new LiveEdits(
     clock,

@@ -1,4 +1,3 @@
-import { ownRecord, ownValue } from '../records.js';
 import { champion, headToHeads, type Bracket } from './bracket.js';
 
 /** One couple's World Cup record in a server. */
@@ -12,57 +11,61 @@ export interface CoupleRecord {
 
 /**
  * A server's World Cup statistics: every finished solo run and server tournament, aggregated when
- * it ends, so nothing else has to be kept. `recent` remembers the last results counted so that
- * counting one again (a retry after a crash) changes nothing.
+ * it ends, so nothing else has to be kept. The store keeps them as named counters (see
+ * `resultCounts`), added to atomically: results finishing at once in two processes are both
+ * counted, and a result counted again (a retry after a crash) changes nothing.
  */
 export interface WorldCupStats {
   readonly runs: number;
   readonly tournaments: number;
-  /** By couple id (read with `coupleRecord`: an id is never looked up as a built-in property). */
+  /** By couple id (a null-prototype record). */
   readonly couples: Readonly<Record<string, CoupleRecord>>;
-  readonly recent: readonly string[];
 }
 
 export type ResultKind = 'solo' | 'server';
 
-/** How many result ids `recent` keeps: far more than can finish at once in one server. */
-export const RECENT_RESULTS_KEPT = 200;
-
-export const EMPTY_STATS: WorldCupStats = Object.freeze({ runs: 0, tournaments: 0, couples: Object.freeze({}), recent: Object.freeze([]) });
+export const EMPTY_STATS: WorldCupStats = Object.freeze({ runs: 0, tournaments: 0, couples: Object.freeze(Object.create(null) as Record<string, CoupleRecord>) });
 
 const NONE: CoupleRecord = { titles: 0, wins: 0, losses: 0 };
-
-/** A couple's record in these statistics (none yet: all zero). */
-export function coupleRecord(stats: WorldCupStats, coupleId: string): CoupleRecord {
-  return ownValue(stats.couples, coupleId) ?? NONE;
-}
+const FIELDS = ['titles', 'wins', 'losses'] as const;
 
 /**
- * Adds a finished bracket: a title for its champion, a win and a loss for each head-to-head. A
- * bracket that is not finished, or a result already counted, leaves the statistics as they are.
+ * What a finished bracket adds to the statistics' counters (`runs` or `tournaments`, and
+ * `titles:<couple>`, `wins:<couple>`, `losses:<couple>`): a title for its champion, a win and a
+ * loss for each head-to-head. Undefined for a bracket that is not finished.
  */
-export function addResult(stats: WorldCupStats, resultId: string, kind: ResultKind, bracket: Bracket): { stats: WorldCupStats; applied: boolean } {
+export function resultCounts(kind: ResultKind, bracket: Bracket): Array<[string, number]> | undefined {
   const winner = champion(bracket);
-  if (winner === undefined || stats.recent.includes(resultId)) return { stats, applied: false };
-  const couples = ownRecord(stats.couples);
-  const change = (id: string, delta: Partial<CoupleRecord>) => {
-    const before = ownValue(couples, id) ?? NONE;
-    couples[id] = { titles: before.titles + (delta.titles ?? 0), wins: before.wins + (delta.wins ?? 0), losses: before.losses + (delta.losses ?? 0) };
-  };
-  change(winner, { titles: 1 });
-  for (const { winner: w, loser } of headToHeads(bracket)) {
-    change(w, { wins: 1 });
-    change(loser, { losses: 1 });
+  if (winner === undefined) return undefined;
+  const counts: Array<[string, number]> = [[kind === 'solo' ? 'runs' : 'tournaments', 1], [`titles:${winner}`, 1]];
+  for (const { winner: w, loser } of headToHeads(bracket)) counts.push([`wins:${w}`, 1], [`losses:${loser}`, 1]);
+  return counts;
+}
+
+/** Statistics with the given counters added to `base` (statistics stored in the older one-record format, or none). */
+export function statsOf(counts: Iterable<readonly [string, number]>, base: WorldCupStats = EMPTY_STATS): WorldCupStats {
+  let { runs, tournaments } = base;
+  const couples: Record<string, CoupleRecord> = Object.create(null) as Record<string, CoupleRecord>;
+  for (const [id, record] of Object.entries(base.couples)) couples[id] = record;
+  for (const [name, n] of counts) {
+    if (name === 'runs') runs += n;
+    else if (name === 'tournaments') tournaments += n;
+    else {
+      const at = name.indexOf(':');
+      const field = FIELDS.find((f) => f === name.slice(0, at));
+      if (at < 0 || !field) continue;
+      const id = name.slice(at + 1);
+      const before = Object.hasOwn(couples, id) ? couples[id]! : NONE;
+      couples[id] = { ...before, [field]: before[field] + n };
+    }
   }
-  return {
-    stats: {
-      runs: stats.runs + (kind === 'solo' ? 1 : 0),
-      tournaments: stats.tournaments + (kind === 'server' ? 1 : 0),
-      couples,
-      recent: [...stats.recent, resultId].slice(-RECENT_RESULTS_KEPT),
-    },
-    applied: true,
-  };
+  return { runs, tournaments, couples };
+}
+
+/** Adds a finished bracket (pure; the store counts each result once). A bracket that is not finished changes nothing. */
+export function addResult(stats: WorldCupStats, kind: ResultKind, bracket: Bracket): WorldCupStats {
+  const counts = resultCounts(kind, bracket);
+  return counts ? statsOf(counts, stats) : stats;
 }
 
 export interface StatsRow extends CoupleRecord {

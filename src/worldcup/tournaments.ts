@@ -9,10 +9,10 @@ import type { LiveEdits } from '../polls/live-edits.js';
 import type { Leaderboard } from '../polls/leaderboard.js';
 import type { OutgoingFile, PollPublisher } from '../polls/publisher.js';
 import type { KeyedTimers } from '../polls/timers.js';
-import { ownValue } from '../records.js';
 import { messageLink } from '../replies/poll.js';
 import { bracketFileName, championMessage, nameIn, roundMessage, roundResultsMessage } from '../replies/worldcup.js';
 import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
+import { HeldLease, LEASE_MS } from '../store/leases.js';
 import type { WorldCupStore } from '../store/worldcup.js';
 import { champion, closeRound, roundsOf, type Bracket, type BracketSize } from './bracket.js';
 import type { CandidatePool } from './candidates.js';
@@ -51,11 +51,8 @@ export interface StartTournamentInput {
   readonly lang: Language;
 }
 
-/**
- * How long a claimed step (closing a round, posting a message, finishing) holds: far longer than
- * the step takes, and the wait before another process takes over from one that died holding it.
- */
-export const STEP_LEASE_MS = 5 * 60_000;
+/** A process that finds a step's lease held looks again this long after it would lapse. */
+const LOOK_AGAIN_SLACK_MS = 250;
 /** Waits before trying again after a step failed (then the next start-up tries). */
 const RETRIES_MS = [60_000, 5 * 60_000, 30 * 60_000];
 /** Node timers cannot wait longer than about 24.8 days; longer waits are done in steps. */
@@ -65,7 +62,8 @@ const LATE_POST_MS = 60_000;
 /** The channel claim outlives the tournament's planned end by this much (a safety net; it is released at the end). */
 const CHANNEL_SLACK_MS = 24 * 60 * 60_000;
 
-type Step = 'done' | 'waiting' | 'elsewhere';
+/** What a step did: changed something (look again), nothing to do now, or another process holds it (until its lease lapses). */
+type Step = 'done' | 'waiting' | { readonly elsewhereUntil: number };
 
 /**
  * Server tournaments: one message per round, votes until the round's deadline, then the next round,
@@ -74,9 +72,12 @@ type Step = 'done' | 'waiting' | 'elsewhere';
  * Everything after the start is one idempotent step machine (`advance`), run by the round's timer,
  * at start-up, and after a failure: it reads the stored tournament and does what comes next (post
  * the round's message, close the round at its deadline, show its results, finish). Each step that
- * must happen once is claimed in the store first (`close:<r>`, `post:<r>`, `final`), so two
- * processes that both serve the server (a rolling deploy) close each round once and post each
- * message once. Closing a round runs in the tournament's queue, after every vote counted before it.
+ * must happen once is leased in the store first (`close:<r>`, `post:<r>`, `final`; see
+ * store/leases.ts), so two processes that both serve the server (a rolling deploy) close each round
+ * once and post each message once: the holder reads the tournament again under the lease, renews
+ * it while working and confirms it just before the step's visible part; a dead holder's step is
+ * taken over within LEASE_MS. Closing a round fences its votes first (no vote of the round is
+ * stored after that, in any process), then reads its counts.
  */
 export class Tournaments {
   readonly #holder = randomUUID();
@@ -184,9 +185,10 @@ export class Tournaments {
       if (!tournament) return this.#untrack(guildId, tournamentId);
       const step = await this.#step(tournament);
       if (step === 'waiting') return;
-      if (step === 'elsewhere') {
-        // Another process holds the step: look again once its claim would have lapsed.
-        this.deps.timers.set(tournamentKey(guildId, tournamentId), STEP_LEASE_MS, () => this.advance(guildId, tournamentId));
+      if (step !== 'done') {
+        // Another process holds the step: look again once its lease would have lapsed.
+        const wait = Math.max(0, step.elsewhereUntil - Date.now()) + LOOK_AGAIN_SLACK_MS;
+        this.deps.timers.set(tournamentKey(guildId, tournamentId), wait, () => this.advance(guildId, tournamentId));
         return;
       }
     }
@@ -201,7 +203,7 @@ export class Tournaments {
     if (tournament.status === 'running' && state && !state.messageId) {
       const posted = await this.#postRound(tournament, current);
       if (posted === 'gone') await this.#abandon(tournament);
-      return posted === 'elsewhere' ? 'elsewhere' : 'done';
+      return typeof posted === 'string' ? 'done' : posted;
     }
     const unshown = tournament.rounds.findIndex((r) => r.closedAt !== undefined && r.messageId !== undefined && !r.resultsShown);
     if (unshown >= 0) {
@@ -213,7 +215,7 @@ export class Tournaments {
         this.#untrack(tournament.guildId, tournament.id);
         return 'waiting';
       }
-      return (await this.#finalize(tournament)) ? 'done' : 'elsewhere';
+      return this.#finalize(tournament);
     }
     const round = openRound(tournament);
     if (round === undefined || !state) return 'waiting';
@@ -222,7 +224,25 @@ export class Tournaments {
       return 'waiting';
     }
     const closed = await this.#closeRound(tournament.guildId, tournament.id, round);
-    return closed === 'elsewhere' ? 'elsewhere' : 'done';
+    return typeof closed === 'string' ? 'done' : closed;
+  }
+
+  /**
+   * Runs `work` under the lease of one step: renewed while it runs, given up after. Another
+   * holder's lease: when it lapses.
+   */
+  async #leased<T>(guildId: string, tournamentId: string, step: string, work: (lease: HeldLease) => Promise<T>): Promise<T | { readonly elsewhereUntil: number }> {
+    const { store, logger } = this.deps;
+    const lease = await HeldLease.take({
+      take: () => store.claimStep(guildId, tournamentId, step, this.#holder, LEASE_MS),
+      drop: () => store.releaseStep(guildId, tournamentId, step, this.#holder),
+    });
+    if (!lease.held) return { elsewhereUntil: lease.expiresAt };
+    try {
+      return await work(lease);
+    } finally {
+      await lease.release().catch((err: unknown) => logger.warn({ guildId, tournamentId, step, err }, 'giving up a world cup lease failed; it lapses by itself'));
+    }
   }
 
   /** Sets the timer of the open round's deadline. */
@@ -255,56 +275,67 @@ export class Tournaments {
     throw new UserError('worldcup.errors.channelBusy', { link: `<#${channelId}>` });
   }
 
-  /** Posts a round's message once (claimed), and records it. */
-  async #postRound(tournament: Tournament, round: number): Promise<'posted' | 'gone' | 'elsewhere'> {
-    const { store, clock, publisher, logger } = this.deps;
+  /** Posts a round's message once (leased), and records it. */
+  #postRound(tournament: Tournament, round: number): Promise<'posted' | 'gone' | { readonly elsewhereUntil: number }> {
     const { guildId, id } = tournament;
-    if (!(await store.claimStep(guildId, id, `post:${round}`, this.#holder, STEP_LEASE_MS))) return 'elsewhere';
-    const state = tournament.rounds[round]!;
-    const now = clock.now();
-    // A round posted late (after downtime) gets its full time from now.
-    const opened: RoundState = now - state.openedAt > LATE_POST_MS ? { ...state, openedAt: now, closesAt: now + tournament.roundMs } : state;
-    const shown: Tournament = { ...tournament, rounds: tournament.rounds.map((s, i) => (i === round ? opened : s)) };
-    const matches = tournament.bracket.rounds[round]?.length ?? 0;
-    const tally = await store.getTally(guildId, id, round, matches);
-    const posted = await publisher.postMessage(tournament.channelId, roundMessage(shown, round, tally));
-    if (!posted.ok) {
-      logger.warn({ guildId, tournamentId: id, channelId: tournament.channelId, round }, 'cannot post a world cup round in its channel');
-      return 'gone';
-    }
-    await this.#update(guildId, id, (latest) => ({
-      ...latest,
-      rounds: latest.rounds.map((s, i) => (i === round ? { ...s, openedAt: opened.openedAt, closesAt: opened.closesAt, messageId: posted.messageId } : s)),
-    }));
-    return 'posted';
+    return this.#leased(guildId, id, `post:${round}`, async (lease) => {
+      const { store, clock, publisher, logger } = this.deps;
+      // Read again under the lease: another process may have posted it meanwhile.
+      const latest = (await store.getTournament(guildId, id)) ?? tournament;
+      const state = latest.rounds[round];
+      if (!state || state.messageId) return 'posted';
+      const now = clock.now();
+      // A round posted late (after downtime) gets its full time from now.
+      const opened: RoundState = now - state.openedAt > LATE_POST_MS ? { ...state, openedAt: now, closesAt: now + latest.roundMs } : state;
+      const shown: Tournament = { ...latest, rounds: latest.rounds.map((s, i) => (i === round ? opened : s)) };
+      const matches = latest.bracket.rounds[round]?.length ?? 0;
+      const tally = await store.getTally(guildId, id, round, matches);
+      if (!(await lease.confirm())) return { elsewhereUntil: Date.now() };
+      const posted = await publisher.postMessage(latest.channelId, roundMessage(shown, round, tally));
+      if (!posted.ok) {
+        logger.warn({ guildId, tournamentId: id, channelId: latest.channelId, round }, 'cannot post a world cup round in its channel');
+        return 'gone';
+      }
+      await this.#update(guildId, id, (current) => ({
+        ...current,
+        rounds: current.rounds.map((s, i) => (i === round ? { ...s, openedAt: opened.openedAt, closesAt: opened.closesAt, messageId: posted.messageId } : s)),
+      }));
+      return 'posted';
+    });
   }
 
   /**
    * Closes a round from its votes (ties: all-time wins, then a coin flip) and opens the next, or
-   * ends the tournament. Claimed, and run in the tournament's queue after the votes before it.
+   * ends the tournament. Leased, and run in the tournament's queue after the votes before it.
    */
-  #closeRound(guildId: string, tournamentId: string, round: number): Promise<'closed' | 'stale' | 'elsewhere'> {
+  #closeRound(guildId: string, tournamentId: string, round: number): Promise<'closed' | 'stale' | { readonly elsewhereUntil: number }> {
     const { store, clock, random, logger, queue, polls } = this.deps;
-    return queue.run(tournamentKey(guildId, tournamentId), async () => {
-      const tournament = await store.getTournament(guildId, tournamentId);
-      if (!tournament || openRound(tournament) !== round || tournament.rounds[round]?.closedAt !== undefined) return 'stale';
-      if (!(await store.claimStep(guildId, tournamentId, `close:${round}`, this.#holder, STEP_LEASE_MS))) return 'elsewhere';
-      const matches = tournament.bracket.rounds[round]?.length ?? 0;
-      const tally = await store.getTally(guildId, tournamentId, round, matches);
-      const board = await polls.leaderboard(guildId);
-      const votes = new Map(tally.counts.map((c, i) => [i, c] as const));
-      const bracket = closeRound(tournament.bracket, round, votes, { allTimeWins: (id) => ownValue(board.couples, id)?.wins ?? 0, random });
-      const now = clock.now();
-      const rounds = tournament.rounds.map((s, i) => (i === round ? { ...s, closedAt: now } : s));
-      const winner = champion(bracket);
-      const next: Tournament = winner
-        ? { ...tournament, bracket, rounds, status: 'finished', champion: winner, finishedAt: now }
-        : { ...tournament, bracket, rounds: [...rounds, { openedAt: now, closesAt: now + tournament.roundMs }] };
-      await store.saveTournament(next);
-      const ties = (bracket.rounds[round] ?? []).filter((m) => m.decidedBy === 'all-time-wins' || m.decidedBy === 'coin-flip').length;
-      logger.info({ guildId, tournamentId, round, voters: tally.voters, ties, champion: winner }, 'world cup round closed');
-      return 'closed';
-    });
+    return queue.run(tournamentKey(guildId, tournamentId), () =>
+      this.#leased(guildId, tournamentId, `close:${round}`, async (lease) => {
+        // Read under the lease: another process may have closed it meanwhile.
+        const tournament = await store.getTournament(guildId, tournamentId);
+        if (!tournament || openRound(tournament) !== round || tournament.rounds[round]?.closedAt !== undefined) return 'stale';
+        // No vote of the round is stored after the fence: the counts read next are its final ones.
+        await store.fenceRound(guildId, tournamentId, round);
+        const matches = tournament.bracket.rounds[round]?.length ?? 0;
+        const tally = await store.getTally(guildId, tournamentId, round, matches);
+        const board = await polls.leaderboard(guildId);
+        const votes = new Map(tally.counts.map((c, i) => [i, c] as const));
+        const bracket = closeRound(tournament.bracket, round, votes, { allTimeWins: (id) => (Object.hasOwn(board.couples, id) ? board.couples[id]!.wins : 0), random });
+        const now = clock.now();
+        const rounds = tournament.rounds.map((s, i) => (i === round ? { ...s, closedAt: now } : s));
+        const winner = champion(bracket);
+        const next: Tournament = winner
+          ? { ...tournament, bracket, rounds, status: 'finished', champion: winner, finishedAt: now }
+          : { ...tournament, bracket, rounds: [...rounds, { openedAt: now, closesAt: now + tournament.roundMs }] };
+        // Only while the lease is this process's: a close decided twice could draw two different coin flips.
+        if (!(await lease.confirm())) return { elsewhereUntil: Date.now() };
+        await store.saveTournament(next);
+        const ties = (bracket.rounds[round] ?? []).filter((m) => m.decidedBy === 'all-time-wins' || m.decidedBy === 'coin-flip').length;
+        logger.info({ guildId, tournamentId, round, voters: tally.voters, ties, champion: winner }, 'world cup round closed');
+        return 'closed' as const;
+      }),
+    );
   }
 
   /** Replaces a closed round's message with its results (once its live edits have stopped). */
@@ -319,29 +350,34 @@ export class Tournaments {
   }
 
   /**
-   * The end, once (claimed): the champion's win in the leaderboard and the statistics (both
-   * counted once per tournament), the champion's message with the bracket image, the channel given back.
+   * The end, once (leased): the champion's win in the leaderboard and the statistics (both counted
+   * once per tournament), the champion's message with the bracket image, the channel given back.
    */
-  async #finalize(tournament: Tournament): Promise<boolean> {
-    const { store, publisher, logger, polls, stats } = this.deps;
+  async #finalize(tournament: Tournament): Promise<Step> {
     const { guildId, id } = tournament;
-    if (!(await store.claimStep(guildId, id, 'final', this.#holder, STEP_LEASE_MS))) return false;
-    const winner = tournament.champion ?? champion(tournament.bracket);
-    let finalMessageId: string | undefined;
-    if (winner !== undefined) {
-      await polls.addChampion(guildId, `worldcup:${id}`, winner);
-      await stats.record(guildId, `server:${id}`, 'server', tournament.bracket);
-      const image = await this.#image(tournament);
-      const posted = await publisher.postMessage(tournament.channelId, championMessage(tournament, image));
-      if (posted.ok) finalMessageId = posted.messageId;
-      else logger.warn({ guildId, tournamentId: id }, 'cannot post the world cup champion in its channel; it is counted all the same');
-    }
-    await this.#update(guildId, id, (latest) => ({ ...latest, finalized: true, finalMessageId }));
-    await store.releaseChannel(guildId, tournament.channelId, id);
-    this.#untrack(guildId, id);
-    logger.info({ guildId, tournamentId: id, champion: winner }, 'world cup finished');
-    await store.deleteExpired(guildId).catch((err: unknown) => logger.warn({ guildId, err }, 'deleting expired world cup keys failed; the next one tries again'));
-    return true;
+    const done = await this.#leased(guildId, id, 'final', async (lease) => {
+      const { store, publisher, logger, polls, stats } = this.deps;
+      const latest = await store.getTournament(guildId, id);
+      if (!latest || latest.finalized) return 'done' as const;
+      const winner = latest.champion ?? champion(latest.bracket);
+      let finalMessageId: string | undefined;
+      if (winner !== undefined) {
+        await polls.addChampion(guildId, `worldcup:${id}`, winner);
+        await stats.record(guildId, `server:${id}`, 'server', latest.bracket);
+        const image = await this.#image(latest);
+        if (!(await lease.confirm())) return { elsewhereUntil: Date.now() };
+        const posted = await publisher.postMessage(latest.channelId, championMessage(latest, image));
+        if (posted.ok) finalMessageId = posted.messageId;
+        else logger.warn({ guildId, tournamentId: id }, 'cannot post the world cup champion in its channel; it is counted all the same');
+      }
+      await this.#update(guildId, id, (current) => ({ ...current, finalized: true, finalMessageId }));
+      await store.releaseChannel(guildId, latest.channelId, id);
+      this.#untrack(guildId, id);
+      logger.info({ guildId, tournamentId: id, champion: winner }, 'world cup finished');
+      await store.deleteExpired(guildId).catch((err: unknown) => logger.warn({ guildId, err }, 'deleting expired world cup keys failed; the next one tries again'));
+      return 'done' as const;
+    });
+    return done;
   }
 
   async #image(tournament: Tournament): Promise<OutgoingFile | undefined> {

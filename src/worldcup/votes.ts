@@ -5,7 +5,7 @@ import { Batcher, type BatchOutcome } from '../polls/batcher.js';
 import type { LiveEdits } from '../polls/live-edits.js';
 import type { RoundSnapshot, WorldCupStore } from '../store/worldcup.js';
 import { roundKey, tournamentKey, type Side } from './ids.js';
-import { acceptsVotes, type Ballot, type RoundTally, type Tournament, type TournamentVoteReceipt } from './model.js';
+import { acceptsVotes, type Ballot, type Tournament, type TournamentVoteReceipt } from './model.js';
 
 export interface VoteInput {
   readonly guildId: string;
@@ -36,10 +36,12 @@ const fail = <R>(key: string): BatchOutcome<R> => ({ ok: false, error: new UserE
 
 /**
  * Votes in a server tournament's rounds, as polls count theirs (polls/batcher.ts): votes that
- * arrive while the tournament is busy are applied together, with one read (the tournament, the
- * round's counts and the ballots of the members the batch touches) and one atomic write, and each
- * is stored before it is answered. One vote per member per match; a vote for the other couple of
- * the match changes it, until the round closes. The cost of a vote does not grow with the voters.
+ * arrive while the tournament is busy are applied together, with one read (the tournament and the
+ * ballots of the members the batch touches) and one atomic write, and each is stored before it is
+ * answered. One vote per member per match; a vote for the other couple of the match changes it,
+ * until the round closes. The store moves the counts from each vote as stored when it writes, so
+ * two processes counting one round at once never lose or double a vote, and a vote stored after
+ * the round was fenced for its close is refused. The cost of a vote does not grow with the voters.
  */
 export class RoundVotes {
   readonly #batcher: Batcher<VoteInput, VoteResult>;
@@ -70,36 +72,37 @@ export class RoundVotes {
     const { tournament } = snapshot;
     const now = this.deps.clock.now();
     const matches = tournament.bracket.rounds[round] ?? [];
-    const counts = snapshot.tally.counts.map(([a, b]) => [a, b] as [number, number]);
-    let voters = snapshot.tally.voters;
     const ballots = new Map<string, Ballot | undefined>(snapshot.ballots);
-    const changed = new Map<string, Ballot>();
+    /** Per member, the side chosen in each match this batch changed. */
+    const changed = new Map<string, Map<number, Side>>();
+    const waiting: number[] = [];
 
-    const outcomes = ops.map((op): BatchOutcome<VoteResult> => {
+    const outcomes = ops.map((op, i): BatchOutcome<VoteResult> => {
       if (!acceptsVotes(tournament, round, now)) return fail('worldcup.errors.roundClosed');
       const match = matches[op.match];
       const coupleId = match?.[op.side];
       if (!match || !coupleId || match.a === null || match.b === null || match.winner !== undefined) return fail('worldcup.errors.badChoice');
-      const before = ballots.get(op.userId);
-      const ballot = [...(before ?? matches.map(() => null))];
+      const ballot = [...(ballots.get(op.userId) ?? matches.map(() => null))];
       const previous = ballot[op.match] ?? null;
       const receipt = (r: TournamentVoteReceipt) => ok<VoteResult>({ receipt: r, tournament });
       if (previous === op.side) return receipt({ outcome: 'same', coupleId, round, match: op.match });
-      const tally = counts[op.match]!;
-      if (previous !== null) tally[previous === 'a' ? 0 : 1] = Math.max(0, tally[previous === 'a' ? 0 : 1] - 1);
-      tally[op.side === 'a' ? 0 : 1] += 1;
-      if (!before || before.every((s) => s === null)) voters += 1;
       ballot[op.match] = op.side;
       ballots.set(op.userId, ballot);
-      changed.set(op.userId, ballot);
+      let sides = changed.get(op.userId);
+      if (!sides) changed.set(op.userId, (sides = new Map<number, Side>()));
+      sides.set(op.match, op.side);
+      waiting.push(i);
       if (previous === null) return receipt({ outcome: 'new', coupleId, round, match: op.match });
       return receipt({ outcome: 'changed', coupleId, previous: match[previous]!, round, match: op.match });
     });
 
     if (changed.size) {
-      const tally: RoundTally = { counts, voters };
-      await this.deps.store.writeRound(snapshot satisfies RoundSnapshot, { tally, ballots: changed });
-      if (!tournament.hideCounts) this.deps.liveEdits.touch(roundKey(tournament.guildId, tournament.id, round));
+      // The store moves the counts from each vote as stored when it writes; refused once the round is fenced for its close.
+      if (await this.deps.store.writeRound(snapshot satisfies RoundSnapshot, { votes: changed })) {
+        if (!tournament.hideCounts) this.deps.liveEdits.touch(roundKey(tournament.guildId, tournament.id, round));
+      } else {
+        for (const i of waiting) outcomes[i] = fail('worldcup.errors.roundClosed');
+      }
     }
     return outcomes;
   }

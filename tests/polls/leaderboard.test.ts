@@ -1,38 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { addPollResult, EMPTY_LEADERBOARD, rankLeaderboard, RECENT_POLLS_KEPT } from '../../src/polls/leaderboard.js';
+import { addPollResult, championCounts, EMPTY_LEADERBOARD, leaderboardOf, pollResultCounts, rankLeaderboard } from '../../src/polls/leaderboard.js';
 import { tallyPoll } from '../../src/polls/tally.js';
 
 describe('leaderboard aggregate', () => {
   it('adds votes, a win for the winner, and counts the poll', () => {
     const tally = tallyPoll({ coupleIds: ['a', 'b'], votes: { m1: 'a', m2: 'a', m3: 'b' } });
-    const { board, applied } = addPollResult(EMPTY_LEADERBOARD, 'p1', tally);
-    expect(applied).toBe(true);
-    expect(board).toMatchObject({ polls: 1, votes: 3, couples: { a: { votes: 2, wins: 1, polls: 1 }, b: { votes: 1, wins: 0, polls: 1 } } });
+    const board = addPollResult(EMPTY_LEADERBOARD, tally);
+    expect(board).toMatchObject({ polls: 1, votes: 3 });
+    expect({ ...board.couples }).toEqual({ a: { votes: 2, wins: 1, polls: 1 }, b: { votes: 1, wins: 0, polls: 1 } });
   });
 
   it('gives every tied winner a win, and nobody a win in a poll without votes', () => {
     const tie = tallyPoll({ coupleIds: ['a', 'b', 'c'], votes: { m1: 'a', m2: 'b' } });
     const empty = tallyPoll({ coupleIds: ['a', 'c'], votes: {} });
-    let board = addPollResult(EMPTY_LEADERBOARD, 'p1', tie).board;
-    board = addPollResult(board, 'p2', empty).board;
-    expect(board.couples).toEqual({ a: { votes: 1, wins: 1, polls: 2 }, b: { votes: 1, wins: 1, polls: 1 }, c: { votes: 0, wins: 0, polls: 2 } });
+    const board = addPollResult(addPollResult(EMPTY_LEADERBOARD, tie), empty);
+    expect({ ...board.couples }).toEqual({ a: { votes: 1, wins: 1, polls: 2 }, b: { votes: 1, wins: 1, polls: 1 }, c: { votes: 0, wins: 0, polls: 2 } });
     expect(board.polls).toBe(2);
   });
 
-  it('counts a poll only once', () => {
-    const tally = tallyPoll({ coupleIds: ['a', 'b'], votes: { m1: 'a' } });
-    const once = addPollResult(EMPTY_LEADERBOARD, 'p1', tally).board;
-    const twice = addPollResult(once, 'p1', tally);
-    expect(twice.applied).toBe(false);
-    expect(twice.board).toBe(once);
+  it('is the sum of its counters, in any order, on top of a board an earlier version stored', () => {
+    const first = pollResultCounts(tallyPoll({ coupleIds: ['a', 'b'], votes: { m1: 'a' } }));
+    const second = [...pollResultCounts(tallyPoll({ coupleIds: ['b', 'c'], votes: { m1: 'c', m2: 'c' } })), ...championCounts('b')];
+    const earlier = addPollResult(EMPTY_LEADERBOARD, tallyPoll({ coupleIds: ['a', 'c'], votes: { m1: 'a' } }));
+    expect(leaderboardOf([...second, ...first], earlier)).toEqual(leaderboardOf([...first, ...second], earlier));
+    expect(leaderboardOf([...first, ...second], earlier)).toMatchObject({ polls: 3, votes: 4 });
+    expect({ ...leaderboardOf([...first, ...second], earlier).couples }).toEqual({
+      a: { votes: 2, wins: 2, polls: 2 },
+      b: { votes: 0, wins: 1, polls: 2 },
+      c: { votes: 2, wins: 1, polls: 2 },
+    });
   });
 
-  it('remembers a bounded number of recent polls', () => {
-    let board = EMPTY_LEADERBOARD;
-    const tally = tallyPoll({ coupleIds: ['a', 'b'], votes: {} });
-    for (let i = 0; i < RECENT_POLLS_KEPT + 10; i++) board = addPollResult(board, `p${i}`, tally).board;
-    expect(board.recent).toHaveLength(RECENT_POLLS_KEPT);
-    expect(board.polls).toBe(RECENT_POLLS_KEPT + 10);
+  it('ignores counters it does not know, and keeps couple ids such as __proto__ as data', () => {
+    const board = leaderboardOf([['votes:__proto__', 2], ['polls:__proto__', 1], ['something', 5], ['wins', 1]]);
+    expect(Object.hasOwn(board.couples, '__proto__')).toBe(true);
+    expect(board).toMatchObject({ polls: 0, votes: 0 });
+    expect(rankLeaderboard(board).map((r) => r.coupleId)).toEqual(['__proto__']);
   });
 
   it('ranks by wins, then votes; equal records share a rank; never-chosen couples are left out', () => {

@@ -189,8 +189,8 @@ describe('private confirmations', () => {
 describe('the leaderboard', () => {
   it('ranks the server’s favourites with wins, votes and polls', () => {
     let board = EMPTY_LEADERBOARD;
-    board = addPollResult(board, 'p1', tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]!, b: allIds[2]!, c: allIds[0]! } })).board;
-    board = addPollResult(board, 'p2', tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]! } })).board;
+    board = addPollResult(board, tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]!, b: allIds[2]!, c: allIds[0]! } }));
+    board = addPollResult(board, tallyPoll({ coupleIds: allIds.slice(0, 3), votes: { a: allIds[2]! } }));
     const embed = leaderboardMessage(board, catalogue, 'en', mentions).embeds[0]!;
     const lines = embed.description!.split('\n');
     expect(lines[0]).toBe('**1.** **Eric & Seo Hyun Jin** — *Another Oh Hae Young*');

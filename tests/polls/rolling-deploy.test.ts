@@ -1,5 +1,5 @@
 import { ManualClock } from '@kiss-scene-bot/discord-simulator';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPollService, type PollService } from '../../src/polls/service.js';
 import { createPollStore } from '../../src/store/polls.js';
 import { BACKENDS, type Backend, type SharedStore } from '../support/backends.js';
@@ -13,7 +13,7 @@ const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
  */
 function twoProcesses(shared: SharedStore, publisher = new MemoryPublisher(), clock = new ManualClock(START)) {
   const build = (keyv: typeof shared.a) =>
-    createPollService({ store: createPollStore(keyv), catalogue, clock, logger: silent, publisher, renderChart: () => Buffer.from('png') });
+    createPollService({ store: createPollStore(keyv), catalogue, clock, logger: silent, publisher, renderChart: () => Buffer.from('png'), closeWatchMs: 20 });
   return { clock, publisher, old: build(shared.a), next: build(shared.b) };
 }
 
@@ -75,6 +75,41 @@ describe.each(BACKENDS)('two processes serving one server, on $name', (backend) 
         if (byHand && typeof byHand === 'object' && 'outcome' in byHand && byHand.outcome === 'closed') expect(stored).toMatchObject({ closeReason: 'manual', closedBy: STARTER });
         else expect(stored).toMatchObject({ closeReason: 'deadline' });
         expect((await createPollStore(shared.b).getLeaderboard(guildId)).polls).toBe(1);
+      }));
+
+    it('post the results of a poll closed in the other process, when that one died after its close claim', () =>
+      withTwoProcesses(backend, async ({ shared, publisher, old, next, guildId, poll }) => {
+        expect(await next.start([guildId])).toEqual({ restored: 1, closed: 0 });
+        // Another process claimed the close (a member's close reached it alone) and died; both of
+        // these watch the poll, and one of them posts the results.
+        await createPollStore(shared.a).claimClose(poll, { closedAt: Date.now(), closeReason: 'manual', closedBy: STARTER });
+        await vi.waitFor(() => expect(resultsMessages(publisher)).toBe(1), { timeout: 5_000 });
+        await Promise.all([old.idle(), next.idle()]);
+        expect(resultsMessages(publisher)).toBe(1);
+        expect(await createPollStore(shared.b).getPoll(guildId, poll.id)).toMatchObject({ status: 'closed', closeReason: 'manual', finalized: true });
+        expect((await createPollStore(shared.b).getLeaderboard(guildId)).polls).toBe(1);
+      }));
+
+    it('post the results of a poll whose poster died holding the lease, once the lease lapses', () =>
+      withTwoProcesses(backend, async ({ shared, clock, publisher, old, next, guildId, poll }) => {
+        await next.start([guildId]);
+        const store = createPollStore(shared.a);
+        await store.claimClose(poll, { closedAt: Date.now(), closeReason: 'manual', closedBy: STARTER });
+        // The dead poster's lease, not renewed: it lapses after 1.5 s.
+        expect((await store.claimResults(guildId, poll.id, 'dead-poster', 1_500)).held).toBe(true);
+        await vi.waitFor(async () => expect(await createPollStore(shared.b).getPoll(guildId, poll.id)).toMatchObject({ status: 'closed' }), { timeout: 1_000 });
+        await Promise.all([old.idle(), next.idle()]);
+        expect(resultsMessages(publisher)).toBe(0);
+        // This process looks again when the lease would lapse (its timers run on the clock).
+        await vi.waitFor(
+          async () => {
+            await clock.advance(1_000);
+            await Promise.all([old.idle(), next.idle()]);
+            expect(resultsMessages(publisher)).toBe(1);
+          },
+          { timeout: 5_000, interval: 100 },
+        );
+        expect(await createPollStore(shared.b).getPoll(guildId, poll.id)).toMatchObject({ finalized: true });
       }));
 
     it('post the results of a close left unfinished once, when both start up and finish it at once', () =>

@@ -1,6 +1,6 @@
 import { createPollStore } from '../../src/store/polls.js';
 import { describe, expect, it, vi } from 'vitest';
-import { RESULTS_LEASE_MS } from '../../src/polls/results.js';
+import { LEASE_MS } from '../../src/store/leases.js';
 import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll, storedPoll, storedVotes } from './helpers.js';
 
 const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
@@ -115,7 +115,7 @@ describe('voting', () => {
     // Each batch writes its members and the counts at once: count the writes of the counts.
     const writes = vi.spyOn(keyv.store as Map<string, unknown>, 'set');
     await Promise.all(Array.from({ length: 300 }, (_, i) => service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(i), index: i % 4 })));
-    const batches = writes.mock.calls.filter(([key]) => key.endsWith(`:poll:${poll.id}:tally`)).length;
+    const batches = writes.mock.calls.filter(([key]) => key.endsWith(`:poll:${poll.id}:counts`)).length;
     expect(batches).toBeGreaterThan(0);
     expect(batches).toBeLessThanOrEqual(3);
     expect(writes.mock.calls.filter(([key]) => key.includes(`:poll:${poll.id}:vote:`))).toHaveLength(300);
@@ -442,7 +442,7 @@ describe('restarts', () => {
     expect((await service.leaderboard(GUILD)).polls).toBe(1);
   });
 
-  it('finish a close that a process claimed but died before storing: the poll is closed as claimed, and its results come once the claim would have lapsed', async () => {
+  it('finish a close that a process claimed but died before storing: the poll is closed as claimed, and its results come soon after', async () => {
     const { service, restart, clock, publisher, store } = harness();
     const poll = await startPoll(service, { durationMs: HOUR });
     await service.vote({ guildId: GUILD, pollId: poll.id, userId: MEMBER(1), index: 2 });
@@ -454,7 +454,7 @@ describe('restarts', () => {
     expect(await after.start([GUILD])).toEqual({ restored: 0, closed: 0 });
     expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ status: 'closed', closeReason: 'manual', closedBy: STARTER });
     expect(publisher.text(poll.messageId)).not.toMatch(/The favourite/);
-    await clock.advance(RESULTS_LEASE_MS);
+    await clock.advance(LEASE_MS);
     await after.idle();
     expect(publisher.text(poll.messageId)).toMatch(/The favourite/);
     expect(await store.getPoll(GUILD, poll.id)).toMatchObject({ finalized: true });

@@ -34,7 +34,7 @@ interface RedisClient {
 }
 
 /** Removes every key of the given servers from Redis, and nothing else. */
-async function forgetGuilds(keyv: Keyv, guilds: readonly string[]): Promise<void> {
+export async function forgetGuilds(keyv: Keyv, guilds: readonly string[]): Promise<void> {
   const client = await (keyv.store as { getClient(): Promise<RedisClient> }).getClient();
   for (const guildId of guilds) {
     let cursor = '0';

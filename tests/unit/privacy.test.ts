@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DATA_RETENTION_DEFAULT_MS } from '../../src/config.js';
 import { CONFIRMATION_TTL_MS, SWEEP_INTERVAL_MS } from '../../src/lifecycle/service.js';
-import { RESULTS_LEASE_MS } from '../../src/polls/results.js';
+import { LEASE_MS } from '../../src/store/leases.js';
 import { POST_CLAIM_TTL_MS } from '../../src/store/daily.js';
 import { CLOSED_POLL_TTL_MS } from '../../src/store/polls.js';
 import { LAST_SHOWN_TTL_MS } from '../../src/store/scenes.js';
@@ -44,7 +44,7 @@ const EXPECTED: Record<string, number | undefined> = {
   "A member's vote in a poll": CLOSED_POLL_TTL_MS,
   'A finished poll and its counts': CLOSED_POLL_TTL_MS,
   'Who closed a poll (its close claim)': CLOSED_POLL_TTL_MS,
-  "A poll's results claim (which bot process posts them)": RESULTS_LEASE_MS,
+  "A poll's results claim (which bot process posts them)": LEASE_MS,
   "The claim of a day's daily story": POST_CLAIM_TTL_MS,
   'The last story shown in a channel': LAST_SHOWN_TTL_MS,
   'A `/kiss-data delete` confirmation': CONFIRMATION_TTL_MS,

@@ -30,15 +30,17 @@ export class FakePolls {
   async leaderboard(_guildId: string): Promise<Leaderboard> {
     return this.board;
   }
+  readonly #counted = new Set<string>();
   async addChampion(guildId: string, resultId: string, coupleId: string): Promise<boolean> {
     this.champions.push({ guildId, resultId, coupleId });
-    const { board, applied } = addChampion(this.board, resultId, coupleId);
-    this.board = board;
-    return applied;
+    if (this.#counted.has(resultId)) return false;
+    this.#counted.add(resultId);
+    this.board = addChampion(this.board, coupleId);
+    return true;
   }
   /** Gives a couple all-time wins. */
   win(coupleId: string, times = 1): void {
-    for (let i = 0; i < times; i++) this.board = addChampion(this.board, `seed-${coupleId}-${i}`, coupleId).board;
+    for (let i = 0; i < times; i++) this.board = addChampion(this.board, coupleId);
   }
 }
 

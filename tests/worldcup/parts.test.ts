@@ -12,7 +12,7 @@ import { candidateOf, createCandidatePool, firstSentence, LINE_MAX } from '../..
 import { parseWorldCupCustomId, worldCupCustomId, type WorldCupAction } from '../../src/worldcup/ids.js';
 import { testMentions } from '../support/mentions.js';
 import { emptyTally, type SoloRun, type Tournament } from '../../src/worldcup/model.js';
-import { addResult, EMPTY_STATS, mostWon, rankStats, winRate } from '../../src/worldcup/stats.js';
+import { addResult, EMPTY_STATS, mostWon, rankStats, resultCounts, statsOf, winRate } from '../../src/worldcup/stats.js';
 import { catalogue, GUILD } from './helpers.js';
 
 const noTie = { allTimeWins: () => 0, random: () => 0.9 };
@@ -81,14 +81,15 @@ describe('World Cup button ids', () => {
 });
 
 describe('World Cup statistics', () => {
-  it('count a title and every head-to-head, once per result', () => {
+  it('count a title and every head-to-head of a finished bracket, as counters the store adds up', () => {
     const bracket = finished(createBracket(['a', 'b', 'c', 'd'], 4));
-    const once = addResult(EMPTY_STATS, 'solo:1', 'solo', bracket);
-    expect(once.applied).toBe(true);
-    expect(once.stats.couples).toEqual({ a: { titles: 1, wins: 2, losses: 0 }, d: { titles: 0, wins: 0, losses: 1 }, b: { titles: 0, wins: 1, losses: 1 }, c: { titles: 0, wins: 0, losses: 1 } });
-    expect(addResult(once.stats, 'solo:1', 'solo', bracket)).toEqual({ stats: once.stats, applied: false });
-    expect(addResult(once.stats, 'solo:2', 'solo', createBracket(['a', 'b', 'c', 'd'], 4)).applied).toBe(false);
-    const twice = addResult(once.stats, 'server:1', 'server', finished(createBracket(['a', 'b', 'c', 'd'], 4), 'b')).stats;
+    const once = addResult(EMPTY_STATS, 'solo', bracket);
+    expect({ ...once.couples }).toEqual({ a: { titles: 1, wins: 2, losses: 0 }, d: { titles: 0, wins: 0, losses: 1 }, b: { titles: 0, wins: 1, losses: 1 }, c: { titles: 0, wins: 0, losses: 1 } });
+    expect(statsOf(resultCounts('solo', bracket)!)).toEqual(once);
+    // An unfinished bracket counts nothing.
+    expect(resultCounts('solo', createBracket(['a', 'b', 'c', 'd'], 4))).toBeUndefined();
+    expect(addResult(once, 'solo', createBracket(['a', 'b', 'c', 'd'], 4))).toBe(once);
+    const twice = addResult(once, 'server', finished(createBracket(['a', 'b', 'c', 'd'], 4), 'b'));
     expect(twice).toMatchObject({ runs: 1, tournaments: 1 });
     // Seeded a–d and b–c: with the second couple winning every match, c takes the title.
     expect(mostWon(twice)).toEqual(['a', 'c']);
@@ -98,7 +99,7 @@ describe('World Cup statistics', () => {
   });
 
   it('shows the most-won couple and each couple’s win rate, in both languages', () => {
-    const stats = addResult(EMPTY_STATS, 'solo:1', 'solo', finished(createBracket(pool.slice(0, 4).map((c) => c.id), 4))).stats;
+    const stats = addResult(EMPTY_STATS, 'solo', finished(createBracket(pool.slice(0, 4).map((c) => c.id), 4)));
     const name = (id: string) => pool.find((c) => c.id === id)!.name.en;
     const en = statsMessage(stats, name, 'en', testMentions()).embeds[0]!;
     expect(en.description).toMatch(/^Most-won couple: \*\*.+\*\*, 1 title\n\n\*\*1\.\*\* .+\n1 title · head-to-heads won 2 of 2 \(100%\)/);
@@ -108,12 +109,11 @@ describe('World Cup statistics', () => {
     expect(statsMessage(EMPTY_STATS, name, 'en', testMentions()).embeds[0]!.description).toMatch(/No World Cup has finished/);
   });
 
-  it('give a champion a win on the poll leaderboard, once per tournament', () => {
-    const one = addChampion(EMPTY_LEADERBOARD, 'worldcup:T', 'iu');
-    expect(one.board.couples.iu).toEqual({ votes: 0, wins: 1, polls: 0 });
-    expect(one.board.polls).toBe(0);
-    expect(addChampion(one.board, 'worldcup:T', 'iu')).toEqual({ board: one.board, applied: false });
-    expect(rankLeaderboard(one.board).map((r) => [r.coupleId, r.wins])).toEqual([['iu', 1]]);
+  it('give a champion a win on the poll leaderboard, and nothing else', () => {
+    const one = addChampion(EMPTY_LEADERBOARD, 'iu');
+    expect(one.couples.iu).toEqual({ votes: 0, wins: 1, polls: 0 });
+    expect(one.polls).toBe(0);
+    expect(rankLeaderboard(one).map((r) => [r.coupleId, r.wins])).toEqual([['iu', 1]]);
   });
 });
 

@@ -1,9 +1,10 @@
 import type Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/catalogue/random.js';
-import { createWorldCupStore } from '../../src/store/worldcup.js';
+import { createWorldCupStore, type RoundChanges } from '../../src/store/worldcup.js';
 import { choose, closeRound, drawBracket } from '../../src/worldcup/bracket.js';
 import { candidateOf } from '../../src/worldcup/candidates.js';
+import type { Side } from '../../src/worldcup/ids.js';
 import type { SoloRun, Tournament } from '../../src/worldcup/model.js';
 import { BACKENDS } from '../support/backends.js';
 import { catalogue } from './helpers.js';
@@ -27,6 +28,11 @@ function tournament(guildId: string, id: string, over: Partial<Tournament> = {})
     status: 'running',
     ...over,
   };
+}
+
+/** A batch's votes: per member, the side chosen in each match. */
+function votes(byMember: Record<string, Record<number, Side>>): RoundChanges {
+  return { votes: new Map(Object.entries(byMember).map(([userId, sides]) => [userId, new Map(Object.entries(sides).map(([match, side]) => [Number(match), side]))])) };
 }
 
 /** Every key a server's World Cup wrote, as the store holds it (memory and SQLite; Redis keys carry its prefix). */
@@ -66,13 +72,77 @@ describe.each(BACKENDS)('the World Cup store on $name', (backend) => {
         const empty = (await store.readRound(guildId, t.id, 0, ['1', '2']))!;
         expect(empty.tally).toEqual({ counts: [[0, 0], [0, 0]], voters: 0 });
         expect([...empty.ballots.values()]).toEqual([undefined, undefined]);
-        await store.writeRound(empty, { tally: { counts: [[1, 0], [0, 1]], voters: 1 }, ballots: new Map([['1', ['a', 'b'] as const]]) });
+        expect(await store.writeRound(empty, votes({ 1: { 0: 'a', 1: 'b' } }))).toBe(true);
         const read = (await createWorldCupStore(a).readRound(guildId, t.id, 0, ['1', '2']))!;
         expect(read.tally).toEqual({ counts: [[1, 0], [0, 1]], voters: 1 });
         expect(read.ballots.get('1')).toEqual(['a', 'b']);
         expect(read.ballots.get('2')).toBeUndefined();
         expect(await store.getTally(guildId, t.id, 0, 2)).toEqual(read.tally);
         expect(await store.readRound(guildId, 'NoSuchOne1', 0, ['1'])).toBeUndefined();
+      } finally {
+        await close();
+      }
+    });
+
+    it('counts two processes’ batches from one stale read exactly: a member’s votes in two matches both stay, and counted once as a voter', async () => {
+      const { a, b, guild, close } = backend.open();
+      try {
+        const guildId = guild();
+        const t = tournament(guildId, 'Tourney002');
+        const [sa, sb] = [createWorldCupStore(a), createWorldCupStore(b)];
+        await sa.saveTournament(t);
+        const [ra, rb] = [(await sa.readRound(guildId, t.id, 0, ['1', '2']))!, (await sb.readRound(guildId, t.id, 0, ['1', '2']))!];
+        // Both read nothing; one stores member 1's vote in match 0, the other in match 1 and member 2's.
+        await Promise.all([
+          sa.writeRound(ra, votes({ 1: { 0: 'a' } })),
+          sb.writeRound(rb, votes({ 1: { 1: 'b' }, 2: { 0: 'b' } })),
+        ]);
+        // Then member 2 changes their vote from a read that predates it.
+        await sa.writeRound(ra, votes({ 2: { 0: 'a' } }));
+        const read = (await sb.readRound(guildId, t.id, 0, ['1', '2']))!;
+        expect(read.ballots.get('1')).toEqual(['a', 'b']);
+        expect(read.ballots.get('2')).toEqual(['a', null]);
+        expect(read.tally).toEqual({ counts: [[2, 0], [0, 1]], voters: 2 });
+      } finally {
+        await close();
+      }
+    });
+
+    it('stores no vote once the round is fenced for its close', async () => {
+      const { a, b, guild, close } = backend.open();
+      try {
+        const guildId = guild();
+        const t = tournament(guildId, 'Tourney003');
+        const [sa, sb] = [createWorldCupStore(a), createWorldCupStore(b)];
+        await sa.saveTournament(t);
+        const stale = (await sb.readRound(guildId, t.id, 0, ['1']))!;
+        await sa.fenceRound(guildId, t.id, 0);
+        expect(await sb.writeRound(stale, votes({ 1: { 0: 'a' } }))).toBe(false);
+        expect(await sa.getTally(guildId, t.id, 0, 2)).toEqual({ counts: [[0, 0], [0, 0]], voters: 0 });
+        expect((await sa.readRound(guildId, t.id, 0, ['1']))!.ballots.get('1')).toBeUndefined();
+      } finally {
+        await close();
+      }
+    });
+
+    it('reads a round an earlier version counted (a record per member, a whole tally) and counts on from it', async () => {
+      const { a, guild, close } = backend.open();
+      try {
+        const guildId = guild();
+        const t = tournament(guildId, 'Tourney004');
+        const store = createWorldCupStore(a);
+        await store.saveTournament(t);
+        await a.set(`guild:${guildId}:worldcup:${t.id}:r0:tally`, { counts: [[1, 1], [1, 0]], voters: 2 });
+        await a.set(`guild:${guildId}:worldcup:${t.id}:r0:vote:1`, ['a', 'a']);
+        await a.set(`guild:${guildId}:worldcup:${t.id}:r0:vote:2`, ['b', null]);
+        const snapshot = (await store.readRound(guildId, t.id, 0, ['1', '2', '3']))!;
+        expect(snapshot.tally).toEqual({ counts: [[1, 1], [1, 0]], voters: 2 });
+        expect([...snapshot.ballots.values()]).toEqual([['a', 'a'], ['b', null], undefined]);
+        // Member 1 changes match 0, member 2 votes in match 1, member 3 is new.
+        await store.writeRound(snapshot, votes({ 1: { 0: 'b' }, 2: { 1: 'b' }, 3: { 1: 'a' } }));
+        const read = (await store.readRound(guildId, t.id, 0, ['1', '2', '3']))!;
+        expect([...read.ballots.values()]).toEqual([['b', 'a'], ['b', 'b'], [null, 'a']]);
+        expect(read.tally).toEqual({ counts: [[0, 2], [2, 1]], voters: 3 });
       } finally {
         await close();
       }
@@ -93,11 +163,16 @@ describe.each(BACKENDS)('the World Cup store on $name', (backend) => {
         expect(await sb.channelHolder(guildId, '5')).toBeUndefined();
 
         const steps = await Promise.all([sa.claimStep(guildId, 'T', 'close:0', 'a', 60_000), sb.claimStep(guildId, 'T', 'close:0', 'b', 60_000)]);
-        expect(steps.filter(Boolean)).toHaveLength(1);
-        const winner = steps[0] ? 'a' : 'b';
-        // The holder may take its claim up again (a retry after an outage); the other may not.
-        expect(await sa.claimStep(guildId, 'T', 'close:0', winner, 60_000)).toBe(true);
-        expect(await sb.claimStep(guildId, 'T', 'close:0', winner === 'a' ? 'b' : 'a', 60_000)).toBe(false);
+        expect(steps.filter((s) => s.held)).toHaveLength(1);
+        const winner = steps[0].held ? 'a' : 'b';
+        const loser = winner === 'a' ? 'b' : 'a';
+        // The holder renews its lease (and takes it up again after an outage); the other may not, until it is given up.
+        expect(await sa.claimStep(guildId, 'T', 'close:0', winner, 60_000)).toEqual({ held: true });
+        expect(await sb.claimStep(guildId, 'T', 'close:0', loser, 60_000)).toMatchObject({ held: false });
+        await sb.releaseStep(guildId, 'T', 'close:0', loser);
+        expect((await sb.claimStep(guildId, 'T', 'close:0', loser, 60_000)).held).toBe(false);
+        await sa.releaseStep(guildId, 'T', 'close:0', winner);
+        expect((await sb.claimStep(guildId, 'T', 'close:0', loser, 60_000)).held).toBe(true);
       } finally {
         await close();
       }
@@ -116,7 +191,8 @@ describe.each(BACKENDS)('the World Cup store on $name', (backend) => {
         const unfinalized = tournament(g1, 'Unfinal001', { bracket: done, status: 'finished' });
         for (const t of [running, other, finished, unfinalized]) await store.saveTournament(t);
         const snapshot = (await store.readRound(g1, running.id, 0, []))!;
-        await store.writeRound(snapshot, { tally: { counts: [[1, 0], [0, 0]], voters: 1 }, ballots: new Map([['1', ['a', null] as const]]) });
+        await store.writeRound(snapshot, votes({ 1: { 0: 'a' } }));
+        await store.fenceRound(g1, running.id, 0);
         await store.claimStep(g1, running.id, 'close:0', 'x', 60_000);
         await store.claimChannel(g1, running.channelId, running.id, 60_000);
 
@@ -157,13 +233,14 @@ describe('World Cup keys', () => {
       const store = createWorldCupStore(a);
       const t = tournament(guildId, 'KeysKeys01');
       await store.saveTournament(t);
-      await store.writeRound((await store.readRound(guildId, t.id, 0, []))!, { tally: { counts: [[1, 0], [0, 0]], voters: 1 }, ballots: new Map([['9', ['a', null] as const]]) });
+      await store.writeRound((await store.readRound(guildId, t.id, 0, []))!, votes({ 9: { 0: 'a' } }));
+      await store.fenceRound(guildId, t.id, 0);
       await store.claimChannel(guildId, '5', t.id, 60_000);
       await store.claimStep(guildId, t.id, 'post:0', 'h', 60_000);
       await store.saveRun({ id: 'RunRunRun1', guildId, channelId: '7', userId: '8', entrants, bracket: t.bracket, step: 0, startedAt: 1, updatedAt: 1 }, 60_000);
       await store.addToStats(guildId, 'x', 'solo', t.bracket);
       const keys = await keysOf(a, guildId);
-      expect(keys.length).toBeGreaterThanOrEqual(6);
+      expect(keys.length).toBeGreaterThanOrEqual(8);
       for (const key of keys) expect(key.replace(/^kiss:/, '')).toMatch(new RegExp(`^guild:${guildId}:worldcup`));
     } finally {
       await close();

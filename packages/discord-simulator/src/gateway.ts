@@ -43,6 +43,8 @@ class Session {
   /** READY or RESUMED was sent on the current connection. */
   live = false;
   resumed = 0;
+  /** Dispatches reach this session this many ms late (see `lag`). */
+  lagMs = 0;
 
   constructor(
     readonly shardId: number,
@@ -274,7 +276,28 @@ export class Gateway {
     const dispatch: Dispatch = { s: session.seq, text: JSON.stringify({ op: Op.Dispatch, t, s: session.seq, d }) };
     session.buffer.push(dispatch);
     if (session.buffer.length > REPLAY_LIMIT) session.buffer.shift();
-    if (session.live && session.connection) this.#sendText(session.connection, dispatch.text);
+    if (!session.live || !session.connection) return;
+    if (session.lagMs <= 0) {
+      this.#sendText(session.connection, dispatch.text);
+      return;
+    }
+    // Late, in order (timers of equal delay fire in the order they were set); a socket replaced
+    // meanwhile gets it by replay when it resumes.
+    const conn = session.connection;
+    setTimeout(() => {
+      if (session.connection === conn && session.live) this.#sendText(conn, dispatch.text);
+    }, session.lagMs).unref();
+  }
+
+  /**
+   * Delivers a session's dispatches `ms` (real time) late from now on, in order; 0 ends it. A
+   * process too busy to read its socket at once, such as the old process of a rolling deploy still
+   * answering a burst while the new one identifies on the same shard.
+   */
+  lag(sessionId: string, ms: number): void {
+    const session = this.#sessions.get(sessionId);
+    if (!session) throw new Error(`No gateway session ${sessionId}`);
+    session.lagMs = Math.max(0, ms);
   }
 
   /**

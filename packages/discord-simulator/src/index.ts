@@ -92,6 +92,12 @@ export interface SimulatorGateway {
   /** Shards with a live session. */
   connectedShards(): number[];
   sessions(): GatewaySessionInfo[];
+  /**
+   * Delivers the session's dispatches `ms` of real time late from now on, in order (0 ends it): a
+   * process too busy to read its socket at once, such as the old process of a rolling deploy still
+   * answering a burst while the new one identifies on the same shard and gets the same events.
+   */
+  lag(sessionId: string, ms: number): void;
   /** Resolves when `shardCount` (default 1) shards are READY or resumed; rejects after `timeoutMs` (default 10000). */
   waitForReady(shardCount?: number, timeoutMs?: number): Promise<void>;
 }
@@ -173,6 +179,7 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
       invalidateSession: (shardId, resumable) => gw.invalidateSession(shardId, resumable),
       connectedShards: () => gw.connectedShards(),
       sessions: () => gw.sessions(),
+      lag: (sessionId, ms) => gw.lag(sessionId, ms),
       waitForReady: (shardCount, timeoutMs) => gw.waitForReady(shardCount, timeoutMs),
     };
   }

@@ -153,6 +153,49 @@ describe('two shards', () => {
   });
 });
 
+describe('two sessions of one shard (a rolling deploy)', () => {
+  let sim: Simulator;
+  const bots: TestBot[] = [];
+
+  beforeAll(async () => {
+    sim = await startSimulator({ maxConcurrency: 2 });
+    sim.createGuild({ name: 'Main' });
+  });
+
+  afterAll(async () => {
+    for (const bot of bots) await bot.client.destroy();
+    await sim?.close();
+  });
+
+  it('both get every interaction, and a lagged one gets it late but in order', async () => {
+    const old = await startBot(sim);
+    bots.push(old);
+    const [oldSession] = sim.gateway.sessions();
+    sim.gateway.lag(oldSession!.sessionId, 150);
+    const next = await startBot(sim);
+    bots.push(next);
+    const seen: Array<{ who: string; id: string; at: number }> = [];
+    for (const [who, bot] of [['old', old], ['new', next]] as const) {
+      await bot.client.application.commands.set([{ name: 'ping', description: 'Ping' }]);
+      bot.commands.set('ping', async (i) => {
+        seen.push({ who, id: i.id, at: performance.now() });
+        if (who === 'new') await i.reply('pong');
+      });
+    }
+    const guild = [...sim.world.guilds.values()][0]!;
+    const user = sim.createMember(guild.id, { username: 'clicker' }).user;
+    const ids: string[] = [];
+    for (let n = 0; n < 3; n++) ids.push((await sim.command({ user, guildId: guild.id, name: 'ping' })).id);
+    await eventually(() => seen.filter((s) => s.who === 'old').length === 3);
+    const of = (who: string) => seen.filter((s) => s.who === who);
+    expect(of('old').map((s) => s.id)).toEqual(ids);
+    expect(of('new').map((s) => s.id)).toEqual(ids);
+    // The old session heard of each interaction well after the new one.
+    for (const [i, s] of of('old').entries()) expect(s.at - of('new')[i]!.at).toBeGreaterThan(100);
+    expect(() => sim.gateway.lag('no-such-session', 10)).toThrow(/No gateway session/);
+  });
+});
+
 describe('protocol edges (raw WebSocket)', () => {
   let sim: Simulator;
 
