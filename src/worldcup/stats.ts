@@ -76,6 +76,11 @@ export interface StatsRow extends CoupleRecord {
 }
 
 /** Win rate in head-to-heads, with one decimal. */
+/** A couple's record by id, read as an own property only (an id is never looked up as a built-in property). */
+export function coupleRecord(stats: WorldCupStats, coupleId: string): CoupleRecord {
+  return Object.hasOwn(stats.couples, coupleId) ? stats.couples[coupleId]! : NONE;
+}
+
 export function winRate(record: CoupleRecord): number {
   const matches = record.wins + record.losses;
   return matches === 0 ? 0 : Math.round((record.wins / matches) * 1000) / 10;
