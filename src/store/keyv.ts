@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type * as KeyvRedisModule from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { STORE_DEADLINE_MS } from './availability.js';
+import { SqliteStore } from './sqlite.js';
 
 /** Longest wait for a locked SQLite file: half a call's deadline, so a lock is an error in time, never a late write. */
 const SQLITE_BUSY_TIMEOUT_MS = STORE_DEADLINE_MS / 2;
@@ -64,7 +64,7 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
     const raw = url.replace(/^sqlite:\/\//, '');
     const file = raw === ':memory:' || isAbsolute(raw) ? raw : resolve(baseDir, raw);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    return new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), namespace, throwOnErrors: true });
+    return new Keyv({ store: new SqliteStore({ file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }), namespace, throwOnErrors: true });
   }
   throw new Error(`Unsupported STORE_URL scheme: ${url.split(':')[0]}`);
 }
