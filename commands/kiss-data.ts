@@ -70,7 +70,7 @@ export default {
       if (action.guildId !== guildId) throw new UserError('data.errors.staleConfirmation');
       const lang = languageOf(interaction.locale);
       if (action.action === 'cancel') {
-        await ctx.lifecycle.cancelDeletion(guildId, action.token);
+        await ctx.lifecycle.cancelDeletion(guildId, interaction.user.id, action.token);
         await interaction.update(cancelledMessage(lang));
         return;
       }

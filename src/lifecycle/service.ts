@@ -79,14 +79,15 @@ export interface DataLifecycle {
    */
   requestDeletion(guildId: string, userId: string): Promise<{ token: string | undefined; summary: DataSummary }>;
   /**
-   * Uses up a confirmation token. A token that is unknown, used, expired, or made for another member
-   * or server is a UserError (`data.errors.staleConfirmation`).
+   * Uses up a confirmation token. A token that is unknown, used, expired, or made for another server
+   * is a UserError (`data.errors.staleConfirmation`); one made for another member is a UserError
+   * (`data.errors.notYourConfirmation`) and stays usable by its member.
    */
   redeemConfirmation(guildId: string, userId: string, token: string): Promise<void>;
   /** Stops the server's timers and deletes every key it has, at once; returns what was deleted. */
   deleteServerData(guildId: string): Promise<DataSummary>;
-  /** Throws the token away (the member pressed Cancel). */
-  cancelDeletion(guildId: string, token: string): Promise<void>;
+  /** Throws the token away (its member pressed Cancel); another member's Cancel is refused as above. */
+  cancelDeletion(guildId: string, userId: string, token: string): Promise<void>;
 }
 
 export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
@@ -102,6 +103,13 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     const result = chain.then(task, task);
     chain = result.catch(() => undefined);
     return result;
+  }
+
+  /** Uses up a confirmation token for its member; a UserError for anyone else, or for a token that is not there. */
+  async function take(guildId: string, userId: string, token: string): Promise<void> {
+    const taken = CONFIRMATION_TOKEN.test(token) ? await store.takeConfirmation(guildId, token, userId) : 'unknown';
+    if (taken === 'not-yours') throw new UserError('data.errors.notYourConfirmation');
+    if (taken === 'unknown') throw new UserError('data.errors.staleConfirmation');
   }
 
   async function erase(guildId: string): Promise<DataSummary> {
@@ -230,15 +238,16 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     },
 
     async redeemConfirmation(guildId, userId, token) {
-      if (!CONFIRMATION_TOKEN.test(token) || (await store.takeConfirmation(guildId, token)) !== userId) {
-        throw new UserError('data.errors.staleConfirmation');
-      }
+      await take(guildId, userId, token);
     },
 
     deleteServerData: (guildId) => erase(guildId),
 
-    async cancelDeletion(guildId, token) {
-      if (CONFIRMATION_TOKEN.test(token)) await store.takeConfirmation(guildId, token);
+    async cancelDeletion(guildId, userId, token) {
+      // A stale Cancel still clears the prompt: there is nothing to keep.
+      await take(guildId, userId, token).catch((err: unknown) => {
+        if (!(err instanceof UserError && err.key === 'data.errors.staleConfirmation')) throw err;
+      });
     },
   };
 }

@@ -61,9 +61,15 @@ export interface LifecycleStore {
   /** Deletes every expired value of the whole store (an SQLite file keeps them otherwise); returns how many. */
   deleteExpired(): Promise<number>;
   saveConfirmation(guildId: string, token: string, userId: string, ttlMs: number): Promise<void>;
-  /** The member a confirmation was made for, once: it is deleted as it is read. */
-  takeConfirmation(guildId: string, token: string): Promise<string | undefined>;
+  /**
+   * Uses up a confirmation, only for the member it was made for: `taken` once (of clicks racing for
+   * it, one gets `taken`); `not-yours` for anyone else, and the confirmation stays for its member;
+   * `unknown` when there is none (expired, used, never made).
+   */
+  takeConfirmation(guildId: string, token: string, userId: string): Promise<ConfirmationTake>;
 }
+
+export type ConfirmationTake = 'taken' | 'not-yours' | 'unknown';
 
 const REMOVAL = 'lifecycle:removal:';
 const CLAIM = 'lifecycle:claim:';
@@ -132,12 +138,13 @@ export function createLifecycleStore(keyv: Keyv): LifecycleStore {
     async saveConfirmation(guildId, token, userId, ttlMs) {
       await keyv.set(confirmKey(guildId, token), userId, ttlMs);
     },
-    async takeConfirmation(guildId, token) {
+    async takeConfirmation(guildId, token, userId) {
       const key = confirmKey(guildId, token);
-      const userId = await keyv.get<string>(key);
-      if (typeof userId !== 'string') return undefined;
-      await keyv.delete(key);
-      return userId;
+      const owner = await keyv.get<string>(key);
+      if (typeof owner !== 'string') return 'unknown';
+      if (owner !== userId) return 'not-yours';
+      // Compared before deleting, so another member's click leaves it; the delete says who took it.
+      return (await keyv.delete(key)) ? 'taken' : 'unknown';
     },
   };
 }

@@ -157,6 +157,16 @@ describe('/kiss-data through the real discord.js client', () => {
     expect(forged.message!.content).toMatch(/^This confirmation is no longer valid/);
     const guessed = await w.sim.click({ user: mod, message: prompt.message!, customId: `data:confirm:${g}:${'A'.repeat(16)}`, forge: true });
     expect(guessed.message!.content).toMatch(/^This confirmation is no longer valid/);
+    // Another moderator clicks a copy of the buttons (the prompt is private: a modified client sends
+    // its custom_id from a message they can see): refused privately, nothing deleted, and the
+    // requester's buttons still work (the token is compared before it is used up).
+    const otherMod = w.sim.createMember(g, { username: 'alex', moderator: true }).user;
+    for (const customId of [confirm, buttonIds(prompt.message!).find((id) => id.startsWith('data:cancel:'))!]) {
+      const copied = await w.sim.click({ user: otherMod, message: poll, customId, forge: true });
+      expect(copied.ephemeral).toBe(true);
+      expect(copied.message!.content).toMatch(/^This button is for the moderator who ran .*kiss-data delete.*\. Nothing was deleted, and their button still works\.$/);
+    }
+    expect(await entries(w, g)).toBe(before);
     // A moderator who lost Manage Server since cannot confirm (each interaction carries the clicker's permissions).
     const modRole = w.sim.world.guilds.get(g)!.roles.find((r) => r.name === 'Moderator')!;
     const modPermissions = modRole.permissions;
@@ -195,5 +205,15 @@ describe('/kiss-data through the real discord.js client', () => {
     const shown = await (await w.sim.command({ user: mod, guildId: w.guild.id, locale: 'ko', name: 'kiss-data', subcommand: 'show' })).settled();
     expect(shown.message!.content).toContain('• 고정된 영상 링크: 1개');
     expect(shown.message!.content).toContain('7일 후에 모두 삭제돼요');
+
+    // Another moderator's click on the confirm button is refused in their language.
+    const prompt = await (await w.sim.command({ user: mod, guildId: w.guild.id, locale: 'ko', name: 'kiss-data', subcommand: 'delete' })).settled();
+    const confirm = buttonIds(prompt.message!).find((id) => id.startsWith('data:confirm:'))!;
+    const other = w.sim.createMember(w.guild.id, { username: 'alex', moderator: true, locale: 'ko' }).user;
+    const seen = await w.sim.command({ user: other, guildId: w.guild.id, locale: 'ko', name: 'kiss-scene' });
+    const copied = await w.sim.click({ user: other, locale: 'ko', message: seen.message!, customId: confirm, forge: true });
+    expect(copied.ephemeral).toBe(true);
+    expect(copied.message!.content).toMatch(/^이 버튼은 .*kiss-data delete.* 명령어를 실행한 관리자만 누를 수 있어요\./);
+    expect(await entries(w, w.guild.id)).toBeGreaterThan(0);
   });
 });

@@ -210,15 +210,18 @@ describe('`/kiss-data delete` confirmations', () => {
     const { token, summary } = await bot.lifecycle.requestDeletion(G1, MOD);
     expect(summary).toMatchObject({ pinnedLinks: 1, lastShown: 1, entries: 2 });
     expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, '300000000000000009', token!))).toBe('data.errors.staleConfirmation');
     expect(await refusal(bot.lifecycle.redeemConfirmation(G2, MOD, token!))).toBe('data.errors.staleConfirmation');
     expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, 'A'.repeat(16)))).toBe('data.errors.staleConfirmation');
     expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, '../../../etc'))).toBe('data.errors.staleConfirmation');
+    // Another moderator's click (a copied button), on Confirm or Cancel: refused, and the token stays its member's.
+    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, '300000000000000009', token!))).toBe('data.errors.notYourConfirmation');
+    expect(await refusal(bot.lifecycle.cancelDeletion(G1, '300000000000000009', token!))).toBe('data.errors.notYourConfirmation');
     expect(await hasData(store, G1)).toBe(true);
 
-    const second = await bot.lifecycle.requestDeletion(G1, MOD);
-    await bot.lifecycle.redeemConfirmation(G1, MOD, second.token!);
-    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, second.token!))).toBe('data.errors.staleConfirmation');
+    await bot.lifecycle.redeemConfirmation(G1, MOD, token!);
+    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, token!))).toBe('data.errors.staleConfirmation');
+    // Cancel of a token already used clears the prompt without complaint.
+    await bot.lifecycle.cancelDeletion(G1, MOD, token!);
     const deleted = await bot.lifecycle.deleteServerData(G1);
     expect(deleted).toMatchObject({ pinnedLinks: 1, lastShown: 1 });
     expect(bot.timers.calls).toEqual([`forget ${G1}`]);
