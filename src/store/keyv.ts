@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type * as KeyvRedisModule from '@keyv/redis';
 import Keyv from 'keyv';
 import { STORE_DEADLINE_MS } from './availability.js';
+import { indexingClient } from './redis-index.js';
 import { SqliteStore } from './sqlite.js';
 
 /** Longest wait for a locked SQLite file: half a call's deadline, so a lock is an error in time, never a late write. */
@@ -49,14 +50,15 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
         return this.#connecting ?? super.getClient();
       }
     }
-    const client = createClient({
+    // Each server's keys are indexed as they are written (see redis-index.ts); @keyv/redis puts `kiss::` before every key.
+    const client = indexingClient(createClient({
       url,
       disableOfflineQueue: true,
       socket: {
         connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, REDIS_MAX_RECONNECT_DELAY_MS),
       },
-    });
+    }), `${namespace}::`);
     const store = new ConnectingKeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: REDIS_CONNECT_TIMEOUT_MS });
     return new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
   }

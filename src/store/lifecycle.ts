@@ -1,7 +1,7 @@
 import type Keyv from 'keyv';
 import { setIfAbsent } from './atomic.js';
 import { guildKey } from './keys.js';
-import { deleteAllExpired, deleteKeys, listKeys } from './prefix.js';
+import { backfillIndexes, deleteAllExpired, deleteKeys, listGuildIds, listKeys } from './prefix.js';
 
 /** A server the bot was removed from, whose state is deleted at `deleteAt` unless the bot is invited back first. */
 export interface PendingRemoval {
@@ -41,7 +41,7 @@ export const EMPTY_SUMMARY: DataSummary = Object.freeze({ dailySchedule: 0, dail
  * The data lifecycle's own state, and whole-server operations over the others' keys:
  * - `lifecycle:removal:<guildId>`: a server the bot was removed from, with when its state is due
  *   for deletion; one key per server, so several processes sharing the store never lose each
- *   other's writes; listed with a key scan (a handful of keys);
+ *   other's writes; listed by their own key range (SQLite) or index (Redis): as many as there are;
  * - `lifecycle:claim:<name>`: claims, so one process of several does each deletion and sweep;
  * - `guild:<id>:data-confirm:<token>`: a pending `/kiss-data delete` confirmation (15 minutes).
  */
@@ -54,6 +54,15 @@ export interface LifecycleStore {
   listRemovals(): Promise<PendingRemoval[]>;
   /** Claims `name` for `ttlMs`: of every caller, in any process, one gets true (see atomic.ts). */
   claim(name: string, ttlMs: number): Promise<boolean>;
+  /** Gives a claim up before it expires (its work is done, and its name should not outlive it). */
+  release(name: string): Promise<void>;
+  /** The id of every server that has data, in pages (start-up compares them with the servers the bot is in). */
+  listGuildsWithData(): AsyncIterable<readonly string[]>;
+  /**
+   * Makes every server's keys reachable without scanning the store (Redis: indexes what was written
+   * before the indexes existed, once; see redis-index.ts). Returns the keys indexed now.
+   */
+  prepareIndexes(): Promise<number>;
   /** Counts what is stored for the server (values that have not expired). */
   summarize(guildId: string): Promise<DataSummary>;
   /** Deletes every key of the server (`guild:<id>:…`), expired or not; returns how many. */
@@ -127,6 +136,11 @@ export function createLifecycleStore(keyv: Keyv): LifecycleStore {
       return guildIds.flatMap((guildId, i) => checked(guildId, values[i]) ?? []);
     },
     claim: (name, ttlMs) => setIfAbsent(keyv, `${CLAIM}${name}`, Date.now(), ttlMs),
+    async release(name) {
+      await keyv.delete(`${CLAIM}${name}`);
+    },
+    listGuildsWithData: () => listGuildIds(keyv),
+    prepareIndexes: () => backfillIndexes(keyv),
     async summarize(guildId) {
       const prefix = guildPrefix(guildId);
       const keys: string[] = [];
