@@ -148,11 +148,11 @@ const score = (ms: number) => (ms === Number.POSITIVE_INFINITY ? '+inf' : String
 
 /**
  * The commands that keep the indexes right for one command, to send just before it in the same
- * MULTI; none when it touches no indexed key. `prefix` is the store's own (`kiss::`).
+ * MULTI; none when it touches no indexed key. `prefix` is the store's own (`kiss::`); `pruned`, the
+ * indexes already pruned in this MULTI (each once).
  */
-export function indexCommands(args: Args, prefix: string, now: number): string[][] {
+export function indexCommands(args: Args, prefix: string, now: number, pruned = new Set<string>()): string[][] {
   const out: string[][] = [];
-  const pruned = new Set<string>();
   for (const effect of effectsOf(args, now)) {
     const full = String(effect.key);
     if (!full.startsWith(prefix)) continue;
@@ -193,9 +193,10 @@ function indexingMulti(multi: RawMulti, prefix: string): RawMulti {
   const execAsPipeline = multi.execAsPipeline.bind(multi);
   /** Positions of the commands this wrapper added, whose replies nobody asked for. */
   const added = new Set<number>();
+  const pruned = new Set<string>();
   let length = 0;
   const add = (args: Args, transformReply?: unknown) => {
-    for (const extra of indexCommands(args, prefix, Date.now())) {
+    for (const extra of indexCommands(args, prefix, Date.now(), pruned)) {
       addCommand(extra);
       added.add(length++);
     }

@@ -311,6 +311,8 @@ describe('/kiss-data through the real discord.js client', () => {
     await w.sim.click({ user: fan, message: poll, customId: buttonIds(poll)[0]! });
 
     const shown = await (await w.sim.command({ user: mod, guildId: g, name: 'kiss-data', subcommand: 'show' })).settled();
+    // Answered at once, not deferred: counting reads this server's keys only.
+    expect(shown.outcome).toBe('replied');
     expect(shown.ephemeral).toBe(true);
     expect(shown.message!.content).toContain('• Pinned video links: 1');
     expect(shown.message!.content).toContain('• Polls: 1');
