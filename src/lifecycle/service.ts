@@ -128,6 +128,8 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
   let retryTimer: TimerHandle | undefined;
   /** A server's removal and re-invite are written one after the other, in the order they happened. */
   const recording = new KeyedQueue();
+  /** Set once every key is in its server's index (Redis; at once elsewhere): see `indexOnce`. */
+  let indexed = false;
   /** Sweeps run one after another; a tick while one waits to start adds nothing. */
   let chain: Promise<unknown> = Promise.resolve();
   let tickQueued = false;
@@ -152,13 +154,24 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
     return summary;
   }
 
+  /**
+   * Keys written before the indexes existed (Redis) are indexed once, by one process, in a sweep
+   * rather than at start-up: until then the listings scan, so nothing waits for it.
+   */
+  async function indexOnce(): Promise<void> {
+    if (indexed) return;
+    const keys = await store.prepareIndexes();
+    if (keys === undefined) return;
+    indexed = true;
+    if (keys) logger.info({ keys }, 'keys written before the per-server indexes are indexed');
+  }
+
   /** Deletes the removals of this process's shards that fell due; cancels those of servers the bot is in again. */
   async function sweepRemovals(): Promise<Pick<SweepReport, 'deleted' | 'cancelled'>> {
     const now = clock.now();
     const deleted: string[] = [];
     let cancelled = 0;
-    // Keys written before the indexes existed (Redis) are indexed once; until then listings scan.
-    await store.prepareIndexes();
+    await indexOnce();
     for (const removal of await store.listRemovals()) {
       const { guildId } = removal;
       if (!owns(guildId) || unrecorded.has(guildId)) continue;
@@ -264,7 +277,6 @@ export function createDataLifecycle(deps: DataLifecycleDeps): DataLifecycle {
    * among the servers the bot is in was removed while no process ran: its deletion is scheduled now.
    */
   async function checkServers(): Promise<void> {
-    await store.prepareIndexes();
     const pending = new Set<string>();
     for (const { guildId } of await store.listRemovals()) {
       if (!owns(guildId)) continue;

@@ -60,9 +60,10 @@ export interface LifecycleStore {
   listGuildsWithData(): AsyncIterable<readonly string[]>;
   /**
    * Makes every server's keys reachable without scanning the store (Redis: indexes what was written
-   * before the indexes existed, once; see redis-index.ts). Returns the keys indexed now.
+   * before the indexes existed, once, by one process; see redis-index.ts). Returns the keys indexed
+   * now, or undefined while another process does it (listings scan until it is done).
    */
-  prepareIndexes(): Promise<number>;
+  prepareIndexes(): Promise<number | undefined>;
   /** Counts what is stored for the server (values that have not expired). */
   summarize(guildId: string): Promise<DataSummary>;
   /** Deletes every key of the server (`guild:<id>:…`), expired or not; returns how many. */

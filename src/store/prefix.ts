@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import { isLive, isRedis, isSqlite, keyvPrefix, redisPrefix, sqliteTable, type RedisAdapter, type RedisNode } from './atomic.js';
+import { isLive, isRedis, isSqlite, keyvPrefix, redisPrefix, sqliteTable, type RedisAdapter, type RedisNode, type SqliteAdapter } from './atomic.js';
 import { bareKeyOf, indexEntryOf, indexedPrefix, INDEXED_MARKER, INDEX_VERSION, type IndexEntry } from './redis-index.js';
 
 /*
@@ -60,17 +60,31 @@ async function* indexedKeys(client: RawRedis, outer: string, entry: IndexEntry):
   } while (cursor !== '0');
 }
 
+/** How long one process holds the backfill of the indexes; if it dies meanwhile, another takes it up. */
+const BACKFILL_CLAIM_MS = 30 * 60 * 1000;
+
 /**
  * Redis only: puts every key written before the indexes existed into its index, once, then sets the
- * marker that switches the listings from SCAN to the indexes. Safe to run twice or in several
- * processes at once (ZADD GT only raises a score). Returns the keys indexed; 0 when already done.
+ * marker that switches the listings from SCAN to the indexes. One process does it (it claims the
+ * work); running twice would be harmless (ZADD GT only raises a score). Returns the keys indexed (0:
+ * nothing to do, or done before), or undefined while another process is doing it.
  */
-export async function backfillIndexes(keyv: Keyv): Promise<number> {
+export async function backfillIndexes(keyv: Keyv): Promise<number | undefined> {
   const store: unknown = keyv.store;
   if (!isRedis(store) || store.isCluster()) return 0;
   const outer = redisPrefix(store);
   const client = (await store.getClient()) as unknown as RawRedis & RedisNode;
   if ((await client.sendCommand(['GET', outer + INDEXED_MARKER])) === INDEX_VERSION) return 0;
+  const claim = `${outer}${INDEXED_MARKER}:claim`;
+  if ((await client.sendCommand(['SET', claim, String(Date.now()), 'NX', 'PX', String(BACKFILL_CLAIM_MS)])) !== 'OK') return undefined;
+  try {
+    return await backfill(client, outer);
+  } finally {
+    await client.sendCommand(['DEL', claim]);
+  }
+}
+
+async function backfill(client: RawRedis & RedisNode, outer: string): Promise<number> {
   let count = 0;
   for (const pattern of ['guild:*', 'lifecycle:removal:*']) {
     let cursor = '0';
@@ -117,6 +131,17 @@ const EXPIRED = (table: string) => `(CASE WHEN json_valid(${table}.value) THEN j
 
 function unsupported(what: string): Error {
   return new Error(`This Keyv store cannot ${what} (supported: memory, SQLite, Redis)`);
+}
+
+/**
+ * After a deletion, on an SQLite file in WAL mode: the deleted rows' old pages are copied over (as
+ * zeros, with secure_delete) and the log emptied (see sqlite.ts). A log another connection still
+ * reads is left for the next checkpoint; nothing fails for it.
+ */
+async function checkpoint(store: SqliteAdapter): Promise<void> {
+  const checkpointing = store as SqliteAdapter & { checkpoint?: () => Promise<boolean> };
+  if (!checkpointing.checkpoint) return;
+  await checkpointing.checkpoint().catch(() => false);
 }
 
 /** Every key that starts with `prefix` and holds a value that has not expired, in pages. */
@@ -252,6 +277,7 @@ export async function deleteKeys(keyv: Keyv, prefix: string): Promise<number> {
 
   if (isSqlite(store)) {
     const rows = await store.query(`DELETE FROM ${sqliteTable(store)} WHERE key >= ? AND key < ? RETURNING key`, from, rangeEnd(from));
+    if (rows.length) await checkpoint(store);
     return rows.length;
   }
 
@@ -319,9 +345,11 @@ export async function deleteAllExpired(keyv: Keyv): Promise<number> {
     for (;;) {
       const end = ((await store.query(pageEnd, after)) as Array<{ key: string }>)[0]?.key ?? null;
       deleted += (await store.query(remove, after, end, end, now)).length;
-      if (end === null) return deleted;
+      if (end === null) break;
       after = end;
     }
+    if (deleted) await checkpoint(store);
+    return deleted;
   }
 
   if (isRedis(store)) return 0;
