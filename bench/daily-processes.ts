@@ -8,7 +8,11 @@
  *
  * Baseline, in the same run: a bare @discordjs/rest client sending the same number of messages
  * through the same proxy as fast as the limit allows. Printed: posts/s for both, their ratio, the
- * ratio to 50/s, and the global 429s and invalid requests Discord saw. It asserts nothing.
+ * ratio to 50/s, and the global 429s and invalid requests Discord saw.
+ *
+ * It asserts one thing, after every post has arrived and the processes have stopped: every server
+ * got exactly one post, and its stored record says so (today's post `sent`: nothing left to retry).
+ * Otherwise it names the servers and exits with code 1.
  *
  *   npm run bench:daily-processes          (SERVERS=1500 by default; STORE_URL=redis://… to use Redis)
  */
@@ -56,6 +60,14 @@ function run(script: string, env: Record<string, string>): { child: ChildProcess
   child.stderr.on('data', (d) => (out += String(d)));
   children.push(child);
   return { child, output: () => out };
+}
+
+/** Stops a process as the sharding manager would (SIGTERM: posts in progress finish) and waits for it. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -109,15 +121,27 @@ try {
     if (m.embeds[0]?.author?.name === 'Story of the day') postedAt.push(performance.now());
   });
   const before = sim.stats;
+  const bots: ChildProcess[] = [];
   for (let shard = 0; shard < PROCESSES; shard++) {
-    run('main.js', { DISCORD_TOKEN: sim.token, DISCORD_API_URL: proxyUrl, STORE_URL: storeUrl, SHARD_IDS: String(shard), SHARD_COUNT: String(PROCESSES), LOG_LEVEL: 'warn' });
+    bots.push(run('main.js', { DISCORD_TOKEN: sim.token, DISCORD_API_URL: proxyUrl, STORE_URL: storeUrl, SHARD_IDS: String(shard), SHARD_COUNT: String(PROCESSES), LOG_LEVEL: 'warn' }).child);
   }
   await until(() => postedAt.length >= SERVERS, 180_000, `${SERVERS} daily posts (got ${postedAt.length})`);
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
   const seconds = (postedAt.at(-1)! - postedAt[0]!) / 1000;
   const rate = (SERVERS - 1) / seconds;
+  // A post made twice may come late (a retry): stop the processes first (they finish what is under
+  // way), then count, and read what each server's record says.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await Promise.all(bots.map(stop));
   const perServer = guilds.map((g) => sim.messages(channelOf(g)).filter((m) => m.embeds[0]?.author?.name === 'Story of the day').length);
   const after = sim.stats;
+  const today = new Date(now).toISOString().slice(0, 10);
+  const check = createStore(openKeyv(storeUrl));
+  const records = await Promise.all(guilds.map((g) => check.daily.get(g.id)));
+  const recorded = records.filter((r) => r?.lastPost?.date === today && r.lastPost.state === 'sent').length;
+  const odd = guilds.flatMap((g, i) => (perServer[i] === 1 && records[i]?.lastPost?.state === 'sent' ? [] : [`${g.id}: ${perServer[i]} posts, record ${JSON.stringify(records[i]?.lastPost)}`]));
+  // A shared Redis keeps what this run wrote; the next run's processes would find these servers' schedules.
+  if (!storeUrl.startsWith('sqlite:')) for (const g of guilds) await check.lifecycle.deleteGuild(g.id);
+  await check.close();
 
   const invalid = after.invalidRequests - before.invalidRequests;
   const global429s = after.global429s - before.global429s;
@@ -139,7 +163,19 @@ try {
       goal: 'all',
       met: exactlyOne === SERVERS,
     },
+    {
+      figure: 'servers whose stored record says today\'s post was sent (after the processes stopped)',
+      bare: '',
+      bot: `${recorded.toLocaleString('en')} of ${SERVERS.toLocaleString('en')}`,
+      ratio: '',
+      goal: 'all',
+      met: recorded === SERVERS,
+    },
   ]);
+  if (odd.length) {
+    console.error(`Not exactly one post per server, recorded as sent (${odd.length}):\n${odd.slice(0, 20).join('\n')}`);
+    process.exitCode = 1;
+  }
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 500));

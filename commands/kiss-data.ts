@@ -41,13 +41,18 @@ export default {
     const guildId = requireManageGuild(interaction);
     const lang = languageOf(interaction.locale);
     const args = readOptions(data, interaction);
-    // Counting a large server's votes takes a moment: answer privately once it is done.
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (args.subcommand === 'show') {
+      // Counting reads this server's keys only (a key range, or its index on Redis): answered at
+      // once, within Discord's 3 s, at any size of the store (bench/data-show.ts measures it).
       const summary = await ctx.lifecycle.summary(guildId);
-      await interaction.editReply(dataSummaryMessage(summary, lang, { voteDays: CLOSED_POLL_TTL_MS / DAY_MS, afterRemovalMs: ctx.config.dataRetentionMs }, ctx.mentions));
+      await interaction.reply({
+        ...dataSummaryMessage(summary, lang, { voteDays: CLOSED_POLL_TTL_MS / DAY_MS, afterRemovalMs: ctx.config.dataRetentionMs }, ctx.mentions),
+        flags: MessageFlags.Ephemeral,
+      });
       return;
     }
+    // Counting what would be deleted, then the confirmation: answered privately once it is done.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { token, summary } = await ctx.lifecycle.requestDeletion(guildId, interaction.user.id);
     if (!token) {
       await interaction.editReply(nothingToDeleteMessage(lang));
@@ -70,7 +75,7 @@ export default {
       if (action.guildId !== guildId) throw new UserError('data.errors.staleConfirmation');
       const lang = languageOf(interaction.locale);
       if (action.action === 'cancel') {
-        await ctx.lifecycle.cancelDeletion(guildId, action.token);
+        await ctx.lifecycle.cancelDeletion(guildId, interaction.user.id, action.token);
         await interaction.update(cancelledMessage(lang));
         return;
       }

@@ -148,6 +148,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const polls = metrics ? metrics.countingVotes(pollService) : pollService;
 
+  const owns = ownsGuildFor(config.shards === 'auto' ? undefined : config.shards);
+  /**
+   * Servers the bot was removed from (their data kept for the grace period): no timer of theirs runs.
+   * Filled by the data lifecycle at start-up, before the services below restore their timers.
+   */
+  const removed = new Set<string>();
+
   const daily = createDailyService({
     store: store.daily,
     catalogue: couples,
@@ -155,7 +162,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     random,
     publisher: createDiscordDailyPublisher(client),
-    ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
+    ownsGuild: owns,
     videos: store.videos,
     serverName: (guildId) => client.guilds.cache.get(guildId)?.name,
     onPostSettled: (result) => metrics?.dailyPost(result),
@@ -169,7 +176,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     publisher: createDiscordPublisher(client.rest),
     polls,
-    ownsGuild: ownsGuildFor(config.shards === 'auto' ? undefined : config.shards),
+    ownsGuild: (guildId) => owns(guildId) && !removed.has(guildId),
     ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
   });
 
@@ -180,15 +187,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     retentionMs: config.dataRetentionMs,
     sweepIntervalMs: options.dataSweepIntervalMs,
     serves: (guildId) => client.guilds.cache.get(guildId)?.available === true,
+    // READY lists every server of this process's shards, those in an outage as unavailable.
+    isMember: (guildId) => client.guilds.cache.has(guildId),
+    owns,
     timers: {
       // Removed from the server: nothing of it is kept in memory meanwhile (pinned links, last stories).
       pause: async (guildId) => {
+        removed.add(guildId);
         await Promise.all([polls.forget(guildId), daily.pause(guildId), worldcup.forget(guildId), store.forget(guildId)]);
       },
       resume: async (guildId) => {
+        if (!removed.delete(guildId)) return;
         await Promise.all([polls.start([guildId]), daily.resume(guildId), worldcup.resume(guildId)]);
       },
       forget: async (guildId) => {
+        removed.delete(guildId);
         await Promise.all([polls.forget(guildId), daily.forget(guildId), worldcup.forget(guildId), store.forget(guildId)]);
       },
     },
@@ -264,10 +277,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
-      // Restoring poll timers, daily schedules and World Cups are independent: do them at once.
-      await Promise.all([polls.start(client.guilds.cache.keys()), daily.start(), worldcup.start(), learnCommandIds()]);
-      // After the schedules are loaded: pauses those of servers the bot was removed from.
+      // First, before any server's timer runs: pauses the servers the bot was removed from (while it
+      // ran, or while no process did: their deletion is scheduled now), so none of their daily
+      // stories, poll closes or World Cup rounds is attempted.
       await lifecycle.start();
+      // Restoring poll timers, daily schedules and World Cups are independent: do them at once.
+      const serving = [...client.guilds.cache.keys()].filter((guildId) => !removed.has(guildId));
+      await Promise.all([polls.start(serving), daily.start(), worldcup.start(), learnCommandIds()]);
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {

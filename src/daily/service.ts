@@ -132,6 +132,8 @@ type NoClaim =
   /** Not due yet, or another process claimed the post: `schedule` says when to look again. */
   | { readonly kind: 'not-due'; readonly schedule: DailySchedule }
   | { readonly kind: 'not-configured' }
+  /** The bot was removed from the server: nothing claimed, nothing sent. */
+  | { readonly kind: 'paused' }
   | { readonly kind: 'off'; readonly reason: DisabledReason | undefined; readonly channelId: string }
   | { readonly kind: 'already-posted'; readonly next: NextPost };
 
@@ -185,6 +187,8 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
 
   /** Step 1, under the server's lock: decide, and claim the day in the store before sending. */
   async function claim(guildId: string, trigger: 'scheduled' | 'now'): Promise<Claim | NoClaim> {
+    // Removed from the server: nothing is claimed (the day stays owed for when it is back).
+    if (paused.has(guildId)) return { kind: 'paused' };
     const schedule = await store.get(guildId);
     if (!schedule) return { kind: 'not-configured' };
     if (!schedule.enabled) return { kind: 'off', reason: schedule.disabledReason, channelId: schedule.channelId };
@@ -234,7 +238,10 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
   }
 
   /** Step 3, under the lock: record what happened and plan the next post. */
-  async function settle(guildId: string, done: Claim, outcome: PostOutcome): Promise<PostNowResult> {
+  async function settle(guildId: string, done: Claim, sent: PostOutcome): Promise<PostNowResult> {
+    // Refused (403) because the bot was removed meanwhile: that says nothing about the channel, and
+    // a server that invites the bot back carries on with its schedule on. Tried again once it is back.
+    const outcome: PostOutcome = sent.kind === 'permanent' && paused.has(guildId) ? { kind: 'transient', detail: `the bot was removed from the server (${sent.detail ?? 'refused'})` } : sent;
     const current = await store.get(guildId);
     const now = clock.now();
     const { post } = done;
@@ -310,7 +317,8 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
       return result;
     });
     if (claimed.kind !== 'claimed') return claimed;
-    const outcome = await send(guildId, claimed);
+    // Removed from the server while the claim was made: not sent, and owed again once it is back.
+    const outcome: PostOutcome = paused.has(guildId) ? { kind: 'transient', detail: 'not sent: the bot was removed from the server' } : await send(guildId, claimed);
     const result = await settleOnceStored(guildId, claimed, outcome);
     deps.onPostSettled?.(result);
     return result;
@@ -354,7 +362,8 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
       let seen = 0;
       let invalid = 0;
       const batches = store.list({
-        include: ownsGuild,
+        // A server the bot was removed from (paused before start-up by the data lifecycle) stays out.
+        include: (guildId) => ownsGuild(guildId) && !paused.has(guildId),
         onInvalid: (guildId, problem) => {
           invalid++;
           logger.warn({ guildId, problem }, 'unreadable daily schedule skipped');
@@ -441,6 +450,9 @@ export function createDailyService(deps: DailyServiceDeps): DailyService {
           throw new DailyOffError(result.reason, result.channelId);
         case 'not-due':
           throw new Error('unreachable: a post requested now is always due');
+        case 'paused':
+          // A command from a server the bot was removed from: only in the moment of the removal.
+          throw new UserError('daily.error.removed');
         default:
           return result;
       }

@@ -112,7 +112,7 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     // defer their answer first, and a locked SQLite file still fails within its 0.5 s busy timeout.
     daily: guarded(createDailyStore(keyv), availability, { passThrough: ['list'], unbounded: ['get', 'save', 'delete', 'claimPost'] }),
     // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
-    lifecycle: guarded(createLifecycleStore(keyv), availability, { unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired'] }),
+    lifecycle: guarded(createLifecycleStore(keyv), availability, { passThrough: ['listGuildsWithData'], unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired', 'prepareIndexes'] }),
     worldcup: guarded(createWorldCupStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
     stories,
     setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type * as KeyvRedisModule from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { STORE_DEADLINE_MS } from './availability.js';
+import { indexingClient } from './redis-index.js';
+import { SqliteStore } from './sqlite.js';
 
 /** Longest wait for a locked SQLite file: half a call's deadline, so a lock is an error in time, never a late write. */
 const SQLITE_BUSY_TIMEOUT_MS = STORE_DEADLINE_MS / 2;
@@ -49,14 +50,15 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
         return this.#connecting ?? super.getClient();
       }
     }
-    const client = createClient({
+    // Each server's keys are indexed as they are written (see redis-index.ts); @keyv/redis puts `kiss::` before every key.
+    const client = indexingClient(createClient({
       url,
       disableOfflineQueue: true,
       socket: {
         connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, REDIS_MAX_RECONNECT_DELAY_MS),
       },
-    });
+    }), `${namespace}::`);
     const store = new ConnectingKeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: REDIS_CONNECT_TIMEOUT_MS });
     return new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
   }
@@ -64,7 +66,7 @@ export function openKeyv(url: string, baseDir = process.cwd()): Keyv {
     const raw = url.replace(/^sqlite:\/\//, '');
     const file = raw === ':memory:' || isAbsolute(raw) ? raw : resolve(baseDir, raw);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    return new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), namespace, throwOnErrors: true });
+    return new Keyv({ store: new SqliteStore({ file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }), namespace, throwOnErrors: true });
   }
   throw new Error(`Unsupported STORE_URL scheme: ${url.split(':')[0]}`);
 }

@@ -1,7 +1,7 @@
 import type Keyv from 'keyv';
 import { setIfAbsent } from './atomic.js';
 import { guildKey } from './keys.js';
-import { deleteAllExpired, deleteKeys, listKeys } from './prefix.js';
+import { backfillIndexes, deleteAllExpired, deleteKeys, listGuildIds, listKeys } from './prefix.js';
 
 /** A server the bot was removed from, whose state is deleted at `deleteAt` unless the bot is invited back first. */
 export interface PendingRemoval {
@@ -41,7 +41,7 @@ export const EMPTY_SUMMARY: DataSummary = Object.freeze({ dailySchedule: 0, dail
  * The data lifecycle's own state, and whole-server operations over the others' keys:
  * - `lifecycle:removal:<guildId>`: a server the bot was removed from, with when its state is due
  *   for deletion; one key per server, so several processes sharing the store never lose each
- *   other's writes; listed with a key scan (a handful of keys);
+ *   other's writes; listed by their own key range (SQLite) or index (Redis): as many as there are;
  * - `lifecycle:claim:<name>`: claims, so one process of several does each deletion and sweep;
  * - `guild:<id>:data-confirm:<token>`: a pending `/kiss-data delete` confirmation (15 minutes).
  */
@@ -54,6 +54,16 @@ export interface LifecycleStore {
   listRemovals(): Promise<PendingRemoval[]>;
   /** Claims `name` for `ttlMs`: of every caller, in any process, one gets true (see atomic.ts). */
   claim(name: string, ttlMs: number): Promise<boolean>;
+  /** Gives a claim up before it expires (its work is done, and its name should not outlive it). */
+  release(name: string): Promise<void>;
+  /** The id of every server that has data, in pages (start-up compares them with the servers the bot is in). */
+  listGuildsWithData(): AsyncIterable<readonly string[]>;
+  /**
+   * Makes every server's keys reachable without scanning the store (Redis: indexes what was written
+   * before the indexes existed, once, by one process; see redis-index.ts). Returns the keys indexed
+   * now, or undefined while another process does it (listings scan until it is done).
+   */
+  prepareIndexes(): Promise<number | undefined>;
   /** Counts what is stored for the server (values that have not expired). */
   summarize(guildId: string): Promise<DataSummary>;
   /** Deletes every key of the server (`guild:<id>:…`), expired or not; returns how many. */
@@ -61,9 +71,15 @@ export interface LifecycleStore {
   /** Deletes every expired value of the whole store (an SQLite file keeps them otherwise); returns how many. */
   deleteExpired(): Promise<number>;
   saveConfirmation(guildId: string, token: string, userId: string, ttlMs: number): Promise<void>;
-  /** The member a confirmation was made for, once: it is deleted as it is read. */
-  takeConfirmation(guildId: string, token: string): Promise<string | undefined>;
+  /**
+   * Uses up a confirmation, only for the member it was made for: `taken` once (of clicks racing for
+   * it, one gets `taken`); `not-yours` for anyone else, and the confirmation stays for its member;
+   * `unknown` when there is none (expired, used, never made).
+   */
+  takeConfirmation(guildId: string, token: string, userId: string): Promise<ConfirmationTake>;
 }
+
+export type ConfirmationTake = 'taken' | 'not-yours' | 'unknown';
 
 const REMOVAL = 'lifecycle:removal:';
 const CLAIM = 'lifecycle:claim:';
@@ -121,6 +137,11 @@ export function createLifecycleStore(keyv: Keyv): LifecycleStore {
       return guildIds.flatMap((guildId, i) => checked(guildId, values[i]) ?? []);
     },
     claim: (name, ttlMs) => setIfAbsent(keyv, `${CLAIM}${name}`, Date.now(), ttlMs),
+    async release(name) {
+      await keyv.delete(`${CLAIM}${name}`);
+    },
+    listGuildsWithData: () => listGuildIds(keyv),
+    prepareIndexes: () => backfillIndexes(keyv),
     async summarize(guildId) {
       const prefix = guildPrefix(guildId);
       const keys: string[] = [];
@@ -132,12 +153,13 @@ export function createLifecycleStore(keyv: Keyv): LifecycleStore {
     async saveConfirmation(guildId, token, userId, ttlMs) {
       await keyv.set(confirmKey(guildId, token), userId, ttlMs);
     },
-    async takeConfirmation(guildId, token) {
+    async takeConfirmation(guildId, token, userId) {
       const key = confirmKey(guildId, token);
-      const userId = await keyv.get<string>(key);
-      if (typeof userId !== 'string') return undefined;
-      await keyv.delete(key);
-      return userId;
+      const owner = await keyv.get<string>(key);
+      if (typeof owner !== 'string') return 'unknown';
+      if (owner !== userId) return 'not-yours';
+      // Compared before deleting, so another member's click leaves it; the delete says who took it.
+      return (await keyv.delete(key)) ? 'taken' : 'unknown';
     },
   };
 }

@@ -531,3 +531,64 @@ describe('several shard processes', () => {
     expect(processes[1]!.publisher.attempts.length).toBeGreaterThan(0);
   });
 });
+
+describe('a server the bot was removed from (paused by the data lifecycle)', () => {
+  /** Lets the service's store writes and callbacks run (the clock does not move). */
+  const settleAll = async () => {
+    for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+
+  it('a post under way when the bot is removed, refused for that, leaves the schedule on, claims nothing while paused, and is made once the bot is back', async () => {
+    const h = harness(MORNING);
+    await h.service.start();
+    await h.set(GUILD, {});
+    await h.set(OTHER_GUILD, { channelId: OTHER_CHANNEL });
+    // Discord holds the 20:00 post while the bot is removed, then refuses it (403: the bot is gone).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const post = h.publisher.post.bind(h.publisher);
+    h.publisher.post = async (channelId, payload) => {
+      if (channelId === CHANNEL) await held;
+      return post(channelId, payload);
+    };
+    h.publisher.outcomes.set(CHANNEL, [{ kind: 'permanent', reason: { kind: 'missing-permissions', missing: [] }, detail: '403 Missing Access' }]);
+    await h.clock.advanceTo(SEOUL_20);
+    await h.service.pause(GUILD);
+    release();
+    await settleAll();
+    expect(h.publisher.attempts.filter((a) => a.channelId === CHANNEL)).toHaveLength(1);
+    const paused = await h.store.get(GUILD);
+    expect(paused).toMatchObject({ enabled: true, lastPost: { date: '2026-03-10', state: 'retrying', attempts: 1 } });
+    expect(paused?.disabledReason).toBeUndefined();
+
+    // While paused: nothing is tried, and a post asked for now is refused.
+    await h.clock.advance(HOUR);
+    expect(h.publisher.attempts.filter((a) => a.channelId === CHANNEL)).toHaveLength(1);
+    await expect(h.service.postNow(GUILD)).rejects.toMatchObject({ key: 'daily.error.removed' });
+    expect(h.publisher.deliveredTo(OTHER_CHANNEL)).toHaveLength(1);
+
+    // Invited back the same day: the day's story comes, with the schedule as it was.
+    await h.service.resume(GUILD);
+    await h.clock.advance(MINUTE);
+    expect(h.publisher.deliveredTo(CHANNEL)).toHaveLength(1);
+    expect(await h.store.get(GUILD)).toMatchObject({ enabled: true, lastPost: { date: '2026-03-10', state: 'sent', attempts: 2 } });
+  });
+
+  it('a server paused before start-up is not loaded, and its missed story comes when it is back', async () => {
+    const h = harness(MORNING);
+    await h.service.start();
+    await h.set(GUILD, {});
+    // The bot restarts after 20:00: the story is owed, but the server removed the bot meanwhile.
+    const restarted = await h.restart();
+    await h.clock.advanceTo(SEOUL_20 + HOUR);
+    await restarted.pause(GUILD);
+    await restarted.start();
+    await h.clock.advance(HOUR);
+    expect(h.publisher.attempts).toEqual([]);
+    expect((await h.store.get(GUILD))?.lastPost).toBeUndefined();
+
+    await restarted.resume(GUILD);
+    await h.clock.advance(MINUTE);
+    expect(h.publisher.deliveredTo(CHANNEL)).toHaveLength(1);
+  });
+});

@@ -143,7 +143,7 @@ describe.each(BACKENDS)('a whole server’s data on $name', (backend) => {
       }
     });
 
-    it('claims a name once across connections, and hands a confirmation token out once', async () => {
+    it('claims a name once across connections, and hands a confirmation token out once, to its member only', async () => {
       const { a, b, guild, close } = backend.open();
       try {
         const g = guild();
@@ -151,9 +151,12 @@ describe.each(BACKENDS)('a whole server’s data on $name', (backend) => {
         const results = await Promise.all(Array.from({ length: 6 }, (_, i) => createStore(i % 2 ? a : b).lifecycle.claim(name, 60_000)));
         expect(results.filter(Boolean)).toHaveLength(1);
         await createStore(a).lifecycle.saveConfirmation(g, 'tokentokentoken1', '42', 60_000);
-        expect(await createStore(b).lifecycle.takeConfirmation(g, 'tokentokentoken1')).toBe('42');
-        expect(await createStore(a).lifecycle.takeConfirmation(g, 'tokentokentoken1')).toBeUndefined();
-        expect(await createStore(a).lifecycle.takeConfirmation(guild(), 'tokentokentoken1')).toBeUndefined();
+        expect(await createStore(b).lifecycle.takeConfirmation(g, 'tokentokentoken1', '43')).toBe('not-yours');
+        const takes = await Promise.all([a, b, a, b].map((keyv) => createStore(keyv).lifecycle.takeConfirmation(g, 'tokentokentoken1', '42')));
+        expect(takes.filter((t) => t === 'taken')).toHaveLength(1);
+        expect(takes.filter((t) => t !== 'taken')).toEqual(['unknown', 'unknown', 'unknown']);
+        expect(await createStore(a).lifecycle.takeConfirmation(g, 'tokentokentoken1', '42')).toBe('unknown');
+        expect(await createStore(a).lifecycle.takeConfirmation(guild(), 'tokentokentoken1', '42')).toBe('unknown');
         await a.delete(`lifecycle:claim:${name}`);
       } finally {
         await close();

@@ -4,7 +4,7 @@ import { ManualClock } from '@kiss-scene-bot/discord-simulator';
 import { UserError } from '../../src/errors.js';
 import { createDataLifecycle, SWEEP_INTERVAL_MS, type DataLifecycle, type ServerTimers } from '../../src/lifecycle/service.js';
 import { createLogger } from '../../src/logger.js';
-import { createStore, type Store } from '../../src/store/index.js';
+import { createStore, STORE_RETRY_MS, StoreUnavailableError, type Store } from '../../src/store/index.js';
 import { harness as dailyHarness, CHANNEL, DAY as DAILY_DAY } from '../daily/helpers.js';
 import { harness as pollHarness, startPoll, HOUR as POLL_HOUR } from '../polls/helpers.js';
 
@@ -44,16 +44,28 @@ interface Process {
   readonly served: Set<string>;
 }
 
-/** One bot process: its own lifecycle over a shared store and clock, serving the servers in `served`. */
-function process(store: Store, clock: ManualClock, served: string[] = []): Process {
+/**
+ * One bot process: its own lifecycle over a shared store and clock, serving the servers in `served`.
+ * With `members`, the servers the bot is in (READY: `served` and those only unavailable), start-up
+ * compares them with the servers that have data; `owns` says which servers are on its shards.
+ */
+function process(
+  store: Store | Store['lifecycle'],
+  clock: ManualClock,
+  served: string[] = [],
+  options: { members?: string[]; owns?: (guildId: string) => boolean } = {},
+): Process {
   const timers = new TimerLog();
   const servedSet = new Set(served);
+  const members = options.members && new Set([...options.members, ...served]);
   const lifecycle = createDataLifecycle({
-    store: store.lifecycle,
+    store: 'lifecycle' in store ? store.lifecycle : store,
     clock,
     logger: createLogger({ level: 'silent' }),
     retentionMs: RETENTION,
     serves: (guildId) => servedSet.has(guildId),
+    ...(members ? { isMember: (guildId: string) => members.has(guildId) || servedSet.has(guildId) } : {}),
+    owns: options.owns,
     timers,
   });
   return { lifecycle, timers, served: servedSet };
@@ -199,6 +211,100 @@ describe('a server’s data after the bot is removed from it, on a controlled cl
   });
 });
 
+describe('removals the bot heard of late, or could not record at once', () => {
+  it('at start-up, a server of its shards that has data but is not among the servers the bot is in is paused and deleted after the grace period; one only unavailable, or on another shard, is left alone', async () => {
+    const clock = new ManualClock(START);
+    const store = createStore(new Keyv());
+    const G3 = '100000000000000003';
+    const G4 = '100000000000000004';
+    for (const g of [G1, G2, G3, G4]) await giveData(store, g);
+    // G1: removed while no process ran; G2: in READY but unavailable (an outage); G3: on another
+    // process's shard; G4: served.
+    const bot = process(store, clock, [G4], { members: [G2], owns: (g) => g !== G3 });
+    await bot.lifecycle.start();
+    expect(bot.timers.calls).toEqual([`pause ${G1}`]);
+    expect(await store.lifecycle.pendingRemoval(G1)).toEqual({ guildId: G1, removedAt: START, deleteAt: START + RETENTION });
+    for (const g of [G2, G3, G4]) expect(await store.lifecycle.pendingRemoval(g)).toBeUndefined();
+
+    await clock.advance(RETENTION + SWEEP_INTERVAL_MS);
+    await until(async () => !(await hasData(store, G1)));
+    await bot.lifecycle.idle();
+    for (const g of [G2, G3, G4]) expect(await hasData(store, g)).toBe(true);
+    expect(await store.lifecycle.pendingRemoval(G1)).toBeUndefined();
+    // The deletion's claim is released: nothing names the server.
+    expect(await store.lifecycle.claim(`removal:${G1}:${START + RETENTION}`, 60_000)).toBe(true);
+    await bot.lifecycle.stop();
+  });
+
+  it('a pending removal of a server on another process’s shard is left to that process, even past its grace period', async () => {
+    const clock = new ManualClock(START);
+    const store = createStore(new Keyv());
+    await giveData(store, G1);
+    await store.lifecycle.scheduleRemoval({ guildId: G1, removedAt: START, deleteAt: START + HOUR });
+    const other = process(store, clock, [], { members: [], owns: (g) => g !== G1 });
+    await other.lifecycle.start();
+    await clock.advance(2 * HOUR);
+    expect(await other.lifecycle.sweep()).toMatchObject({ deleted: [] });
+    expect(await hasData(store, G1)).toBe(true);
+    expect(other.timers.calls).toEqual([]);
+    await other.lifecycle.stop();
+  });
+
+  it('a removal seen while the store is down is tried again until it is recorded, with the time it happened', async () => {
+    const clock = new ManualClock(START);
+    const store = createStore(new Keyv());
+    await giveData(store, G1);
+    let down = true;
+    const flaky: Store['lifecycle'] = {
+      ...store.lifecycle,
+      scheduleRemoval: async (removal) => {
+        if (down) throw new StoreUnavailableError('test: the store is down');
+        await store.lifecycle.scheduleRemoval(removal);
+      },
+    };
+    const bot = process(flaky, clock, [G1]);
+    await bot.lifecycle.start();
+    bot.served.delete(G1);
+    await bot.lifecycle.removed(G1);
+    expect(bot.timers.calls).toEqual([`pause ${G1}`]);
+    expect(await store.lifecycle.pendingRemoval(G1)).toBeUndefined();
+    await clock.advance(STORE_RETRY_MS);
+    await clock.advance(STORE_RETRY_MS);
+    expect(await store.lifecycle.pendingRemoval(G1)).toBeUndefined();
+
+    down = false;
+    await clock.advance(STORE_RETRY_MS);
+    await until(async () => (await store.lifecycle.pendingRemoval(G1)) !== undefined);
+    expect(await store.lifecycle.pendingRemoval(G1)).toEqual({ guildId: G1, removedAt: START, deleteAt: START + RETENTION });
+    await clock.advance(RETENTION + SWEEP_INTERVAL_MS);
+    await until(async () => !(await hasData(store, G1)));
+    await bot.lifecycle.stop();
+  });
+
+  it('a re-invite that comes before a refused removal was recorded wins: nothing is scheduled', async () => {
+    const clock = new ManualClock(START);
+    const store = createStore(new Keyv());
+    let down = true;
+    const flaky: Store['lifecycle'] = {
+      ...store.lifecycle,
+      scheduleRemoval: async (removal) => {
+        if (down) throw new StoreUnavailableError('test: the store is down');
+        await store.lifecycle.scheduleRemoval(removal);
+      },
+    };
+    const bot = process(flaky, clock, [G1]);
+    await bot.lifecycle.start();
+    await bot.lifecycle.removed(G1);
+    await bot.lifecycle.joined(G1);
+    down = false;
+    await clock.advance(STORE_RETRY_MS);
+    await bot.lifecycle.idle();
+    expect(await store.lifecycle.pendingRemoval(G1)).toBeUndefined();
+    expect(bot.timers.calls).toEqual([`pause ${G1}`, `resume ${G1}`]);
+    await bot.lifecycle.stop();
+  });
+});
+
 describe('`/kiss-data delete` confirmations', () => {
   it('delete a server’s data once, for the member who asked, and refuse any other token', async () => {
     const clock = new ManualClock(START);
@@ -210,15 +316,18 @@ describe('`/kiss-data delete` confirmations', () => {
     const { token, summary } = await bot.lifecycle.requestDeletion(G1, MOD);
     expect(summary).toMatchObject({ pinnedLinks: 1, lastShown: 1, entries: 2 });
     expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, '300000000000000009', token!))).toBe('data.errors.staleConfirmation');
     expect(await refusal(bot.lifecycle.redeemConfirmation(G2, MOD, token!))).toBe('data.errors.staleConfirmation');
     expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, 'A'.repeat(16)))).toBe('data.errors.staleConfirmation');
     expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, '../../../etc'))).toBe('data.errors.staleConfirmation');
+    // Another moderator's click (a copied button), on Confirm or Cancel: refused, and the token stays its member's.
+    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, '300000000000000009', token!))).toBe('data.errors.notYourConfirmation');
+    expect(await refusal(bot.lifecycle.cancelDeletion(G1, '300000000000000009', token!))).toBe('data.errors.notYourConfirmation');
     expect(await hasData(store, G1)).toBe(true);
 
-    const second = await bot.lifecycle.requestDeletion(G1, MOD);
-    await bot.lifecycle.redeemConfirmation(G1, MOD, second.token!);
-    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, second.token!))).toBe('data.errors.staleConfirmation');
+    await bot.lifecycle.redeemConfirmation(G1, MOD, token!);
+    expect(await refusal(bot.lifecycle.redeemConfirmation(G1, MOD, token!))).toBe('data.errors.staleConfirmation');
+    // Cancel of a token already used clears the prompt without complaint.
+    await bot.lifecycle.cancelDeletion(G1, MOD, token!);
     const deleted = await bot.lifecycle.deleteServerData(G1);
     expect(deleted).toMatchObject({ pinnedLinks: 1, lastShown: 1 });
     expect(bot.timers.calls).toEqual([`forget ${G1}`]);
