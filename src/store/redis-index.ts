@@ -220,6 +220,15 @@ function indexingMulti(multi: RawMulti, prefix: string): RawMulti {
   return wrapped;
 }
 
+/** The error of the command at `index` of a failed MULTI (node-redis's MultiErrorReply), if it failed. */
+function ownError(error: unknown, index: number): Error | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { replies, errorIndexes } = error as { replies?: unknown; errorIndexes?: unknown };
+  if (!Array.isArray(replies) || !Array.isArray(errorIndexes) || !errorIndexes.includes(index)) return undefined;
+  const own: unknown = replies[index];
+  return own instanceof Error ? own : undefined;
+}
+
 /**
  * Makes `client` keep the indexes of the store whose keys start with `prefix` (see the top of this
  * file). Returns the same client. Node-redis sends every command through `sendCommand` (typed
@@ -238,7 +247,14 @@ export function indexingClient<C extends object>(client: C, prefix: string): C {
       const transaction = multi();
       for (const command of extra) transaction.addCommand(command);
       transaction.addCommand(args);
-      return transaction.exec().then((replies) => replies.at(-1));
+      // The command's own error (a script's NOSCRIPT, a WRONGTYPE) is thrown as itself, as without
+      // the index, not wrapped in the MULTI's error: callers such as runScript look at its message.
+      return transaction.exec().then(
+        (replies) => replies.at(-1),
+        (error: unknown) => {
+          throw ownError(error, extra.length) ?? error;
+        },
+      );
     },
     multi: wrappedMulti,
     MULTI: wrappedMulti,

@@ -2,6 +2,7 @@ import { createClient } from '@keyv/redis';
 import type Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { setAll, setIfAbsent } from '../../src/store/atomic.js';
+import { addCounts, readCounts } from '../../src/store/counters.js';
 import { createStore } from '../../src/store/index.js';
 import { openKeyv } from '../../src/store/keyv.js';
 import { EXPIRY_MARGIN_MS, indexCommands, INDEXED_MARKER } from '../../src/store/redis-index.js';
@@ -71,6 +72,22 @@ describe.skipIf(!REDIS)('per-server indexes on Redis (TEST_REDIS_URL)', () => {
       expect(await members()).toContain('b');
       expect(await createStore(keyv).lifecycle.deleteGuild(g)).toBe(6);
       expect(await keysNaming(keyv, g)).toEqual([]);
+    } finally {
+      await keyv.disconnect();
+    }
+  });
+
+  it('a script on a server’s key runs after a SCRIPT FLUSH (its NOSCRIPT reaches the caller as itself, not as the index’s MULTI error)', async () => {
+    const keyv = openKeyv(REDIS!);
+    try {
+      const g = guild();
+      const client = await clientOf(keyv);
+      await client.scriptFlush();
+      // addCounts runs its script by SHA1 first: on a fresh server, NOSCRIPT, then the script itself.
+      expect(await addCounts(keyv, `guild:${g}:poll:p:tally`, [['iu', 2]])).toBe(true);
+      expect(Object.fromEntries(await readCounts(keyv, `guild:${g}:poll:p:tally`))).toEqual({ iu: 2 });
+      await expect(client.evalSha('0'.repeat(40), { keys: [`${P}guild:${g}:x`], arguments: [] })).rejects.toThrow(/^NOSCRIPT/);
+      expect(await createStore(keyv).lifecycle.deleteGuild(g)).toBeGreaterThan(0);
     } finally {
       await keyv.disconnect();
     }
