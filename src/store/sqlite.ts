@@ -55,6 +55,8 @@ export class SqliteStore extends EventEmitter {
   #database: Promise<sqlite3.Database> | undefined;
   /** The statement running now, and those waiting: each starts once the one before is finalized. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** Set by disconnect: the file is never opened again by this store. */
+  #closed = false;
 
   constructor(options: SqliteStoreOptions) {
     super();
@@ -127,6 +129,7 @@ export class SqliteStore extends EventEmitter {
 
   /** Closes the file once the statements asked for have run. */
   async disconnect(): Promise<void> {
+    this.#closed = true;
     const opening = this.#database;
     if (!opening) return;
     this.#database = undefined;
@@ -140,6 +143,8 @@ export class SqliteStore extends EventEmitter {
    * can meet another process's lock: a failed opening is forgotten, and the next statement tries again.
    */
   #open(): Promise<sqlite3.Database> {
+    // As sqlite3 answers a closed connection: a statement after disconnect is a bug, not an outage.
+    if (this.#closed) return Promise.reject(Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' }));
     this.#database ??= connect(this.#options).catch((error: unknown) => {
       this.#database = undefined;
       this.emit('error', error);

@@ -63,6 +63,9 @@ describe('the SQLite store (src/store/sqlite.ts)', () => {
       expect(await store.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
       expect(await store.query('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
       expect(await store.checkpoint()).toBe(true);
+      // Closed stays closed: a statement after disconnect is refused, the file is not opened again.
+      await store.disconnect();
+      await expect(store.get('kiss:b')).rejects.toThrow(/SQLITE_MISUSE: Database is closed/);
     } finally {
       await store.disconnect();
       rmSync(dir, { recursive: true, force: true });

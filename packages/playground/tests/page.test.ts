@@ -85,7 +85,8 @@ async function runCommand(page: Page, typed: string, command: string, options: O
 
 /**
  * Waits until the channel's newest message has drawn itself (its height unchanged for several
- * frames), then says how far it sticks out of the visible part of the channel (0 when fully in view).
+ * frames), then says how far it sticks out of the visible part of the channel (0 when fully in view;
+ * above, 0 too when only what cannot fit in the view sticks out).
  */
 async function newestMessageOverflow(page: Page): Promise<{ below: number; above: number }> {
   return page.evaluate(async () => {
@@ -99,8 +100,15 @@ async function newestMessageOverflow(page: Page): Promise<{ below: number; above
       height = now;
     }
     const m = newest()!.getBoundingClientRect();
-    const view = document.getElementById('scroller')!.getBoundingClientRect();
-    return { below: Math.max(0, Math.round(m.bottom - view.bottom)), above: Math.max(0, Math.round(view.top - m.top)) };
+    const scroller = document.getElementById('scroller')!;
+    const view = scroller.getBoundingClientRect();
+    const style = getComputedStyle(scroller);
+    // A message taller than the channel's view shows its end, as Discord's client does: scrolled to
+    // the end, only its top may stick out.
+    const room = view.height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
+    const above = m.height > room && atEnd ? 0 : Math.max(0, Math.round(view.top - m.top));
+    return { below: Math.max(0, Math.round(m.bottom - view.bottom)), above };
   });
 }
 
