@@ -20,8 +20,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-assets.mjs scripts/
 COPY src src
 COPY commands commands
-COPY data/couples.json data/
-# dist/src, dist/commands, and the JSON read at run time (dist/src/i18n, dist/data/couples.json).
+COPY data/stories data/stories
+# dist/src, dist/commands, and the JSON read at run time (dist/src/i18n, dist/data/stories).
 RUN npm run build
 
 # ---- production dependencies only, with the SQLite driver built for this platform ----

@@ -2,4 +2,4 @@
 import { cpSync } from 'node:fs';
 
 for (const lang of ['en', 'ko']) cpSync(`src/i18n/${lang}`, `dist/src/i18n/${lang}`, { recursive: true });
-cpSync('data/couples.json', 'dist/data/couples.json');
+cpSync('data/stories', 'dist/data/stories', { recursive: true });

@@ -1,7 +1,7 @@
-import { array, number, object, oneOf, optional, record, refine, text, type Check, type Infer } from '../check.js';
+import { array, number, object, oneOf, optional, refine, text, type Check, type Infer } from '../check.js';
 
 /*
- * The rules every story follows, whoever wrote it: the built-in catalogue (data/couples.json) and a
+ * The rules every story follows, whoever wrote it: the built-in catalogue (data/stories/*.json) and a
  * server's own stories (src/stories/schema.ts) are checked with these same pieces, so a limit or a
  * rule changes in one place for both.
  */
@@ -66,83 +66,132 @@ export const sourcePage: Check<string> = refine(text({ trim: true, min: 1, max: 
   return undefined;
 });
 
-export const actorSchema = object({ name: actorName, hangul: actorHangul }, { strict: true });
+/** Where Korean viewers watched a drama first: the networks and services a story may name. */
+export const NETWORKS = [
+  'KBS2', 'KBS1', 'MBC', 'SBS', 'tvN', 'JTBC', 'OCN', 'ENA', 'MBN', 'Channel A', 'TV Chosun',
+  'Netflix', 'Disney+', 'TVING', 'Coupang Play', 'Wavve', 'iQIYI', 'Viki',
+] as const;
 
-export const coupleSchema = refine(
-  object(
-    {
-      id: text({ max: 60, pattern: [CATALOGUE_ID, 'must be a lowercase slug such as park-bo-gum-kim-yoo-jung'] }),
-      actors: array(actorSchema, { length: 2 }),
-      drama: object(
-        {
-          title: dramaTitle,
-          altTitles: array(dramaTitle, { max: 5 }),
-          korean: dramaTitle,
-          network: words(20),
-          year: dramaYear,
-        },
-        { strict: true },
-      ),
-      // `hangul`: the character's Korean name, shown to Korean members (the romanised `name` otherwise).
-      characters: optional(array(object({ actor: words(60), name: words(80), hangul: optional(korean(40)) }, { strict: true }), { max: 2 })),
-      episode: optional(number({ integer: true, min: 1 })),
-      story: object({ en: storyText, ko: storyText }, { strict: true }),
-      quotes: array(
-        object(
-          {
-            /** An actor's name, or who else spoke ("Director"), then with `speakerKo`. */
-            speaker: speakerName,
-            /** The speaker in Korean, when the speaker is not one of the couple's actors (their Hangul name is used). */
-            speakerKo: optional(korean(30)),
-            /** The line as the source printed it, verbatim. */
-            text: quoteText,
-            /**
-             * The line in Korean: the speaker's own words as Korean media reported them (`reported`),
-             * or our translation of the English line (`translation`, shown marked as one).
-             */
-            ko: optional(object({ text: quoteText, kind: oneOf(['reported', 'translation'] as const) }, { strict: true })),
-          },
-          { strict: true },
-        ),
-        { max: 6 },
-      ),
-      video: object({ search: bilingual(200) }, { strict: true }),
-      tags: optional(array(text({ pattern: [/^[a-z-]+$/, 'must be lowercase words joined by dashes'] }), { max: 10 })),
-      source: text({ min: 1 }),
-    },
-    { strict: true },
-  ),
-  (couple) => {
-    const actorNames = new Set(couple.actors.map((a) => a.name));
-    const index = couple.characters?.findIndex((c) => !actorNames.has(c.actor)) ?? -1;
-    if (index >= 0) return [['characters', index, 'actor'], `"${couple.characters![index]!.actor}" is not one of the couple's actors`];
-    const quote = couple.quotes.findIndex((q) => !actorNames.has(q.speaker) && q.speakerKo === undefined);
-    return quote < 0 ? undefined : [['quotes', quote, 'speakerKo'], `"${couple.quotes[quote]!.speaker}" is not one of the couple's actors: give the speaker in Korean`];
-  },
-);
+/** What a story is like, for picking varied sets. */
+export const TAGS = ['shy', 'laughter', 'ng', 'rehearsal', 'teasing', 'professional', 'cold', 'sweet', 'awkward', 'passionate', 'director', 'first-kiss'] as const;
 
+/** A date as a page shows it: a year, a month or a day (2017, 2017-05, 2017-05-23). */
+const published = text({ pattern: [/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'must be a date such as 2017, 2017-05 or 2017-05-23'] });
+
+/**
+ * A public page a story is told from: who published it, its title and date as the page shows
+ * them, its https address, and a note for readers (that the page is gone, say).
+ */
 export const sourceSchema = object(
   {
-    title: words(200),
     publisher: words(80),
+    title: optional(words(300)),
     url: sourcePage,
-    published: text({ pattern: [/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date such as 2017, 2017-05 or 2017-05-23'] }),
+    published: optional(published),
     note: optional(bilingual(300)),
   },
   { strict: true },
 );
 
-export const catalogueFileSchema = object(
-  {
-    $schema: optional(text()),
-    sources: record(sourceSchema),
-    couples: array((value: unknown) => value, { min: 1 }),
+/** Other names fans type: acting names, real names, abbreviations. */
+const aliases = (max: number) => optional(array(words(max), { min: 1, max: 8 }));
+
+const actorSchema = object({ name: actorName, hangul: optional(actorHangul), aliases: aliases(LIMITS.actorName) }, { strict: true });
+
+/**
+ * One story file, `data/stories/<id>.json`: one kiss scene's filming as its sources tell it
+ * (docs/catalogue.md). Optional fields are left out when no cited page gives them.
+ */
+export const storySchema = refine(
+  object(
+    {
+      id: text({ max: 80, pattern: [CATALOGUE_ID, 'must be a lowercase slug such as park-bo-gum-kim-yoo-jung-moonlight'] }),
+      actors: array(actorSchema, { length: 2 }),
+      drama: object(
+        {
+          title: dramaTitle,
+          korean: optional(dramaTitle),
+          /** Other titles and abbreviations ("Answer Me 1997", "응칠"). */
+          aliases: aliases(LIMITS.title),
+          network: oneOf(NETWORKS),
+          year: dramaYear,
+        },
+        { strict: true },
+      ),
+      // `hangul`: the character's Korean name, shown to Korean members (the romanised `name` otherwise).
+      characters: optional(array(object({ actor: words(60), name: words(80), hangul: optional(korean(40)) }, { strict: true }), { min: 1, max: 2 })),
+      episode: optional(number({ integer: true, min: 1, max: 200 })),
+      story: object({ en: storyText, ko: storyText }, { strict: true }),
+      quotes: optional(
+        array(
+          object(
+            {
+              /** An actor's name, or who else spoke ("Director"), then with `speakerKo`. */
+              speaker: speakerName,
+              /** The speaker in Korean, when the speaker is not one of the couple's actors (their Hangul name is used). */
+              speakerKo: optional(korean(30)),
+              /** The line in English: as the source printed it, or (`textKind: translation`) our rendering of the Korean words in `ko`. */
+              text: quoteText,
+              textKind: optional(oneOf(['translation'] as const)),
+              /**
+               * The line in Korean: the speaker's own words as Korean media reported them (`reported`),
+               * or our translation of the English line (`translation`, shown marked as one).
+               */
+              ko: optional(object({ text: quoteText, kind: oneOf(['reported', 'translation'] as const) }, { strict: true })),
+            },
+            { strict: true },
+          ),
+          { max: 6 },
+        ),
+      ),
+      video: object(
+        {
+          /** The official channel that released the filming clip, when a source names it. */
+          channel: optional(bilingual(60)),
+          /** Search terms for the clip (no clip address is known unless a source gives one). */
+          search: bilingual(200),
+        },
+        { strict: true },
+      ),
+      tags: optional(array(oneOf(TAGS), { max: 6 })),
+      source: sourceSchema,
+      /** More pages, each for a detail the first lacks (the Korean names, say). */
+      also: optional(array(sourceSchema, { min: 1, max: 4 })),
+    },
+    { strict: true },
+  ),
+  (story) => {
+    const actorNames = new Set(story.actors.map((a) => a.name));
+    const index = story.characters?.findIndex((c) => !actorNames.has(c.actor)) ?? -1;
+    if (index >= 0) return [['characters', index, 'actor'], `"${story.characters![index]!.actor}" is not one of the couple's actors`];
+    const quotes = story.quotes ?? [];
+    const quote = quotes.findIndex((q) => !actorNames.has(q.speaker) && q.speakerKo === undefined);
+    if (quote >= 0) return [['quotes', quote, 'speakerKo'], `"${quotes[quote]!.speaker}" is not one of the couple's actors: give the speaker in Korean`];
+    const translated = quotes.findIndex((q) => q.textKind === 'translation' && q.ko?.kind !== 'reported');
+    if (translated >= 0) return [['quotes', translated, 'ko'], 'a line whose English is a translation needs the Korean words it translates (kind "reported")'];
+    const urls = [story.source, ...(story.also ?? [])].map((s) => s.url);
+    const repeated = urls.findIndex((url, i) => urls.indexOf(url) !== i);
+    if (repeated > 0) return [['also', repeated - 1, 'url'], 'repeats another source of the story'];
+    return undefined;
   },
-  { strict: true },
 );
 
-/** A couple as the catalogue file holds it. */
-export type CatalogueCouple = Infer<typeof coupleSchema>;
+/** A story file as written. */
+export type StoryFile = Infer<typeof storySchema>;
+export type Source = Infer<typeof sourceSchema>;
+
+type FileActor = StoryFile['actors'][number];
+
+/**
+ * A catalogue story as every feature reads it: the file, with the Hangul name and Korean title
+ * filled in (the romanised name and the title when a file has none), the drama's other titles
+ * under `altTitles` (the file's `drama.aliases`) and `quotes` always a list.
+ */
+export type CatalogueCouple = Omit<StoryFile, 'actors' | 'drama' | 'quotes'> & {
+  actors: Array<Omit<FileActor, 'hangul'> & { hangul: string }>;
+  drama: Omit<StoryFile['drama'], 'korean' | 'aliases' | 'network'> & { korean: string; altTitles: string[]; network: string };
+  quotes: NonNullable<StoryFile['quotes']>;
+};
 
 /**
  * Set on a server's own story (src/stories), shown as a couple: whose it is, what the moderator
@@ -168,4 +217,3 @@ export type Couple = Omit<CatalogueCouple, 'drama'> & {
   readonly drama: Omit<CatalogueCouple['drama'], 'network' | 'year'> & { readonly network?: string | undefined; readonly year?: number | undefined };
   readonly own?: OwnOrigin | undefined;
 };
-export type Source = Infer<typeof sourceSchema>;

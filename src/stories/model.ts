@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Couple } from '../catalogue/catalogue.js';
+import type { Couple, Source } from '../catalogue/catalogue.js';
 import type { Random } from '../catalogue/random.js';
 import { normalize } from '../catalogue/search.js';
 import { MAX_REMOVED_NAMES, type OwnStory, type StoryBook, type StoryFields } from './schema.js';
@@ -71,9 +71,20 @@ export function toCouple(story: OwnStory, guildId: string): Couple {
     story: { en, ko },
     quotes: story.quote ? [{ speaker: story.quote.speaker, text: story.quote.text }] : [],
     video: { search: searchTerms(story) },
-    source: story.source,
+    source: pageSource(story.source),
     own: { guildId, languages, sourceUrl: story.source, video: story.video, addedBy: story.addedBy, addedAt: story.addedAt },
   };
+}
+
+/** The page a server's story credits, as a source: its address, published by its site ("soompi.com"). */
+export function pageSource(url: string): Source {
+  let host = url;
+  try {
+    host = new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    // Checked when the story was given: an address that is not a URL is never stored.
+  }
+  return { publisher: host, url };
 }
 
 /** A removed story as its name alone: old polls, tournaments and the leaderboard still name it. */
@@ -86,7 +97,7 @@ export function removedCouple(entry: StoryBook['removed'][number], guildId: stri
     story: { en: '', ko: '' },
     quotes: [],
     video: { search: { en: '', ko: '' } },
-    source: '',
+    source: { publisher: '', url: '' },
     own: { guildId, languages: [], sourceUrl: '', addedBy: '0', addedAt: 0 },
   };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { buildCatalogue, DEFAULT_CATALOGUE } from '../../src/catalogue/catalogue.js';
+import { buildCatalogue, readStoryFiles } from '../../src/catalogue/catalogue.js';
 import { UserError } from '../../src/errors.js';
 import { ChannelUnusableError, DailyOffError } from '../../src/daily/errors.js';
 import { localDate } from '../../src/daily/time.js';
@@ -462,9 +461,9 @@ describe('setting up and turning off', () => {
   });
 
   it('lets couples added to the catalogue join the running round', async () => {
-    const raw = JSON.parse(readFileSync(DEFAULT_CATALOGUE, 'utf8')) as { sources: unknown; couples: Array<Record<string, unknown>> };
-    const extra = { ...structuredClone(raw.couples[0]!), id: 'a-new-couple' };
-    const grown = buildCatalogue({ ...raw, couples: [...raw.couples, extra] });
+    const files = readStoryFiles();
+    const extra = { file: 'a-new-couple.json', data: { ...(structuredClone(files[0]!.data) as object), id: 'a-new-couple' } };
+    const grown = buildCatalogue([...files, extra]);
     const h = harness(MORNING);
     await h.service.start();
     await h.set(GUILD, {});

@@ -183,7 +183,7 @@ describe('the Dockerfile', () => {
     const copied = copies(build).map((c) => c.source);
     const tsconfig = JSON.parse(read('tsconfig.build.json')) as { extends: string; include: string[] };
     const assets = [...read('scripts/copy-assets.mjs').matchAll(/cpSync\(\s*[`']([^`'$]+)/g)].map((m) => m[1]!.replace(/\/$/, ''));
-    expect(assets).toContain('data/couples.json');
+    expect(assets).toContain('data/stories');
     const needed = ['package.json', 'package-lock.json', 'scripts/copy-assets.mjs', tsconfig.extends.replace(/^\.\//, ''), 'tsconfig.build.json', ...tsconfig.include, ...assets];
     for (const file of needed) expect(copied.some((source) => file === source || file.startsWith(`${source}/`)), file).toBe(true);
   });

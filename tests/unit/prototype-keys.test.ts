@@ -3,10 +3,9 @@
  * option names and locales) are never looked up as built-in properties of a plain object. Every
  * such lookup is fed the names every object inherits, and must treat them as ordinary keys.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import kissScene from '../../commands/kiss-scene.js';
-import { buildCatalogue, CatalogueError, DEFAULT_CATALOGUE, loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { buildCatalogue, CatalogueError, loadCatalogue, readStoryFiles } from '../../src/catalogue/catalogue.js';
 import { record, text } from '../../src/check.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { normalizeZone, isValidZone } from '../../src/daily/time.js';
@@ -67,22 +66,18 @@ describe('a story import', () => {
   });
 });
 
-describe('the catalogue file', () => {
-  const file = JSON.parse(readFileSync(DEFAULT_CATALOGUE, 'utf8')) as { sources: Record<string, unknown>; couples: Array<Record<string, unknown>> };
-  const [sourceName, source] = Object.entries(file.sources)[0]!;
+describe('the story files', () => {
+  const files = readStoryFiles();
+  const first = files[0]!.data as Record<string, unknown>;
+  const withField = (patch: (story: Record<string, unknown>) => void) => {
+    const story = structuredClone(first);
+    patch(story);
+    return [{ file: `${story.id as string}.json`, data: story }];
+  };
 
-  it.each(PROTOTYPE_NAMES)('takes a source named %s as any other name', (name) => {
-    // JSON.parse, as loadCatalogue reads the file: `"__proto__"` there is an ordinary key.
-    const json = JSON.stringify({ ...file, sources: { [name]: source } }).replaceAll(`"source":"${sourceName}"`, `"source":"${name}"`);
-    const catalogue = buildCatalogue(JSON.parse(json));
-    expect(Object.keys(catalogue.sources)).toEqual([name]);
-    expect(catalogue.sourceOf(catalogue.couples[0]!)).toEqual(source);
-  });
-
-  it.each(PROTOTYPE_NAMES)('refuses a couple whose source %s is not listed', (name) => {
-    const json = JSON.stringify(file).replace(`"source":"${sourceName}"`, `"source":"${name}"`);
-    expect(() => buildCatalogue(JSON.parse(json))).toThrow(CatalogueError);
-    expect(() => buildCatalogue(JSON.parse(json))).toThrow(`source: "${name}" is not listed under "sources"`);
+  it.each(PROTOTYPE_NAMES)('refuses a network or a tag named %s (not a property of a list of names)', (name) => {
+    expect(() => buildCatalogue(withField((s) => ((s.drama as Record<string, unknown>).network = name)))).toThrow(CatalogueError);
+    expect(() => buildCatalogue(withField((s) => (s.tags = [name])))).toThrow(/tags\.0: must be one of/);
   });
 
   it('keeps a record of any keys (the sources) without a prototype', () => {
@@ -106,11 +101,10 @@ describe('the catalogue file', () => {
     }
   });
 
-  it('names a couple `constructor` (a valid id) and finds it', () => {
-    const json = JSON.stringify(file).replace(`"id":"${file.couples[0]!.id as string}"`, '"id":"constructor"');
-    const catalogue = buildCatalogue(JSON.parse(json));
+  it('names a story `constructor` (a valid id, in constructor.json) and finds it', () => {
+    const catalogue = buildCatalogue(withField((s) => (s.id = 'constructor')));
     expect(catalogue.get('constructor')?.id).toBe('constructor');
-    expect(catalogue.sourceOf(catalogue.get('constructor')!)).toEqual(source);
+    expect(catalogue.sourceOf(catalogue.get('constructor')!)).toEqual(first.source);
   });
 });
 
