@@ -27,7 +27,7 @@ export default {
     const reply = aboutMessage({
       lang: languageOf(interaction.locale),
       couples: ctx.catalogue.couples.length,
-      sources: Object.values(ctx.catalogue.sources),
+      sources: ctx.catalogue.sources,
       applicationId: interaction.applicationId,
       repositoryUrl: ctx.config.repositoryUrl,
       mentions: ctx.mentions,

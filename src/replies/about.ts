@@ -10,7 +10,7 @@ export interface AboutView {
   lang: Language;
   /** How many couples the catalogue holds. */
   couples: number;
-  /** The catalogue's sources, credited as every story credits them. */
+  /** Every page the catalogue's stories cite, counted (the list is data/SOURCES.md). */
   sources: readonly Source[];
   /** The bot's application id, for the install links. */
   applicationId: string;
@@ -33,6 +33,11 @@ export function privacyUrl(repositoryUrl: string): string {
   return `${repositoryUrl}/blob/main/PRIVACY.md`;
 }
 
+/** The list of every source in the repository. */
+export function sourcesListUrl(repositoryUrl: string): string {
+  return `${repositoryUrl}/blob/main/data/SOURCES.md`;
+}
+
 /**
  * `/kiss-about`: what the bot does and its commands, where the stories come from, what it stores
  * and for how long, with links to install it, and to its source and its privacy notice when the
@@ -41,11 +46,10 @@ export function privacyUrl(repositoryUrl: string): string {
 export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> {
   const { lang, mentions } = view;
   const commands = mentions.vars(lang);
-  const credits = view.sources.map((s) => {
-    const credit = `[${s.publisher}, “${s.title}”](${s.url}) (${s.published})`;
-    return s.note ? `${credit}\n${s.note[lang]}` : credit;
-  });
   const repository = view.repositoryUrl;
+  const summary = t(lang, 'about.sources', { count: view.couples, pages: view.sources.length, publishers: new Set(view.sources.map((s) => s.publisher)).size });
+  // The list itself is data/SOURCES.md: 120 stories' pages never fit a field's 1,024 characters.
+  const list = repository === undefined ? [] : [t(lang, 'about.sourcesList', { list: `[data/SOURCES.md](${sourcesListUrl(repository)})` })];
   const privacy = repository === undefined ? undefined : privacyUrl(repository);
   const links = installLinks(view.applicationId);
   const button = (label: string, url: string, emoji: string): APIButtonComponent => ({
@@ -62,7 +66,7 @@ export function aboutMessage(view: AboutView): Message<'embeds' | 'components'> 
         title: t(lang, 'about.title'),
         description: `${t(lang, 'about.what', { count: view.couples })}\n\n${t(lang, 'about.commands', commands)}`,
         fields: [
-          { name: t(lang, 'about.sourceTitle'), value: [...credits, t(lang, 'about.sourceNote')].join('\n').slice(0, 1024) },
+          { name: t(lang, 'about.sourceTitle'), value: [summary, ...list].join('\n').slice(0, 1024) },
           {
             name: t(lang, 'about.privacyTitle'),
             value: [

@@ -46,6 +46,27 @@ export function charactersLine(couple: Couple, lang: Language): string | undefin
     .join(' & ');
 }
 
+/** A source's date as the page shows it (a year, a month or a day), in `lang`: "17 August 2016", "2016년 8월 17일". */
+export function publishedDate(published: string, lang: Language): string {
+  const [year, month, day] = published.split('-').map(Number) as [number, number?, number?];
+  if (month === undefined) return String(year);
+  const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', timeZone: 'UTC', ...(day === undefined ? {} : { day: 'numeric' }) };
+  return new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', options).format(Date.UTC(year, month - 1, day ?? 1));
+}
+
+/** `[DramaFever, “10 actors react…”](https://…) (2017)`: the page, linked, with its title and date when known. */
+export function sourceCredit(source: Source, lang: Language): string {
+  const name = source.title ? `${source.publisher}, “${source.title}”` : source.publisher;
+  return source.published ? `[${name}](${source.url}) (${publishedDate(source.published, lang)})` : `[${name}](${source.url})`;
+}
+
+/** The footer of a catalogue story: who published its source, and when. */
+export function sourceFooter(source: Source, lang: Language): string {
+  return source.published
+    ? t(lang, 'scene.footer', { publisher: source.publisher, date: publishedDate(source.published, lang) })
+    : t(lang, 'scene.footerUndated', { publisher: source.publisher });
+}
+
 type Quote = Couple['quotes'][number];
 
 /** Who said it, in `lang`: the actor's name (Hangul in Korean), or the given label ("Director", "감독"). */
@@ -83,8 +104,8 @@ export function sceneMessage(view: SceneView): Message<'embeds' | 'components'> 
     const by = view.serverName ? t(lang, 'story.credit', { server: view.serverName }) : t(lang, 'story.creditNoName');
     fields.push({ name: t(lang, 'scene.source'), value: `[${source.publisher}](${source.url})\n${by}` });
   } else {
-    const credit = `[${source.publisher}, “${source.title}”](${source.url}) (${source.published})`;
-    fields.push({ name: t(lang, 'scene.source'), value: source.note ? `${credit}\n${source.note[lang]}` : credit });
+    const also = couple.also?.length ? [`${t(lang, 'scene.also')}: ${couple.also.map((s) => `[${s.publisher}](${s.url})`).join(', ')}`] : [];
+    fields.push({ name: t(lang, 'scene.source'), value: [sourceCredit(source, lang), ...(source.note ? [source.note[lang]] : []), ...also].join('\n').slice(0, 1024) });
   }
   // Given in the other language only: shown as written, with a one-line note in the member's.
   const note = own && !own.languages.includes(lang) ? `\n\n*${t(lang, lang === 'ko' ? 'story.onlyEnglish' : 'story.onlyKorean')}*` : '';
@@ -95,7 +116,7 @@ export function sceneMessage(view: SceneView): Message<'embeds' | 'components'> 
     title: `💋 ${coupleName(couple, lang)}`,
     description: `${couple.story[lang]}${note}`,
     fields,
-    footer: { text: own ? t(lang, 'story.ownMarker', { label: t(lang, 'scene.author') }) : t(lang, 'scene.footer', { id: couple.id }) },
+    footer: { text: own ? t(lang, 'story.ownMarker', { label: t(lang, 'scene.author') }) : sourceFooter(source, lang) },
   };
 
   const search = searchLinks(couple).find((l) => l.lang === lang) ?? searchLinks(couple)[0];

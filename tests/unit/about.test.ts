@@ -17,7 +17,7 @@ function about(lang: 'en' | 'ko', ids: Record<string, string> = {}, { repository
   return aboutMessage({
     lang,
     couples: catalogue.couples.length,
-    sources: Object.values(catalogue.sources),
+    sources: catalogue.sources,
     applicationId: APP,
     repositoryUrl,
     mentions: testMentions(ids),
@@ -58,10 +58,26 @@ describe('/kiss-about', () => {
     const embed = about('en').embeds[0]!;
     expect(embed.description).toContain('10 famous K-drama kiss scenes');
     const [source, privacy] = embed.fields!;
-    expect(source!.value).toContain('[DramaFever, “10 actors react to their hot K-drama kisses”](https://www.dramafever.com/news/10-actors-react-to-their-hot-k-drama-kisses/) (2017)');
+    expect(source!.value).toBe(
+      `10 stories, retold in our own words from ${catalogue.sources.length} public pages by ${new Set(catalogue.sources.map((s) => s.publisher)).size} publishers. Every story credits its page.\n` +
+        `Every page, with its address: [data/SOURCES.md](${REPO}/blob/main/data/SOURCES.md)`,
+    );
     expect(privacy!.value).toMatch(/^Per server:\n• Polls and their votes: each voter's member id and the couple chosen/);
     expect(privacy!.value).toContain('7 days after the bot is removed');
     expect(privacy!.value).toContain(`(${REPO}/blob/main/PRIVACY.md)`);
+  });
+
+  it('summarises the sources in a field that fits however many there are, and links their list when the repository is known', () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ publisher: `Publisher ${i % 40}`, title: `A rather long page title number ${i}`, url: `https://example.org/page/${i}` }));
+    for (const lang of ['en', 'ko'] as const) {
+      const field = aboutMessage({ lang, couples: 320, sources: many, applicationId: APP, repositoryUrl: REPO, mentions: testMentions({}) }).embeds[0]!.fields![0]!.value;
+      expect(field.length).toBeLessThan(400);
+      expect(field).toContain('300');
+      expect(field).toContain('40');
+      expect(field).toContain(`(${REPO}/blob/main/data/SOURCES.md)`);
+    }
+    expect(about('ko').embeds[0]!.fields![0]!.value).toMatch(/^이야기 10개를 공개된 글 \d+건\(\d+개 매체\)에서 가져와 새로 정리했어요\./);
+    expect(about('en', {}, { repositoryUrl: undefined }).embeds[0]!.fields![0]!.value).not.toContain('SOURCES.md');
   });
 
   it('names the commands as mentions once their ids are known, in plain text before', () => {

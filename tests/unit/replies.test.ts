@@ -6,7 +6,7 @@ import { dailyPostMessage } from '../../src/replies/daily-post.js';
 import { postNowReply, savedReply, statusReply } from '../../src/replies/daily.js';
 import type { MessageBody } from '../../src/replies/message.js';
 import * as poll from '../../src/replies/poll.js';
-import { sceneMessage } from '../../src/replies/scene.js';
+import { publishedDate, sceneMessage, sourceCredit } from '../../src/replies/scene.js';
 import { videoMessage } from '../../src/replies/video.js';
 import { t } from '../../src/i18n/index.js';
 import type { APIEmbed, APIInteractionResponseCallbackData, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
@@ -61,7 +61,9 @@ describe('the story embed', () => {
     const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
     expect(fields['배역']).toBe('왕세자 이영(박보검) & 홍라온(김유정)');
     expect(fields['직접 한 말']).toBe("> “I'm not a good kisser!” — 박보검\n> *번역: 나 키스 잘 못해!*");
-    expect(fields['드라마']).toContain('7회');
+    expect(fields['드라마']).toBe('구르미 그린 달빛 (Love in the Moonlight) · KBS2, 2016');
+    const withEpisode = sceneMessage({ couple: { ...couple, episode: 7 }, source: catalogue.sourceOf(couple), lang: 'ko' }).embeds[0]!;
+    expect(withEpisode.fields![0]!.value).toBe('구르미 그린 달빛 (Love in the Moonlight) · KBS2, 2016 · 7회');
     // Nothing in the Korean embed's labels is left in English.
     expect(Object.values(fields).join('\n')).not.toMatch(/Crown Prince|Park Bo Gum|Director/);
   });
@@ -85,6 +87,39 @@ describe('the story embed', () => {
     expect(plain[1]).toMatchObject({ style: 1, custom_id: 'scene:another:eric-seo-hyun-jin', label: 'Another story' });
     const pinned = sceneMessage({ couple, source, lang: 'en', pinned: { url: 'https://youtu.be/x1', pinnedBy: '1', pinnedAt: 0 } });
     expect(pinned.components[0]!.components[0]).toMatchObject({ style: 5, url: 'https://youtu.be/x1', label: 'Watch the filming video' });
+  });
+});
+
+describe('the story embed’s credit', () => {
+  it('names the source’s publisher and date in the footer, in the member’s language, never the internal id', () => {
+    const couple = catalogue.get('park-bo-gum-kim-yoo-jung')!;
+    const source = catalogue.sourceOf(couple);
+    const en = sceneMessage({ couple, source, lang: 'en' }).embeds[0]!;
+    const ko = sceneMessage({ couple, source, lang: 'ko' }).embeds[0]!;
+    expect(en.footer?.text).toBe('Retold from DramaFever (2017)');
+    expect(ko.footer?.text).toBe('DramaFever(2017)의 내용을 새로 정리했어요');
+    for (const embed of [en, ko]) expect(JSON.stringify(embed.footer)).not.toContain(couple.id);
+    const undated = sceneMessage({ couple, source: { publisher: 'Soompi', url: 'https://www.soompi.com/article/1' }, lang: 'en' }).embeds[0]!;
+    expect(undated.footer?.text).toBe('Retold from Soompi');
+  });
+
+  it('links the source with its title and date, its note, and the pages that add a detail', () => {
+    const couple = catalogue.get('lee-joon-ki-iu')!;
+    const field = sceneMessage({ couple, source: catalogue.sourceOf(couple), lang: 'ko' }).embeds[0]!.fields!.find((f) => f.name === t('ko', 'scene.source'))!.value;
+    expect(field.split('\n')).toEqual([
+      '[DramaFever, “10 actors react to their hot K-drama kisses”](https://www.dramafever.com/news/10-actors-react-to-their-hot-k-drama-kisses/) (2017)',
+      '드라마피버는 2018년에 서비스를 종료했고, 기사에 있던 촬영 영상은 이제 볼 수 없어요.',
+      '함께 참고한 글: [부산일보](https://mobile.busan.com/view/busan/view.php?code=20160920000023)',
+    ]);
+    expect(sourceCredit({ publisher: 'Soompi', url: 'https://www.soompi.com/a' }, 'en')).toBe('[Soompi](https://www.soompi.com/a)');
+  });
+
+  it('writes a source’s date as far as the page gives it', () => {
+    expect(publishedDate('2017', 'en')).toBe('2017');
+    expect(publishedDate('2016-08', 'en')).toBe('August 2016');
+    expect(publishedDate('2016-08-17', 'en')).toBe('17 August 2016');
+    expect(publishedDate('2016-08-17', 'ko')).toBe('2016년 8월 17일');
+    expect(publishedDate('2016-08', 'ko')).toBe('2016년 8월');
   });
 });
 
