@@ -12,6 +12,7 @@ import { aboutMessage } from '../src/replies/about.js';
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-about',
+  name_localizations: localizations('about.command.name'),
   description: t('en', 'about.command.description'),
   description_localizations: localizations('about.command.description'),
   // Reads nothing and changes nothing: available wherever the bot is, installed either way.

@@ -22,6 +22,7 @@ const named = <const Name extends string>(name: Name, key: string = name) => nam
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-daily',
+  name_localizations: localizations('daily.command.name'),
   description: t('en', 'daily.command.description'),
   description_localizations: localizations('daily.command.description'),
   // Changes the server's state: servers only, moderators only (checked again in the handler).

@@ -22,6 +22,7 @@ const DAY_MS = 86_400_000;
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-data',
+  name_localizations: localizations('data.command.name'),
   description: t('en', 'data.command.description'),
   description_localizations: localizations('data.command.description'),
   // The server's own data: servers only, moderators only (checked again in the handler and on the button).

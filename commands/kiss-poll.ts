@@ -33,6 +33,7 @@ const pollOption = { type: ApplicationCommandOptionType.String, ...text('poll'),
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-poll',
+  name_localizations: localizations('poll.command.name'),
   description: t('en', 'poll.command.description'),
   description_localizations: localizations('poll.command.description'),
   // Polls are server state: servers only. Any member who may talk in a channel may start one and

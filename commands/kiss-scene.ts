@@ -19,6 +19,7 @@ import { scopeOf } from '../src/store/index.js';
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-scene',
+  name_localizations: localizations('scene.command.name'),
   description: t('en', 'scene.command.description'),
   description_localizations: localizations('scene.command.description'),
   options: [coupleOption('scene', false)],

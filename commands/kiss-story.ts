@@ -44,6 +44,7 @@ const storyOption = (required: true) =>
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-story',
+  name_localizations: localizations('story.command.name'),
   description: t('en', 'story.command.description'),
   description_localizations: localizations('story.command.description'),
   // A server's own stories: servers only. Listing is for every member, so the command is not

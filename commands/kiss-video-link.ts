@@ -20,6 +20,7 @@ import { checkVideoUrl, MAX_VIDEO_URL_LENGTH } from '../src/videos.js';
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-video-link',
+  name_localizations: localizations('video.linkCommand.name'),
   description: t('en', 'video.linkCommand.description'),
   description_localizations: localizations('video.linkCommand.description'),
   // Changes the server's state: servers only, moderators only (checked again in the handler).

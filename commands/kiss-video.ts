@@ -13,6 +13,7 @@ import { videoMessage } from '../src/replies/video.js';
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-video',
+  name_localizations: localizations('video.command.name'),
   description: t('en', 'video.command.description'),
   description_localizations: localizations('video.command.description'),
   options: [coupleOption('video', true)],

@@ -36,6 +36,7 @@ const sizeOption = {
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-worldcup',
+  name_localizations: localizations('worldcup.command.name'),
   description: t('en', 'worldcup.command.description'),
   description_localizations: localizations('worldcup.command.description'),
   // Server state (statistics, the leaderboard): servers only. Any member who may start a poll may

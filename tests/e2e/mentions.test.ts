@@ -72,7 +72,7 @@ describe('command mentions in the bot’s answers', () => {
     });
     const ko: SimUser = world.sim.createMember(world.guild.id, { username: 'mod-ko', moderator: true, locale: 'ko' }).user;
     const res = await (await world.sim.command({ user: ko, guildId: world.guild.id, name: 'kiss-daily', subcommand: 'status' })).settled();
-    expect(res.message!.content).toContain('`/kiss-daily 설정`으로 채널과 시각을 정해 보세요');
+    expect(res.message!.content).toContain('`/키스신-매일 설정`으로 채널과 시각을 정해 보세요');
     expect(res.message!.content).not.toMatch(/<\/kiss-/);
     expect(world.bot.logs.some((l) => l.level === 40 && String(l.msg).includes('could not read the registered commands'))).toBe(true);
   });

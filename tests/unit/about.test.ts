@@ -82,7 +82,7 @@ describe('/kiss-about', () => {
 
   it('names the commands as mentions once their ids are known, in plain text before', () => {
     expect(about('en').embeds[0]!.description).toContain('`/kiss-scene` a story');
-    expect(about('ko').embeds[0]!.description).toContain('`/kiss-daily 설정` 매일 이야기 받기');
+    expect(about('ko').embeds[0]!.description).toContain('`/키스신-매일 설정` 매일 이야기 받기');
     const known = about('en', { 'kiss-scene': '444444444444444444', 'kiss-daily': '555555555555555555' }).embeds[0]!;
     expect(known.description).toContain('</kiss-scene:444444444444444444> a story');
     expect(known.description).toContain('</kiss-daily set:555555555555555555>');

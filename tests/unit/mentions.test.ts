@@ -18,9 +18,9 @@ describe('command mentions', () => {
   it('name a command as plain text in the member’s language until its id is known', () => {
     const mentions = testMentions();
     expect(mentions.mention('kiss-daily set', 'en')).toBe('`/kiss-daily set`');
-    expect(mentions.mention('kiss-daily set', 'ko')).toBe('`/kiss-daily 설정`');
-    expect(mentions.mention('kiss-poll start', 'ko')).toBe('`/kiss-poll 시작`');
-    expect(mentions.vars('ko').kissDailySet).toBe('`/kiss-daily 설정`');
+    expect(mentions.mention('kiss-daily set', 'ko')).toBe('`/키스신-매일 설정`');
+    expect(mentions.mention('kiss-poll start', 'ko')).toBe('`/키스신-투표 시작`');
+    expect(mentions.vars('ko').kissDailySet).toBe('`/키스신-매일 설정`');
   });
 
   it('mention it, in every language alike, once the ids of the registered commands are learnt', () => {
@@ -35,8 +35,10 @@ describe('command mentions', () => {
     for (const lang of ['en', 'ko'] as const) {
       expect(mentions.mention('kiss-daily set', lang)).toBe(`</kiss-daily set:${DAILY}>`);
       expect(mentions.vars(lang).kissPollStart).toBe(`</kiss-poll start:${POLL}>`);
-      expect(mentions.vars(lang).kissScene).toBe('`/kiss-scene`');
     }
+    // An id that is not one falls back to plain text, in the member's language.
+    expect(mentions.vars('en').kissScene).toBe('`/kiss-scene`');
+    expect(mentions.vars('ko').kissScene).toBe('`/키스신`');
   });
 
   it('name a command the bot does not define in plain text, never as a mention', () => {

@@ -332,7 +332,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     await runCommand(page, 'kiss-about', 'kiss-about');
     const korean = page.locator('discord-message[ephemeral]').filter({ has: page.locator(`discord-embed[embed-title="${t('ko', 'about.title')}"]`) });
     await korean.waitFor();
-    expect(await korean.getByTestId('command-mention').allTextContents()).toEqual(expect.arrayContaining(['/kiss-daily 설정', '/kiss-poll 시작']));
+    expect(await korean.getByTestId('command-mention').allTextContents()).toEqual(expect.arrayContaining(['/키스신-매일 설정', '/키스신-투표 시작']));
     await page.getByTestId('locale-select').selectOption('en-US');
   });
 
