@@ -56,13 +56,25 @@ export interface SearchLink {
 }
 
 /**
- * No filming clip's address is verified, so the default links are labelled searches for the
- * couple's making-of clip: one with English terms, one with Korean terms.
+ * The search terms for a couple's filming clip in `lang`: when a source names the official channel
+ * that released it (SBS Catch, tvN drama…), the channel's name leads, so the search finds that clip.
  */
-export function searchLinks(couple: Couple): SearchLink[] {
+export function searchTerms(couple: Pick<Couple, 'video'>, lang: Language): string {
+  const terms = couple.video.search[lang];
+  const channel = couple.video.channel?.[lang];
+  if (channel === undefined) return terms;
+  const plain = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
+  return plain(terms).includes(plain(channel)) ? terms : `${channel} ${terms}`;
+}
+
+/**
+ * No filming clip's address is verified, so the default links are labelled searches for the
+ * couple's making-of clip: one with English terms, one with Korean terms (never a clip's address).
+ */
+export function searchLinks(couple: Pick<Couple, 'video'>): SearchLink[] {
   const youtube = (terms: string) => `https://www.youtube.com/results?search_query=${encodeURIComponent(terms)}`;
   return [
-    { lang: 'en', url: youtube(couple.video.search.en) },
-    { lang: 'ko', url: youtube(couple.video.search.ko) },
+    { lang: 'en', url: youtube(searchTerms(couple, 'en')) },
+    { lang: 'ko', url: youtube(searchTerms(couple, 'ko')) },
   ];
 }

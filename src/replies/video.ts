@@ -14,6 +14,7 @@ export function siteName(site: VideoSite, lang: Language): string {
 /** `/kiss-video`: link buttons to the filming clips, the server's pinned link first. */
 export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink | undefined): Message<'embeds' | 'components'> {
   const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
+  const channel = couple.video.channel?.[lang];
   const buttons: APIButtonComponent[] = [];
   // A server's own story may come with its video: shown first, like a pinned link, unless one is pinned.
   const fromStory = !pinned && couple.own?.video !== undefined;
@@ -38,7 +39,7 @@ export function videoMessage(couple: Couple, lang: Language, pinned: PinnedLink 
       {
         color: SCENE_COLOUR,
         title: t(lang, 'video.title', { couple: coupleName(couple, lang) }),
-        description: t(lang, fromStory ? 'video.introStory' : pinned ? 'video.introPinned' : 'video.intro', { drama }),
+        description: t(lang, fromStory ? 'video.introStory' : pinned ? 'video.introPinned' : channel ? 'video.introChannel' : 'video.intro', { drama, channel: channel ?? '' }),
       },
     ],
     components: [{ type: ComponentType.ActionRow, components: buttons }],

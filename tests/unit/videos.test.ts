@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
-import { checkVideoUrl, searchLinks } from '../../src/videos.js';
+import { videoMessage } from '../../src/replies/video.js';
+import { checkVideoUrl, searchLinks, searchTerms } from '../../src/videos.js';
 
 describe('pinned video links', () => {
   it.each([
@@ -66,5 +67,23 @@ describe('default video links', () => {
     expect(links.map((l) => l.lang)).toEqual(['en', 'ko']);
     for (const link of links) expect(link.url.startsWith('https://www.youtube.com/results?search_query=')).toBe(true);
     expect(decodeURIComponent(links[1]!.url)).toContain('박보검 김유정 구르미 그린 달빛 키스신 메이킹');
+  });
+
+  it('name the official channel that released the clip, when a source gives it, in English and Korean', () => {
+    const couple = loadCatalogue().get('park-bo-gum-kim-yoo-jung')!;
+    const withChannel = { ...couple, video: { ...couple.video, channel: { en: 'KBS Drama', ko: 'KBS 드라마' } } };
+    expect(searchTerms(withChannel, 'en')).toBe('KBS Drama Park Bo Gum Kim Yoo Jung Love in the Moonlight kiss scene making');
+    expect(searchTerms(withChannel, 'ko')).toBe('KBS 드라마 박보검 김유정 구르미 그린 달빛 키스신 메이킹');
+    const [en, ko] = searchLinks(withChannel).map((l) => new URL(l.url));
+    expect(en!.searchParams.get('search_query')).toBe(searchTerms(withChannel, 'en'));
+    expect(ko!.searchParams.get('search_query')).toBe(searchTerms(withChannel, 'ko'));
+    for (const url of [en!, ko!]) expect(url.pathname).toBe('/results');
+    // Terms that already name the channel are left as they are.
+    const named = { video: { channel: { en: 'SBS Catch', ko: 'SBS 캐치' }, search: { en: 'SBS catch Doctors kiss making', ko: '닥터스 키스신 메이킹' } } };
+    expect(searchTerms(named, 'en')).toBe('SBS catch Doctors kiss making');
+    expect(searchTerms(named, 'ko')).toBe('SBS 캐치 닥터스 키스신 메이킹');
+    // And the reply says whose clip the buttons look for.
+    expect(videoMessage(withChannel, 'ko', undefined).embeds[0]!.description).toContain('**KBS 드라마** 채널');
+    expect(videoMessage(couple, 'en', undefined).embeds[0]!.description).not.toContain('released');
   });
 });
