@@ -69,11 +69,11 @@ export class FakePublisher implements DailyPublisher {
   }
 }
 
-/** The couple id a post shows (the embed footer ends with it). */
+/** The couple id a post shows (its "Another story" button names it: `scene:another:<id>`). */
 export function postedCouple(post: SentPost): string {
-  const footer = post.payload.embeds[0]?.footer?.text ?? '';
-  const id = /· ([a-z0-9-]+)$/.exec(footer)?.[1];
-  if (!id) throw new Error(`No couple id in footer: ${footer}`);
+  const ids = (post.payload.components ?? []).flatMap((row) => row.components).map((c) => ('custom_id' in c ? c.custom_id : ''));
+  const id = ids.map((customId) => /^scene:another:(.+)$/.exec(customId)?.[1]).find((x) => x !== undefined);
+  if (!id) throw new Error(`No couple id in the post's buttons: ${ids.join(', ')}`);
   return id;
 }
 
