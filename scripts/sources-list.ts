@@ -19,6 +19,11 @@ interface Cited {
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The text of data/SOURCES.md for these stories. */
+/** Text shown as written in Markdown: its backslashes, backticks, emphasis marks and angle brackets escaped. */
+export function markdownText(text: string): string {
+  return text.replace(/([\\`*_<>])/g, '\\$1');
+}
+
 export function sourcesList(stories: readonly StoryFile[]): string {
   const byUrl = new Map<string, Cited>();
   for (const story of stories) {
@@ -46,7 +51,7 @@ export function sourcesList(stories: readonly StoryFile[]): string {
     lines.push('', `## ${publisher}`, '');
     const pages = byPublisher.get(publisher)!.sort((a, b) => compare(a.source.published ?? '', b.source.published ?? '') || compare(a.source.url, b.source.url));
     for (const { source, by } of pages) {
-      const title = source.title === undefined ? 'untitled page' : `“${source.title.replace(/([\\`*_<>])/g, '\\$1')}”`;
+      const title = source.title === undefined ? 'untitled page' : `“${markdownText(source.title)}”`;
       const date = source.published === undefined ? 'undated' : source.published;
       lines.push(`- ${title}, ${date}: <${source.url}>`);
       if (source.note) lines.push(`  ${source.note.en}`);

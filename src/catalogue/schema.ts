@@ -128,7 +128,10 @@ export const storySchema = refine(
             {
               /** An actor's name, or who else spoke ("Director"), then with `speakerKo`. */
               speaker: speakerName,
-              /** The speaker in Korean, when the speaker is not one of the couple's actors (their Hangul name is used). */
+              /**
+               * The speaker in Korean, when the speaker is not one of the couple's actors (their Hangul name
+               * is used) and a cited page gives it; without it, Korean readers see `speaker` as written.
+               */
               speakerKo: optional(korean(30)),
               /** The line in English: as the source printed it, or (`textKind: translation`) our rendering of the Korean words in `ko`. */
               text: quoteText,
@@ -165,8 +168,6 @@ export const storySchema = refine(
     const index = story.characters?.findIndex((c) => !actorNames.has(c.actor)) ?? -1;
     if (index >= 0) return [['characters', index, 'actor'], `"${story.characters![index]!.actor}" is not one of the couple's actors`];
     const quotes = story.quotes ?? [];
-    const quote = quotes.findIndex((q) => !actorNames.has(q.speaker) && q.speakerKo === undefined);
-    if (quote >= 0) return [['quotes', quote, 'speakerKo'], `"${quotes[quote]!.speaker}" is not one of the couple's actors: give the speaker in Korean`];
     const translated = quotes.findIndex((q) => q.textKind === 'translation' && q.ko?.kind !== 'reported');
     if (translated >= 0) return [['quotes', translated, 'ko'], 'a line whose English is a translation needs the Korean words it translates (kind "reported")'];
     const urls = [story.source, ...(story.also ?? [])].map((s) => s.url);

@@ -109,7 +109,6 @@ export function storyProblems({ file, story }: StoryEntry, minimums: CatalogueMi
   const problems: string[] = [];
   const base = file.split(/[\\/]/).pop();
   if (base !== `${story.id}.json`) problems.push(`id "${story.id}" is not the file's name (${base})`);
-  for (const actor of story.actors) if (actor.hangul === undefined) problems.push(`actors: ${actor.name} has no Hangul name`);
   if (!HANGUL.test(story.story.ko)) problems.push('story.ko is not in Korean');
   for (const sentence of notHaeyo(story.story.ko)) problems.push(`story.ko: not 해요체: "${sentence}"`);
   const titles = [story.drama.korean, story.drama.title, ...(story.drama.aliases ?? [])].filter((t): t is string => t !== undefined && HANGUL.test(t) && t.replace(/\s/g, '').length >= 3);
@@ -127,8 +126,5 @@ export function storyProblems({ file, story }: StoryEntry, minimums: CatalogueMi
     if (!source.url.startsWith('https://')) problems.push(`${where}.url: not https`);
     if (!source.publisher.trim()) problems.push(`${where}.publisher: empty`);
   });
-  // The page a story is told from is named in full: its title and date as well.
-  if (story.source.title === undefined) problems.push('source.title: missing');
-  if (story.source.published === undefined) problems.push('source.published: missing');
   return problems;
 }

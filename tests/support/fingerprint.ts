@@ -39,6 +39,9 @@ export function words(text: string): string[] {
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[’‘]/g, "'")
+    // An apostrophe inside a Latin word ("don't") is part of it; a quote mark anywhere else is not
+    // ('윤아씨 우리 친해집시다'라고: the particle after the closing mark is a word of its own).
+    .replace(/(?<!\p{Script=Latin})'|'(?!\p{Script=Latin})/gu, ' ')
     .replace(/[^\p{L}\p{M}\p{N}']+/gu, ' ')
     .split(' ')
     .map((w) => w.replace(/^'+|'+$/g, ''))

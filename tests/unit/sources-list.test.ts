@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkStoryFiles, readStoryFiles, type StoryFile } from '../../src/catalogue/catalogue.js';
-import { SOURCES_FILE, sourcesList } from '../../scripts/sources-list.js';
+import { markdownText, SOURCES_FILE, sourcesList } from '../../scripts/sources-list.js';
 
 const stories = checkStoryFiles(readStoryFiles()).map((e) => e.story);
 
@@ -18,7 +18,7 @@ describe('data/SOURCES.md', () => {
         const line = text.split('\n').findIndex((l) => l.includes(`<${source.url}>`));
         const entry = text.split('\n').slice(line, line + 3).join('\n');
         expect(entry).toContain(`\`${story.id}\``);
-        if (source.title !== undefined) expect(entry).toContain(source.title);
+        if (source.title !== undefined) expect(entry).toContain(markdownText(source.title));
         if (source.published !== undefined) expect(entry).toContain(source.published);
       }
     }
