@@ -27,22 +27,43 @@ export function coupleOption<const Required extends boolean>(feature: 'scene' | 
   } as const;
 }
 
+/** Discord's longest choice name. */
+const CHOICE_NAME_MAX = 100;
+
 /**
- * "Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)", cut to Discord's 100 characters. A
- * server's own story is marked as one first ("Server story · …"), so the mark is never cut off.
+ * "Hyun Bin & Son Ye Jin — Crash Landing on You (2019, ep 7)": the pair, the drama, its year and
+ * the kiss's episode when known, so two stories of one pair (two dramas, or two kisses of one)
+ * read apart. Within Discord's 100 characters: the drama's title is shortened first, so the names,
+ * the year and the episode stay whole. A server's own story is marked as one first ("Server story
+ * · …"), so the mark is never cut off.
  */
 export function choiceLabel(couple: Couple, lang: Language): string {
-  const drama = lang === 'ko' ? couple.drama.korean : couple.drama.title;
-  const vars = { couple: coupleName(couple, lang), drama };
-  const label = couple.drama.year === undefined ? t(lang, 'scene.autocompleteLabelNoYear', vars) : t(lang, 'scene.autocompleteLabel', { ...vars, year: couple.drama.year });
-  const marked = couple.own ? t(lang, 'story.ownMarker', { label }) : label;
-  return marked.length > 100 ? `${marked.slice(0, 99)}…` : marked;
+  const korean = (couple.drama as { readonly korean?: string | undefined }).korean;
+  const drama = lang === 'ko' && korean ? korean : couple.drama.title;
+  const details = [couple.drama.year, couple.episode === undefined ? undefined : t(lang, 'scene.autocompleteEpisode', { episode: couple.episode })].filter((d) => d !== undefined);
+  const build = (title: string) => {
+    const vars = { couple: coupleName(couple, lang), drama: title };
+    const label = details.length ? t(lang, 'scene.autocompleteLabel', { ...vars, details: details.join(', ') }) : t(lang, 'scene.autocompleteLabelNoDetails', vars);
+    return couple.own ? t(lang, 'story.ownMarker', { label }) : label;
+  };
+  const full = build(drama);
+  if (full.length <= CHOICE_NAME_MAX) return full;
+  const keep = drama.length - (full.length - CHOICE_NAME_MAX) - 1;
+  const shortened = keep >= 8 ? build(`${drama.slice(0, keep).trimEnd()}…`) : full;
+  return shortened.length <= CHOICE_NAME_MAX ? shortened : `${shortened.slice(0, CHOICE_NAME_MAX - 1)}…`;
 }
 
-/** Autocomplete choices for what the member has typed so far: best match first, at most 25. */
+/** Autocomplete choices for what the member has typed so far: best match first, at most 25, no two named alike. */
 export function coupleChoices(search: CoupleSearch, typed: string, locale: string): APIApplicationCommandOptionChoice<string>[] {
   const lang = languageOf(locale);
-  return search.search(typed.slice(0, MAX_QUERY_LENGTH), 25).map(({ couple }) => ({ name: choiceLabel(couple, lang), value: couple.id }));
+  const seen = new Map<string, number>();
+  return search.search(typed.slice(0, MAX_QUERY_LENGTH), 25).map(({ couple }) => {
+    let name = choiceLabel(couple, lang);
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    if (count > 1) name = `${name.slice(0, CHOICE_NAME_MAX - 4)} #${count}`;
+    return { name, value: couple.id };
+  });
 }
 
 /** Autocomplete over the couples the member's server sees (its own stories marked as such). */

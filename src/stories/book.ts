@@ -1,5 +1,5 @@
 import type { Catalogue, Couple, Source } from '../catalogue/catalogue.js';
-import { CoupleSearch } from '../catalogue/search.js';
+import { CoupleSearch, NameIndex, nameIndex } from '../catalogue/search.js';
 import type { StoryStore } from '../store/stories.js';
 import { removedCouple, toCouple } from './model.js';
 import type { StoryBook } from './schema.js';
@@ -58,33 +58,51 @@ export function ownSource(couple: Couple): Source {
   return { title: host, publisher: host, url, published: '' };
 }
 
-function merged(catalogue: Catalogue, own: readonly Couple[], removed: readonly Couple[]): GuildCatalogue {
-  const couples = Object.freeze([...catalogue.couples, ...own]);
-  const byId = new Map(couples.map((c) => [c.id, c]));
-  const removedById = new Map(removed.map((c) => [c.id, c]));
-  const view: Catalogue = {
-    couples,
-    sources: catalogue.sources,
-    get: (id) => byId.get(id),
-    sourceOf: (couple) => (couple.own ? ownSource(couple) : catalogue.sourceOf(couple)),
-  };
-  // The newest of the server's stories first when nothing is typed yet.
-  const searchOrder = own.length ? { ...view, couples: [...own].reverse().concat(catalogue.couples) } : view;
-  let ownSearch: CoupleSearch | undefined;
+/** The catalogue alone, as a view: its one search over the catalogue's shared index. */
+function builtInView(catalogue: Catalogue): GuildCatalogue {
   return Object.freeze({
-    ...view,
-    search: new CoupleSearch(searchOrder),
-    own,
-    get ownSearch() {
-      ownSearch ??= new CoupleSearch({ ...view, couples: [...own].reverse() });
-      return ownSearch;
+    couples: catalogue.couples,
+    sources: catalogue.sources,
+    get: (id: string) => catalogue.get(id),
+    sourceOf: (couple: Couple) => (couple.own ? ownSource(couple) : catalogue.sourceOf(couple)),
+    search: new CoupleSearch(catalogue),
+    own: Object.freeze([]),
+    ownSearch: new CoupleSearch({ couples: [], get: () => undefined }),
+    lookup: (id: string) => catalogue.get(id),
+  });
+}
+
+/**
+ * A server's view: the catalogue, then its own stories. It holds only what is the server's own (its
+ * stories, an index of their names, a map of their ids); the catalogue's couples, sources and
+ * search index are the process's one copy, reached through `catalogue`, never copied.
+ */
+function merged(catalogue: Catalogue, builtIn: GuildCatalogue, own: readonly Couple[], removed: readonly Couple[]): GuildCatalogue {
+  const ownById = new Map(own.map((c) => [c.id, c]));
+  const removedById = removed.length ? new Map(removed.map((c) => [c.id, c])) : undefined;
+  const get = (id: string) => catalogue.get(id) ?? ownById.get(id);
+  // The newest of the server's stories first when nothing is typed yet; one index serves both searches.
+  const newestFirst = Object.freeze([...own].reverse());
+  const ownIndex = new NameIndex(newestFirst);
+  const ownSearch = new CoupleSearch({ couples: newestFirst, get: (id) => ownById.get(id) }, { indexes: [ownIndex] });
+  const search = new CoupleSearch({ couples: newestFirst, get }, { indexes: [ownIndex, nameIndex(catalogue.couples)], listed: [newestFirst, catalogue.couples] });
+  return Object.freeze({
+    // Built when asked (a list of pointers), not kept: the catalogue's part is never copied per server.
+    get couples() {
+      return catalogue.couples.concat(own);
     },
-    lookup: (id: string) => byId.get(id) ?? removedById.get(id),
+    sources: catalogue.sources,
+    get,
+    sourceOf: (couple: Couple) => builtIn.sourceOf(couple),
+    search,
+    own,
+    ownSearch,
+    lookup: (id: string) => get(id) ?? removedById?.get(id),
   });
 }
 
 export function createCoupleBook(deps: CoupleBookDeps): CoupleBook {
-  const builtIn = merged(deps.catalogue, [], []);
+  const builtIn = builtInView(deps.catalogue);
   const maxKept = deps.maxKept ?? 500;
   /** Per server: the book a view was built from, and the view (a Map keeps the order of use). */
   const built = new Map<string, { book: StoryBook; view: GuildCatalogue }>();
@@ -105,6 +123,7 @@ export function createCoupleBook(deps: CoupleBookDeps): CoupleBook {
       }
       const view = merged(
         deps.catalogue,
+        builtIn,
         book.stories.map((s) => toCouple(s, guildId)),
         book.removed.map((r) => removedCouple(r, guildId)),
       );

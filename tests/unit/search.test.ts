@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { loadCatalogue, type Couple } from '../../src/catalogue/catalogue.js';
 import { pickRandom } from '../../src/catalogue/random.js';
-import { CoupleSearch, normalize } from '../../src/catalogue/search.js';
+import { CoupleSearch, nameIndex, normalize } from '../../src/catalogue/search.js';
 import { choiceLabel, coupleChoices, resolveCouple } from '../../src/couple-option.js';
 import { UserError } from '../../src/errors.js';
+import { largeCatalogue } from '../support/large-catalogue.js';
 
 const catalogue = loadCatalogue();
 const search = new CoupleSearch(catalogue);
@@ -54,14 +55,16 @@ describe('couple search', () => {
   });
 
   it('offers at most 25 choices, the whole catalogue for an empty query', () => {
-    expect(coupleChoices(search, '', 'en-US')).toHaveLength(10);
+    expect(coupleChoices(search, '', 'en-US')).toHaveLength(Math.min(25, catalogue.couples.length));
     expect(coupleChoices(search, 'a', 'en-US').length).toBeLessThanOrEqual(25);
   });
 
   it('labels choices in the member’s language within Discord’s 100 characters', () => {
     const iu = catalogue.get('lee-joon-ki-iu')!;
-    expect(choiceLabel(iu, 'en')).toBe('Lee Joon Ki & IU — Moon Lovers: Scarlet Heart Ryeo (2016)');
-    expect(choiceLabel(iu, 'ko')).toBe('이준기 & 아이유 — 달의 연인 – 보보경심 려 (2016)');
+    const episode = iu.episode === undefined ? '' : `, ep ${iu.episode}`;
+    const episodeKo = iu.episode === undefined ? '' : `, ${iu.episode}회`;
+    expect(choiceLabel(iu, 'en')).toBe(`Lee Joon Ki & IU — Moon Lovers: Scarlet Heart Ryeo (2016${episode})`);
+    expect(choiceLabel(iu, 'ko')).toBe(`이준기 & 아이유 — 달의 연인 – 보보경심 려 (2016${episodeKo})`);
     for (const c of catalogue.couples) expect(choiceLabel(c, 'en').length).toBeLessThanOrEqual(100);
   });
 
@@ -84,19 +87,87 @@ describe('couple search', () => {
 describe('the random pick', () => {
   it('never gives the couple shown last', () => {
     for (let i = 0; i < 200; i++) {
-      const previous = catalogue.couples[i % 10]!.id;
+      const previous = catalogue.couples[i % catalogue.couples.length]!.id;
       expect(pickRandom(catalogue.couples, previous, Math.random).id).not.toBe(previous);
     }
   });
 
   it('can reach every other couple', () => {
     const seen = new Set<string>();
-    for (let i = 0; i < 9; i++) seen.add(pickRandom(catalogue.couples, 'eric-seo-hyun-jin', () => i / 9).id);
-    expect(seen.size).toBe(9);
+    const others = catalogue.couples.length - 1;
+    for (let i = 0; i < others; i++) seen.add(pickRandom(catalogue.couples, 'eric-seo-hyun-jin', () => i / others).id);
+    expect(seen.size).toBe(others);
     expect(seen.has('eric-seo-hyun-jin')).toBe(false);
   });
 
   it('stays in range when the random source returns its maximum', () => {
     expect(pickRandom(catalogue.couples, undefined, () => 0.9999999).id).toBe(catalogue.couples.at(-1)!.id);
+  });
+});
+
+describe('the search over a grown catalogue (synthetic, with aliases)', () => {
+  const large = largeCatalogue(140);
+  const big = new CoupleSearch(large);
+  const story = large.couples[3]!;
+  const aliased = story as typeof story & { actors: readonly { aliases?: readonly string[] }[]; drama: { aliases?: readonly string[] } };
+  const ids = (q: string, limit = 25) => big.search(q, limit).map((h) => h.couple.id);
+
+  it('finds a story by an actor’s alias, the Korean title and a drama abbreviation, whatever the case and spacing', () => {
+    expect(ids(aliased.actors[0]!.aliases![0]!.toUpperCase())).toContain(story.id);
+    expect(ids(story.drama.korean.replace(/\s+/g, ''))[0]).toBe(story.id);
+    expect(ids(aliased.drama.aliases![1]!)[0]).toBe(story.id);
+    expect(ids(` ${aliased.drama.aliases![0]!.toLowerCase().split('').join(' ')} `)[0]).toBe(story.id);
+  });
+
+  it('finds a story by each actor’s Hangul, and forgives a typo in a long name', () => {
+    expect(ids(story.actors[1]!.hangul)).toContain(story.id);
+    const title = story.drama.title;
+    expect(ids(`${title.slice(0, 4)}${title.slice(5)}`)[0]).toBe(story.id);
+  });
+
+  it('lists every story of a pair, and labels them apart within Discord’s 100 characters', () => {
+    const pairs = new Map<string, Couple[]>();
+    for (const c of large.couples) {
+      const key = c.actors.map((a) => a.name).join('+');
+      pairs.set(key, [...(pairs.get(key) ?? []), c]);
+    }
+    const twice = [...pairs.values()].filter((list) => list.length > 1);
+    expect(twice.length).toBeGreaterThan(1);
+    for (const list of twice) {
+      const found = ids(list[0]!.actors[0]!.name, 50);
+      for (const c of list) expect(found).toContain(c.id);
+      for (const lang of ['en', 'ko'] as const) {
+        const labels = list.map((c) => choiceLabel(c, lang));
+        expect(new Set(labels).size).toBe(list.length);
+      }
+    }
+    for (const c of large.couples) for (const lang of ['en', 'ko'] as const) expect(choiceLabel(c, lang).length).toBeLessThanOrEqual(100);
+  });
+
+  it('keeps the names, year and episode whole in a label too long for Discord, shortening the title', () => {
+    const long = { ...story, episode: 12, drama: { ...story.drama, title: `${'Very Long Title '.repeat(8)}End` } } as Couple;
+    const label = choiceLabel(long, 'en');
+    expect(label.length).toBeLessThanOrEqual(100);
+    expect(label.startsWith(`${story.actors[0]!.name} & ${story.actors[1]!.name} — Very Long`)).toBe(true);
+    expect(label.endsWith(`… (${story.drama.year}, ep 12)`)).toBe(true);
+  });
+
+  it('never names two choices alike', () => {
+    const twin = { ...story, id: `${story.id}-twin` } as Couple;
+    const twins = new CoupleSearch({ couples: [story, twin], get: () => undefined });
+    const names = coupleChoices(twins, story.actors[0]!.name, 'en-US').map((c) => c.name);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+  });
+
+  it('offers at most 25 of a catalogue larger than that, and matches nothing for gibberish', () => {
+    expect(big.search('')).toHaveLength(25);
+    expect(big.search('a')).toHaveLength(25);
+    expect(big.search('zzyzxqwv')).toEqual([]);
+  });
+
+  it('indexes a list of stories once, whoever searches it', () => {
+    expect(nameIndex(large.couples)).toBe(nameIndex(large.couples));
+    expect(new CoupleSearch(large).search(story.drama.title)[0]?.couple.id).toBe(story.id);
   });
 });
