@@ -38,6 +38,19 @@ const CHOICE_NAME_MAX = 100;
  * · …"), so the mark is never cut off.
  */
 export function choiceLabel(couple: Couple, lang: Language): string {
+  const cache = labels[lang];
+  let label = cache.get(couple);
+  if (label === undefined) {
+    label = buildLabel(couple, lang);
+    cache.set(couple, label);
+  }
+  return label;
+}
+
+/** Labels made so far, per language: a story's label never changes, and an autocomplete shows 25. */
+const labels: Record<Language, WeakMap<Couple, string>> = { en: new WeakMap(), ko: new WeakMap() };
+
+function buildLabel(couple: Couple, lang: Language): string {
   const korean = (couple.drama as { readonly korean?: string | undefined }).korean;
   const drama = lang === 'ko' && korean ? korean : couple.drama.title;
   const details = [couple.drama.year, couple.episode === undefined ? undefined : t(lang, 'scene.autocompleteEpisode', { episode: couple.episode })].filter((d) => d !== undefined);

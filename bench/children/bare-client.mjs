@@ -3,7 +3,8 @@
 // same shape and size as the bot's, taken from a JSON file the benchmark writes
 // (`BARE_REPLIES=<file>`): `{ "<key>": [reply, …] }`, used in turn. The key of a command is its
 // name, subcommand and options (`kiss-scene`, `kiss-scene couple=iu`, `kiss-poll start`), of a
-// button its custom_id prefix (`poll`). Prints `ready` on stdout when the client is ready. Run by
+// button its custom_id prefix (`poll`), of an autocomplete `autocomplete <command> <option>=<typed>`
+// (its reply a list of choices). Prints `ready` on stdout when the client is ready. Run by
 // the benchmarks only.
 import { readFileSync } from 'node:fs';
 import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
@@ -50,6 +51,11 @@ client.on(Events.InteractionCreate, (interaction) => {
     key = [interaction.commandName, ...words(interaction.options.data)].join(' ');
   } else if (interaction.isButton()) {
     key = interaction.customId.split(':')[0];
+  } else if (interaction.isAutocomplete()) {
+    const focused = interaction.options.getFocused(true);
+    const choices = next(`autocomplete ${interaction.commandName} ${focused.name}=${String(focused.value)}`);
+    if (choices) void interaction.respond(choices).catch((err) => process.stderr.write(`bare autocomplete failed: ${err}\n`));
+    return;
   } else {
     return;
   }

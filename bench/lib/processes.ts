@@ -56,6 +56,8 @@ export interface StartOptions {
   readonly replies?: string;
   /** Extra environment (SCENE_COOLDOWN…). */
   readonly env?: Record<string, string>;
+  /** The bot's entry point, when not dist/src/main.js (a copy of the build with another catalogue). */
+  readonly main?: string;
   /** Working directory (the bot resolves relative store paths against it). */
   readonly cwd?: string;
   readonly timeoutMs?: number;
@@ -65,7 +67,7 @@ export interface StartOptions {
 
 /** Starts a measured process and resolves once it is ready. */
 export async function startMeasured(options: StartOptions): Promise<Measured> {
-  const script = options.variant === 'bot' ? main : bareClient;
+  const script = options.variant === 'bot' ? (options.main ?? main) : bareClient;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',

@@ -55,20 +55,19 @@ function letters(text: string): number {
   return mask;
 }
 
-function bits(mask: number): number {
-  let n = 0;
-  for (let m = mask; m; m &= m - 1) n++;
-  return n;
-}
-
 /**
- * The normalized names of a list of stories, searched by plain string scans: exact, prefix and
- * substring hits, then, for what they miss, an edit distance within the term (Sellers' algorithm)
- * on the few terms a letter mask lets through. Terms are built on the first search, once per list.
+ * The normalized names of a list of stories: exact, prefix and substring hits found by the engine's
+ * own string search over all of them at once, then, when those are too few, an edit distance within
+ * each term (Sellers' algorithm, bit-parallel) on the terms a letter mask lets through. Built on the
+ * first search, once per list.
  */
 export class NameIndex {
   readonly couples: readonly Couple[];
   #terms: string[] | undefined;
+  /** Every term, each after a NUL: one string searched natively for exact, prefix and substring hits. */
+  #all = '';
+  /** Per term: where it starts in `#all`. */
+  #starts: Int32Array | undefined;
   /** Per term: the position in `couples` of the story it names. */
   #owners: Uint16Array | Uint32Array | undefined;
   #masks: Int32Array | undefined;
@@ -87,6 +86,14 @@ export class NameIndex {
         owners.push(position);
       }
     });
+    const starts = new Int32Array(terms.length);
+    let at = 0;
+    terms.forEach((term, i) => {
+      starts[i] = at + 1;
+      at += term.length + 1;
+    });
+    this.#all = terms.map((term) => `\0${term}`).join('');
+    this.#starts = starts;
     this.#terms = terms;
     this.#owners = this.couples.length < 0xffff ? Uint16Array.from(owners) : Uint32Array.from(owners);
     this.#masks = Int32Array.from(terms, letters);
@@ -98,58 +105,137 @@ export class NameIndex {
     return this.#terms!.length;
   }
 
+  /** The term `at` (a position in `#all`) falls in. */
+  #termAt(at: number): number {
+    const starts = this.#starts!;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /**
-   * Best score per story position for `q` (normalized, non-empty), into `best`. `maxEdits` bounds
-   * the typos forgiven; the fuzzy pass runs only when `fuzzy` is set.
+   * Best score per story position for `q` (normalized, non-empty), into `best`: exact, prefix and
+   * substring hits. Returns how many stories it found.
    */
-  scan(q: string, best: Float64Array, maxEdits: number, fuzzy: boolean): void {
+  scan(q: string, best: Float64Array): number {
+    if (!this.#terms) this.#build();
+    const terms = this.#terms!;
+    const owners = this.#owners!;
+    const starts = this.#starts!;
+    let found = 0;
+    let last = -1;
+    for (let at = this.#all.indexOf(q); at >= 0; at = this.#all.indexOf(q, last)) {
+      const i = this.#termAt(at);
+      const term = terms[i]!;
+      // The next search starts after this term: one hit per term is enough.
+      last = starts[i]! + term.length;
+      const prefix = at === starts[i];
+      const score = prefix ? (q.length === term.length ? 0 : 0.1 + 0.1 * (1 - q.length / term.length)) : 0.25 + 0.1 * (1 - q.length / term.length);
+      const owner = owners[i]!;
+      if (best[owner]! >= 2) found++;
+      if (score < best[owner]!) best[owner] = score;
+    }
+    return found;
+  }
+
+  /**
+   * Stories whose names hold `q` within `maxEdits` typos (an edit distance inside each term, on the
+   * terms a letter mask lets through), into `best` where they have no better score.
+   */
+  fuzzy(q: string, best: Float64Array, maxEdits: number): void {
     if (!this.#terms) this.#build();
     const terms = this.#terms!;
     const owners = this.#owners!;
     const masks = this.#masks!;
-    const qMask = letters(q);
-    const row = fuzzy ? new Int32Array(q.length + 1) : undefined;
+    const pattern = new Pattern(q);
+    // Per letter bucket of the query, how many of its letters fall there: each one a term lacks costs an edit.
+    const buckets = new Map<number, number>();
+    for (let i = 0; i < pattern.length; i++) {
+      const bucket = q.charCodeAt(i) % 31;
+      buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+    }
+    const counts = [...buckets];
     for (let i = 0; i < terms.length; i++) {
-      const term = terms[i]!;
       const owner = owners[i]!;
-      let score: number;
-      if (term === q) score = 0;
-      else if (term.startsWith(q)) score = 0.1 + 0.1 * (1 - q.length / term.length);
-      else if (term.includes(q)) score = 0.25 + 0.1 * (1 - q.length / term.length);
-      else {
-        if (!row || bits(qMask & ~masks[i]!) > maxEdits || term.length < q.length - maxEdits) continue;
-        const edits = editsWithin(q, term, maxEdits, row);
-        if (edits > maxEdits) continue;
-        score = 0.4 + (0.5 * edits) / q.length;
-      }
+      if (best[owner]! < 0.4) continue;
+      const term = terms[i]!;
+      if (term.length < pattern.length - maxEdits) continue;
+      const mask = masks[i]!;
+      let missing = 0;
+      for (const [bucket, count] of counts) if (!(mask & (1 << bucket))) missing += count;
+      if (missing > maxEdits) continue;
+      const edits = editsWithin(pattern, term, maxEdits);
+      if (edits > maxEdits) continue;
+      const score = 0.4 + (0.5 * edits) / pattern.length;
       if (score < best[owner]!) best[owner] = score;
     }
   }
 }
 
-/**
- * The fewest edits (insert, delete, substitute) that turn `q` into some substring of `term`
- * (Sellers' approximate substring matching), or `limit + 1` once it cannot be `limit` or fewer.
- */
-function editsWithin(q: string, term: string, limit: number, row: Int32Array): number {
-  const m = q.length;
-  for (let i = 0; i <= m; i++) row[i] = i;
-  let best = row[m]!;
-  for (let j = 1; j <= term.length; j++) {
-    const c = term.charCodeAt(j - 1);
-    let diagonal = row[0]!; // D[i-1][j-1]
-    row[0] = 0; // a match may start anywhere in the term
-    for (let i = 1; i <= m; i++) {
-      const above = row[i]!; // D[i][j-1]
-      const cost = q.charCodeAt(i - 1) === c ? 0 : 1;
-      const value = Math.min(diagonal + cost, above + 1, row[i - 1]! + 1);
-      row[i] = value;
-      diagonal = above;
+/** Longest query the fuzzy pass compares whole: one 32-bit word per column (Myers' bit-vector algorithm). */
+const FUZZY_MAX = 32;
+
+/** The query's letters as bit masks of their positions, for the bit-vector comparison. */
+class Pattern {
+  readonly length: number;
+  readonly #ascii = new Int32Array(128);
+  readonly #other = new Map<number, number>();
+
+  constructor(q: string) {
+    this.length = Math.min(q.length, FUZZY_MAX);
+    for (let i = 0; i < this.length; i++) {
+      const c = q.charCodeAt(i);
+      if (c < 128) this.#ascii[c]! |= 1 << i;
+      else this.#other.set(c, (this.#other.get(c) ?? 0) | (1 << i));
     }
-    if (row[m]! < best) best = row[m]!;
-    if (best === 0) return 0;
+  }
+
+  mask(c: number): number {
+    return c < 128 ? this.#ascii[c]! : (this.#other.get(c) ?? 0);
+  }
+}
+
+/**
+ * The fewest edits (insert, delete, substitute) that turn the pattern into some substring of
+ * `term` (Sellers' approximate substring matching, as Myers' bit-vector algorithm computes it, a
+ * machine word per column), or `limit + 1` when that is more than `limit`.
+ */
+function editsWithin(pattern: Pattern, term: string, limit: number): number {
+  const m = pattern.length;
+  const high = 1 << (m - 1);
+  let pv = m === 32 ? -1 : (1 << m) - 1;
+  let mv = 0;
+  let score = m;
+  let best = m;
+  for (let j = 0; j < term.length; j++) {
+    const eq = pattern.mask(term.charCodeAt(j));
+    const xv = eq | mv;
+    const xh = ((((eq & pv) + pv) | 0) ^ pv) | eq;
+    let ph = mv | ~(xh | pv);
+    let mh = pv & xh;
+    if (ph & high) score++;
+    else if (mh & high) score--;
+    // A match may start anywhere in the term: nothing shifted in at the top row.
+    ph <<= 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+    if (score < best) {
+      best = score;
+      if (best === 0) return 0;
+    }
   }
   return best <= limit ? best : limit + 1;
+}
+
+/** The fewest edits that turn `q` (up to 32 letters) into a substring of `term`: the fuzzy pass's measure. */
+export function substringEdits(q: string, term: string): number {
+  return q ? editsWithin(new Pattern(q), term, FUZZY_MAX) : 0;
 }
 
 /** Typos forgiven in a query of `length` letters (none under 4: "ik" should not find everyone). */
@@ -227,12 +313,16 @@ export class CoupleSearch {
   }
 
   #run(q: string, limit: number, maxEdits: number, fuzzy: boolean): SearchHit[] {
+    const scores = this.#indexes.map((index) => new Float64Array(index.couples.length).fill(2));
+    let found = 0;
+    this.#indexes.forEach((index, n) => (found += index.scan(q, scores[n]!)));
+    // A typo's score is always worse than a hit's: with `limit` hits already, none could make the list.
+    if (fuzzy && found < limit) this.#indexes.forEach((index, n) => index.fuzzy(q, scores[n]!, maxEdits));
     const hits: SearchHit[] = [];
-    for (const index of this.#indexes) {
-      const best = new Float64Array(index.couples.length).fill(2);
-      index.scan(q, best, maxEdits, fuzzy);
+    this.#indexes.forEach((index, n) => {
+      const best = scores[n]!;
       for (let i = 0; i < best.length; i++) if (best[i]! < 2) hits.push({ couple: index.couples[i]!, score: best[i]! });
-    }
+    });
     // A stable sort: equal scores keep the order of the indexes and of each list.
     return hits.sort((a, b) => a.score - b.score).slice(0, limit);
   }

@@ -45,7 +45,7 @@ describe('/kiss-scene through the real discord.js client', () => {
   it('autocompletes Hangul names, drama titles and typos, best match first', async () => {
     const ask = (typed: string) =>
       world.sim.autocomplete({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: typed }, focused: 'couple' });
-    expect((await ask('박보검'))[0]).toEqual({ name: 'Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)', value: 'park-bo-gum-kim-yoo-jung' });
+    expect((await ask('박보검'))[0]).toEqual({ name: 'Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016, ep 7)', value: 'park-bo-gum-kim-yoo-jung' });
     expect((await ask('Cheese in the Trap'))[0]?.value).toBe('park-hae-jin-kim-go-eun');
     expect((await ask('Krystl'))[0]?.value).toBe('krystal-kang-min-hyuk');
     const all = await ask('');
@@ -54,7 +54,7 @@ describe('/kiss-scene through the real discord.js client', () => {
 
   it('labels autocomplete choices in Korean for a Korean member', async () => {
     const choices = await world.sim.autocomplete({ user: member('ko'), guildId: world.guild.id, name: 'kiss-scene', options: { couple: '아이유' }, focused: 'couple', locale: 'ko' });
-    expect(choices[0]).toEqual({ name: '이준기 & 아이유 — 달의 연인 – 보보경심 려 (2016)', value: 'lee-joon-ki-iu' });
+    expect(choices[0]).toEqual({ name: '이준기 & 아이유 — 달의 연인 – 보보경심 려 (2016, 9회)', value: 'lee-joon-ki-iu' });
   });
 
   it('tells a Korean member the story in Korean', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue, type Couple } from '../../src/catalogue/catalogue.js';
-import { pickRandom } from '../../src/catalogue/random.js';
-import { CoupleSearch, nameIndex, normalize } from '../../src/catalogue/search.js';
+import { pickRandom, seededRandom } from '../../src/catalogue/random.js';
+import { CoupleSearch, nameIndex, normalize, substringEdits } from '../../src/catalogue/search.js';
 import { choiceLabel, coupleChoices, resolveCouple } from '../../src/couple-option.js';
 import { UserError } from '../../src/errors.js';
 import { largeCatalogue } from '../support/large-catalogue.js';
@@ -102,6 +102,33 @@ describe('the random pick', () => {
 
   it('stays in range when the random source returns its maximum', () => {
     expect(pickRandom(catalogue.couples, undefined, () => 0.9999999).id).toBe(catalogue.couples.at(-1)!.id);
+  });
+});
+
+describe('the typo measure', () => {
+  /** Sellers' dynamic programme, cell by cell: what the bit-parallel version must equal. */
+  function reference(q: string, term: string): number {
+    let row = Array.from({ length: q.length + 1 }, (_, i) => i);
+    let best = row[q.length]!;
+    for (const c of term) {
+      const next = [0];
+      for (let i = 1; i <= q.length; i++) next[i] = Math.min(row[i - 1]! + (q[i - 1] === c ? 0 : 1), row[i]! + 1, next[i - 1]! + 1);
+      row = next;
+      best = Math.min(best, row[q.length]!);
+    }
+    return best;
+  }
+
+  it('equals the cell-by-cell edit distance to the closest substring, Hangul and 32 letters included', () => {
+    const random = seededRandom(22);
+    const alphabet = 'abcde가나';
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    for (let i = 0; i < 2000; i++) {
+      const q = word(1 + Math.floor(random() * 32));
+      const term = word(Math.floor(random() * 40));
+      expect(substringEdits(q, term), `${q} in ${term}`).toBe(reference(q, term));
+    }
+    expect(substringEdits('krystl', 'krystalkangminhyuk')).toBe(1);
   });
 });
 
