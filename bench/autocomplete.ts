@@ -16,7 +16,7 @@
  *
  *   npm run bench:autocomplete      (builds first)
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ import type * as OptionModule from '../src/couple-option.js';
 import type * as SearchModule from '../src/catalogue/search.js';
 import type * as LoaderModule from '../src/loader.js';
 import type * as RegistrationModule from '../src/registration.js';
-import { couplesFile, largeStories } from '../tests/support/large-catalogue.js';
+import { largeStories } from '../tests/support/large-catalogue.js';
 import { dist, load, pause, requireBuild, startMeasured, type Measured, type Variant } from './lib/processes.js';
 import { atMost, quantile, ratioRow, report, type Row } from './lib/report.js';
 
@@ -49,15 +49,11 @@ async function buildWithCatalogue(): Promise<{ main: string; src: URL; synthetic
   rmSync(copy, { recursive: true, force: true });
   for (const part of ['src', 'commands', 'data']) cpSync(join(build, part), join(copy, part), { recursive: true });
   const stories = largeStories(SIZE);
+  // The catalogue is one file per story (data/stories/<id>.json): the copy holds the synthetic ones only.
   const perStory = join(copy, 'data', 'stories');
-  if (existsSync(perStory)) {
-    // The catalogue as one file per story (data/stories/<id>.json).
-    rmSync(perStory, { recursive: true });
-    mkdirSync(perStory);
-    for (const story of stories) writeFileSync(join(perStory, `${story.id}.json`), JSON.stringify(story, null, 2));
-  } else {
-    writeFileSync(join(copy, 'data', 'couples.json'), JSON.stringify(couplesFile(stories), null, 2));
-  }
+  rmSync(perStory, { recursive: true, force: true });
+  mkdirSync(perStory);
+  for (const story of stories) writeFileSync(join(perStory, `${story.id}.json`), JSON.stringify(story, null, 2));
   return { main: join(copy, 'src', 'main.js'), src: new URL('.bench-autocomplete/src/', new URL('../', dist)), synthetic: true };
 }
 

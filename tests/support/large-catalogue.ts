@@ -4,7 +4,7 @@
  * and drama abbreviations, dramas spread over years and networks. For tests and benchmarks that
  * must not depend on how many stories data/ holds. Deterministic: the same size gives the same stories.
  */
-import type { Catalogue, Couple, Source } from '../../src/catalogue/catalogue.js';
+import { buildCatalogue, type Catalogue, type StoryFile } from '../../src/catalogue/catalogue.js';
 
 const SURNAMES = [
   ['Kim', '김'],
@@ -52,17 +52,6 @@ const WORDS = [
 ] as const;
 export const NETWORKS = ['KBS2', 'MBC', 'SBS', 'tvN', 'JTBC', 'OCN', 'ENA', 'Netflix', 'Disney+', 'TVING', 'Coupang Play'] as const;
 
-/** A story as a story file holds it (data/stories/<id>.json), the fields the features read. */
-export interface StoryFile {
-  readonly id: string;
-  readonly actors: readonly { readonly name: string; readonly hangul: string; readonly aliases?: readonly string[] }[];
-  readonly drama: { readonly title: string; readonly korean: string; readonly aliases?: readonly string[]; readonly network: string; readonly year: number };
-  readonly episode?: number;
-  readonly story: { readonly en: string; readonly ko: string };
-  readonly video: { readonly search: { readonly en: string; readonly ko: string } };
-  readonly source: Source;
-}
-
 function actor(n: number): { name: string; hangul: string } {
   const [surname, surnameKo] = SURNAMES[n % SURNAMES.length]!;
   const [first, firstKo] = GIVEN[Math.floor(n / SURNAMES.length) % GIVEN.length]!;
@@ -70,7 +59,8 @@ function actor(n: number): { name: string; hangul: string } {
   return { name: `${surname} ${first} ${second}`, hangul: `${surnameKo}${firstKo}${secondKo}` };
 }
 
-function drama(n: number): StoryFile['drama'] {
+
+function drama(n: number): StoryFile['drama'] & { korean: string; aliases: string[] } {
   const [a, aKo] = WORDS[n % WORDS.length]!;
   const [b, bKo] = WORDS[(Math.floor(n / WORDS.length) + 3) % WORDS.length]!;
   const title = `${a} of the ${b} ${n}`;
@@ -95,7 +85,7 @@ export function largeStories(size: number): StoryFile[] {
     const actors = [{ ...first, aliases: [`${first.name.split(' ')[0]} Star ${pair}`] }, second];
     const base = drama(pair);
     const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    const story = (id: string, d: StoryFile['drama'], episode?: number): StoryFile => ({
+    const story = (id: string, d: ReturnType<typeof drama>, episode?: number): StoryFile => ({
       id,
       actors,
       drama: d,
@@ -113,52 +103,7 @@ export function largeStories(size: number): StoryFile[] {
   return stories;
 }
 
-/** A story as the features see it: a catalogue couple, with the story file's aliases on it. */
-function toCouple(story: StoryFile): Couple {
-  const couple = {
-    id: story.id,
-    actors: story.actors,
-    drama: { ...story.drama, altTitles: [] },
-    ...(story.episode === undefined ? {} : { episode: story.episode }),
-    story: story.story,
-    quotes: [],
-    video: story.video,
-    source: story.id,
-  };
-  // The aliases are extra fields the Couple type does not name yet (the story files add them).
-  return couple as unknown as Couple;
-}
-
-/** A catalogue of `size` synthetic stories (built directly, not through the file loader). */
+/** A catalogue of `size` synthetic stories, built from their story files as the bot builds its own. */
 export function largeCatalogue(size = 130): Catalogue {
-  const stories = largeStories(size);
-  const couples = Object.freeze(stories.map(toCouple));
-  const byId = new Map(couples.map((c) => [c.id, c]));
-  const sources = new Map(stories.map((s) => [s.id, s.source]));
-  return Object.freeze({
-    couples,
-    sources: Object.freeze(Object.fromEntries(sources)),
-    get: (id: string) => byId.get(id),
-    sourceOf: (couple: Couple) => sources.get(couple.source)!,
-  });
-}
-
-/**
- * The same stories as the one-file catalogue (data/couples.json) holds them, for the compiled bot
- * of a benchmark: its loader knows no aliases, so the drama's become alternative titles.
- */
-export function couplesFile(stories: readonly StoryFile[]): unknown {
-  return {
-    sources: Object.fromEntries(stories.map((s) => [s.id, s.source])),
-    couples: stories.map((s) => ({
-      id: s.id,
-      actors: s.actors.map((a) => ({ name: a.name, hangul: a.hangul })),
-      drama: { title: s.drama.title, altTitles: (s.drama.aliases ?? []).slice(0, 5), korean: s.drama.korean, network: s.drama.network, year: s.drama.year },
-      ...(s.episode === undefined ? {} : { episode: s.episode }),
-      story: s.story,
-      quotes: [],
-      video: s.video,
-      source: s.id,
-    })),
-  };
+  return buildCatalogue(largeStories(size).map((data) => ({ file: `data/stories/${data.id}.json`, data })));
 }

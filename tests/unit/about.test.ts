@@ -56,10 +56,11 @@ describe('the install links', () => {
 describe('/kiss-about', () => {
   it('says what the bot does, credits the source, and what it stores for how long', () => {
     const embed = about('en').embeds[0]!;
-    expect(embed.description).toContain('10 famous K-drama kiss scenes');
+    const n = catalogue.couples.length;
+    expect(embed.description).toContain(`${n} famous K-drama kiss scenes`);
     const [source, privacy] = embed.fields!;
     expect(source!.value).toBe(
-      `10 stories, retold in our own words from ${catalogue.sources.length} public pages by ${new Set(catalogue.sources.map((s) => s.publisher)).size} publishers. Every story credits its page.\n` +
+      `${n} stories, retold in our own words from ${catalogue.sources.length} public pages by ${new Set(catalogue.sources.map((s) => s.publisher)).size} publishers. Every story credits its page.\n` +
         `Every page, with its address: [data/SOURCES.md](${REPO}/blob/main/data/SOURCES.md)`,
     );
     expect(privacy!.value).toMatch(/^Per server:\n• Polls and their votes: each voter's member id and the couple chosen/);
@@ -76,7 +77,7 @@ describe('/kiss-about', () => {
       expect(field).toContain('40');
       expect(field).toContain(`(${REPO}/blob/main/data/SOURCES.md)`);
     }
-    expect(about('ko').embeds[0]!.fields![0]!.value).toMatch(/^이야기 10개를 공개된 글 \d+건\(\d+개 매체\)에서 가져와 새로 정리했어요\./);
+    expect(about('ko').embeds[0]!.fields![0]!.value).toMatch(new RegExp(`^이야기 ${catalogue.couples.length}개를 공개된 글 ${catalogue.sources.length}건\\(\\d+개 매체\\)에서 가져와 새로 정리했어요\\.`));
     expect(about('en', {}, { repositoryUrl: undefined }).embeds[0]!.fields![0]!.value).not.toContain('SOURCES.md');
   });
 
