@@ -132,7 +132,9 @@ export const storySchema = refine(
                * The speaker in Korean, when the speaker is not one of the couple's actors (their Hangul name
                * is used) and a cited page gives it; without it, Korean readers see `speaker` as written.
                */
-              speakerKo: optional(korean(30)),
+              speakerKo: optional(
+                text({ trim: true, min: 1, max: 30, pattern: [/^(?=.*\p{Script=Hangul})[\p{Script=Hangul}A-Za-z\d\s·]+$/u, 'must be written in Hangul (Latin letters such as PD, digits and spaces allowed)'] }),
+              ),
               /** The line in English: as the source printed it, or (`textKind: translation`) our rendering of the Korean words in `ko`. */
               text: quoteText,
               textKind: optional(oneOf(['translation'] as const)),
