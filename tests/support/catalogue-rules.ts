@@ -109,6 +109,8 @@ export function storyProblems({ file, story }: StoryEntry, minimums: CatalogueMi
   const problems: string[] = [];
   const base = file.split(/[\\/]/).pop();
   if (base !== `${story.id}.json`) problems.push(`id "${story.id}" is not the file's name (${base})`);
+  // Korean members read every actor's name in Hangul: one of the story's pages gives it.
+  for (const actor of story.actors) if (actor.hangul === undefined) problems.push(`actors: ${actor.name} has no Hangul name`);
   if (!HANGUL.test(story.story.ko)) problems.push('story.ko is not in Korean');
   for (const sentence of notHaeyo(story.story.ko)) problems.push(`story.ko: not 해요체: "${sentence}"`);
   const titles = [story.drama.korean, story.drama.title, ...(story.drama.aliases ?? [])].filter((t): t is string => t !== undefined && HANGUL.test(t) && t.replace(/\s/g, '').length >= 3);

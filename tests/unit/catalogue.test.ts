@@ -224,18 +224,20 @@ describe('the catalogue’s rules (tests/support/catalogue-rules.ts)', () => {
     expect(spreadProblems(spreadOf(busy))).toContain('Park Bo-gum is in 5 stories, more than 4');
   });
 
-  it('a story’s rules catch plain narration, an unquoted title, a long quote and a source that is not a public https page', () => {
+  it('a story’s rules catch a missing Hangul name, plain narration, an unquoted title, a long quote and a source that is not a public https page', () => {
     const eric = entries.find((e) => e.story.id === 'eric-seo-hyun-jin')!;
     const bad: StoryEntry = {
       file: 'data/stories/eric-seo-hyun-jin.json',
       story: {
         ...eric.story,
+        actors: [{ name: 'Eric' }, eric.story.actors[1]!],
         story: { en: eric.story.story.en, ko: '또 오해영의 에릭과 서현진이 키스했다. 감독이 좋아했어요.' },
         quotes: [{ speaker: 'Eric', text: Array.from({ length: 26 }, () => 'word').join(' ') }],
         source: { publisher: ' ', url: 'http://example.org/page' },
       },
     };
     expect(storyProblems(bad)).toEqual([
+      'actors: Eric has no Hangul name',
       'story.ko: not 해요체: "또 오해영의 에릭과 서현진이 키스했다."',
       'story.ko: the title 또 오해영 is not in single quotes',
       'quotes.0.text: more than 25 words',
