@@ -115,11 +115,33 @@ export function toCatalogueCouple(story: StoryFile): CatalogueCouple {
   };
 }
 
+/**
+ * The stories with each actor's aliases gathered from every story that names the actor: a name fans
+ * type (이지은 for IU) finds all of that actor's stories, though only one file may list it.
+ */
+function withSharedAliases(stories: readonly StoryFile[]): StoryFile[] {
+  const aliases = new Map<string, Set<string>>();
+  for (const story of stories) {
+    for (const actor of story.actors) {
+      const set = aliases.get(actor.name) ?? new Set<string>();
+      for (const alias of actor.aliases ?? []) set.add(alias);
+      aliases.set(actor.name, set);
+    }
+  }
+  return stories.map((story) => ({
+    ...story,
+    actors: story.actors.map((actor) => {
+      const all = [...(aliases.get(actor.name) ?? [])];
+      return all.length === 0 ? actor : { ...actor, aliases: all };
+    }),
+  }));
+}
+
 /** The catalogue of already-read story files (tests give their own). The first bad file is a CatalogueError. */
 export function buildCatalogue(files: readonly StoryFileData[]): Catalogue {
   const entries = checkStoryFiles(files);
   if (entries.length === 0) throw new CatalogueError('the catalogue', 'holds no story file');
-  const couples: Couple[] = entries.map(({ story }) => deepFreeze(toCatalogueCouple(story)));
+  const couples: Couple[] = withSharedAliases(entries.map(({ story }) => story)).map((story) => deepFreeze(toCatalogueCouple(story)));
   const byUrl = new Map<string, Source>();
   for (const couple of couples) for (const source of [couple.source, ...(couple.also ?? [])]) if (!byUrl.has(source.url)) byUrl.set(source.url, source);
   const byId = new Map(couples.map((c) => [c.id, c]));

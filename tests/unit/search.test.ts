@@ -43,6 +43,14 @@ describe('couple search', () => {
     expect(first('프로듀사')).toBe('kim-soo-hyun-cha-tae-hyun');
   });
 
+  it('finds every story of an actor, or a drama, by the names fans type (acting and real names, abbreviations)', () => {
+    expect(ids('정수정')).toEqual(expect.arrayContaining(withActor('Krystal')));
+    expect(top('이지은', withActor('IU').length)).toEqual(withActor('IU').sort());
+    expect(withActor('IU').length).toBeGreaterThan(1);
+    expect(first('응칠')).toBe('seo-in-guk-jung-eun-ji');
+    expect(top('치인트', ofDrama('Cheese in the Trap').length)).toEqual(ofDrama('Cheese in the Trap').sort());
+  });
+
   it('finds couples by character names', () => {
     expect(first('Wang So')).toBe('lee-joon-ki-iu');
     expect(first('Hong Seol')).toBe('park-hae-jin-kim-go-eun');
