@@ -7,7 +7,7 @@ import { clip, discordTime, durationText } from '../polls/text.js';
 import { champion, choicesToPlay, nextMatch, type Bracket, type Match } from '../worldcup/bracket.js';
 import type { Candidate } from '../worldcup/candidates.js';
 import { worldCupCustomId, type Side } from '../worldcup/ids.js';
-import { candidateById, roundEntrants, type RoundTally, type SoloRun, type Tournament, type TournamentVoteReceipt } from '../worldcup/model.js';
+import { candidateById, partRange, roundEntrants, roundParts, type RoundTally, type SoloRun, type Tournament, type TournamentVoteReceipt } from '../worldcup/model.js';
 import { coupleRecord, mostWon, rankStats, type WorldCupStats } from '../worldcup/stats.js';
 import type { Message } from './message.js';
 import { SCENE_COLOUR } from './scene.js';
@@ -39,9 +39,17 @@ const STATS_SHOWN = 20;
 
 type Buttons = APIActionRowComponent<APIButtonComponent>[];
 
-/** A candidate's name in `lang`, or its id when it is unknown (a story that left the pool). */
+/**
+ * A candidate's name in `lang`, or its id when it is unknown (a story that left the pool). When
+ * another of `entrants` bears the same name (one couple in two dramas), its drama follows, so a
+ * button, a result or a row of the statistics never names two couples alike: "Lee Dong Wook & Yoo
+ * In Na (Goblin)".
+ */
 export function nameIn(entrants: readonly Candidate[], id: string, lang: Language): string {
-  return candidateById(entrants, id)?.name[lang] ?? id;
+  const candidate = candidateById(entrants, id);
+  if (!candidate) return id;
+  const name = candidate.name[lang];
+  return entrants.some((other) => other.id !== id && other.name[lang] === name) ? `${name} (${candidate.drama[lang]})` : name;
 }
 
 /** "Quarter-finals" / "8강": the round by how many couples it starts with. */
@@ -164,7 +172,8 @@ export function sharedMessage(run: SoloRun, memberName: string, lang: Language):
 
 function coupleLine(t_: Tournament, id: string): string {
   const c = candidateById(t_.entrants, id);
-  const name = clip(nameIn(t_.entrants, id, t_.lang), 70);
+  // The drama follows the name here: the plain name says it all.
+  const name = clip(c?.name[t_.lang] ?? id, 70);
   return c ? `**${name}** — *${clip(c.drama[t_.lang], 60)}*` : `**${name}**`;
 }
 
@@ -177,14 +186,24 @@ function matchesPerRow(matches: number): number {
   return Math.ceil(matches / 5);
 }
 
-/** A pair of buttons per match (a bye has none), grouped into at most five rows. */
-export function roundButtons(tournament: Tournament, round: number): Buttons {
-  const lang = tournament.lang;
+/** A round's matches shown in one of its messages, with their indexes in the round. */
+function partMatches(tournament: Pick<Tournament, 'bracket'>, round: number, part: number): Array<{ match: Match; index: number }> {
   const matches = tournament.bracket.rounds[round] ?? [];
-  const perRow = matchesPerRow(matches.length);
+  const { from, to } = partRange(matches.length, part);
+  return matches.slice(from, to).map((match, i) => ({ match, index: from + i }));
+}
+
+/**
+ * A pair of buttons per match of one message of the round (a bye has none), grouped into at most
+ * five rows: at most `MATCHES_PER_MESSAGE` matches, so at most 16 buttons, four to a row.
+ */
+export function roundButtons(tournament: Tournament, round: number, part = 0): Buttons {
+  const lang = tournament.lang;
+  const shown = partMatches(tournament, round, part);
+  const perRow = matchesPerRow(shown.length);
   const rows: Buttons = [];
   let row: APIButtonComponent[] = [];
-  matches.forEach((match, index) => {
+  shown.forEach(({ match, index }, i) => {
     if (match.a !== null && match.b !== null && match.winner === undefined) {
       for (const [side, id] of [['a', match.a], ['b', match.b]] as const) {
         row.push({
@@ -195,7 +214,7 @@ export function roundButtons(tournament: Tournament, round: number): Buttons {
         });
       }
     }
-    if ((index + 1) % perRow === 0 || index === matches.length - 1) {
+    if ((i + 1) % perRow === 0 || i === shown.length - 1) {
       if (row.length) rows.push({ type: ComponentType.ActionRow, components: row });
       row = [];
     }
@@ -203,20 +222,31 @@ export function roundButtons(tournament: Tournament, round: number): Buttons {
   return rows;
 }
 
+/** "matches 9–16": the part of a round one of its messages shows (1-based, as the matches are named). */
+function partVars(tournament: Pick<Tournament, 'bracket'>, round: number, part: number) {
+  const matches = tournament.bracket.rounds[round]?.length ?? 0;
+  const { from, to } = partRange(matches, part);
+  return { from: from + 1, to, matches, parts: roundParts(matches) };
+}
+
 /**
  * The public message of an open round: every match with its two couples (and live counts, unless
- * hidden), when the round closes, and a pair of buttons per match.
+ * hidden), when the round closes, and a pair of buttons per match. A round of more than
+ * `MATCHES_PER_MESSAGE` matches is shown in several such messages (`part` 0 first), each with its
+ * own matches and buttons, all open until the round's one deadline.
  */
-export function roundMessage(tournament: Tournament, round: number, tally: RoundTally): PollMessagePayload {
+export function roundMessage(tournament: Tournament, round: number, tally: RoundTally, part = 0): PollMessagePayload {
   const lang = tournament.lang;
   const state = tournament.rounds[round];
   const closesAt = state?.closesAt ?? tournament.createdAt;
+  const vars = partVars(tournament, round, part);
   const lines = [t(lang, 'worldcup.server.startedBy', { user: tournament.starterId, count: tournament.bracket.size, closes: discordTime(closesAt) })];
-  (tournament.bracket.rounds[round] ?? []).forEach((match, index) => {
+  if (vars.parts > 1) lines.push(t(lang, 'worldcup.server.parts', vars));
+  for (const { match, index } of partMatches(tournament, round, part)) {
     lines.push('', `__${t(lang, 'worldcup.server.match', { match: index + 1 })}__`);
     if (match.a === null || match.b === null) {
       lines.push(t(lang, 'worldcup.server.bye', { couple: nameIn(tournament.entrants, (match.a ?? match.b)!, lang) }));
-      return;
+      continue;
     }
     const counts = tally.counts[index] ?? [0, 0];
     const percents = sharePercents([counts[0], counts[1]]);
@@ -224,17 +254,18 @@ export function roundMessage(tournament: Tournament, round: number, tally: Round
       lines.push(`${i === 0 ? '🅰' : '🅱'} ${coupleLine(tournament, id)}`);
       if (!tournament.hideCounts) lines.push(countLine(lang, counts[i] ?? 0, percents[i] ?? 0));
     }
-  });
+  }
   lines.push('', tournament.hideCounts ? t(lang, 'worldcup.server.hidden') : t(lang, 'worldcup.roundVoters', { count: tally.voters }), t(lang, 'worldcup.server.howTo'));
+  const name = roundName(tournament.bracket, round, lang);
   const embed: APIEmbed = {
     color: WORLDCUP_COLOUR,
     author: { name: t(lang, 'worldcup.author') },
-    title: clip(`💋 ${roundName(tournament.bracket, round, lang)}`, TITLE_MAX),
+    title: clip(vars.parts > 1 ? t(lang, 'worldcup.server.partTitle', { ...vars, round: name }) : `💋 ${name}`, TITLE_MAX),
     description: clip(lines.join('\n'), DESCRIPTION_MAX),
     footer: { text: t(lang, 'worldcup.server.footer', { id: tournament.id }) },
     timestamp: new Date(closesAt).toISOString(),
   };
-  return { embeds: [embed], components: roundButtons(tournament, round) };
+  return { embeds: [embed], components: roundButtons(tournament, round, part) };
 }
 
 /** How one decided match ended, in a sentence that says how a tie was broken. */
@@ -256,20 +287,25 @@ export function decisionLine(tournament: Tournament, match: Match, lang: Languag
   }
 }
 
-/** What replaces a round's message once it closes: each match's winner, and how ties were broken. */
-export function roundResultsMessage(tournament: Tournament, round: number): PollMessagePayload {
+/**
+ * What replaces a round's message once it closes: each of its matches' winner, and how ties were
+ * broken (each message of a big round shows its own matches).
+ */
+export function roundResultsMessage(tournament: Tournament, round: number, part = 0): PollMessagePayload {
   const lang = tournament.lang;
   const lines: string[] = [];
-  (tournament.bracket.rounds[round] ?? []).forEach((match, index) => {
+  for (const { match, index } of partMatches(tournament, round, part)) {
     lines.push(`__${t(lang, 'worldcup.server.match', { match: index + 1 })}__`, decisionLine(tournament, match), '');
-  });
+  }
   const closedAt = tournament.rounds[round]?.closedAt ?? tournament.rounds[round]?.closesAt ?? tournament.createdAt;
   lines.push(t(lang, 'worldcup.server.closedAt', { when: discordTime(closedAt, 'f') }));
   if (tournament.status === 'running') lines.push(t(lang, 'worldcup.server.nextRound'));
+  const vars = partVars(tournament, round, part);
+  const name = roundName(tournament.bracket, round, lang);
   const embed: APIEmbed = {
     color: CHAMPION_COLOUR,
     author: { name: t(lang, 'worldcup.author') },
-    title: clip(t(lang, 'worldcup.server.resultsTitle', { round: roundName(tournament.bracket, round, lang) }), TITLE_MAX),
+    title: clip(t(lang, vars.parts > 1 ? 'worldcup.server.partResultsTitle' : 'worldcup.server.resultsTitle', { ...vars, round: name }), TITLE_MAX),
     description: clip(lines.join('\n'), DESCRIPTION_MAX),
     footer: { text: `${t(lang, 'worldcup.author')} · ${tournament.id}` },
   };

@@ -1,11 +1,24 @@
-import { champion, roundsOf, type Bracket } from './bracket.js';
+import { champion, entrantsIn, roundsOf, type Bracket } from './bracket.js';
 
 /*
  * Where everything of the bracket image goes, as plain data (no canvas): a column per round, a box
  * per entrant of each round, the champion at the right, and the lines joining a match to its
  * winner's next box. The champion's way to the title is marked, so the renderer can draw it in
  * gold and a test can check the picture against the bracket.
+ *
+ * A bracket of 32 or 64 is drawn from its Round of 16 on (the last `IMAGE_ROUNDS` rounds): a first
+ * column of 64 names would be a picture taller than a phone screen scales to readable text, and
+ * the earlier rounds' results stay in their round messages. So every image has at most 16 names in
+ * its first column, the size of a bracket of 16's.
  */
+
+/** How many rounds the image draws at most: the last four (from the Round of 16). */
+export const IMAGE_ROUNDS = 4;
+
+/** The first round the image draws: the Round of 16 for a bracket of 32 or 64, else the first. */
+export function firstDrawnRound(bracket: Pick<Bracket, 'size'>): number {
+  return Math.max(0, roundsOf(bracket.size) - IMAGE_ROUNDS);
+}
 
 /** Sizes in CSS pixels (the renderer draws at twice this for sharp text). */
 export const LAYOUT = {
@@ -24,7 +37,7 @@ export interface LayoutBox {
   readonly y: number;
   readonly w: number;
   readonly h: number;
-  /** The round this box belongs to (`rounds` for the champion's box). */
+  /** The round this box belongs to, counted in the whole bracket (`rounds` for the champion's box). */
   readonly round: number;
   readonly slot: number;
   /** The entrant shown, or null (a bye, or a round not reached). */
@@ -62,23 +75,28 @@ function entrantAt(bracket: Bracket, round: number, slot: number): { id: string 
   return { id, ...(votes !== undefined ? { votes } : {}), lost: id !== null && match.winner !== undefined && match.winner !== id };
 }
 
-/** Lays out a bracket (finished or not); `labelOf` names an entrant in the image's language. */
-export function bracketLayout(bracket: Bracket, labelOf: (coupleId: string) => string): BracketLayout {
+/**
+ * Lays out a bracket (finished or not) from round `from` on (default: the last `IMAGE_ROUNDS`);
+ * `labelOf` names an entrant in the image's language.
+ */
+export function bracketLayout(bracket: Bracket, labelOf: (coupleId: string) => string, from: number = firstDrawnRound(bracket)): BracketLayout {
   const { padding, titleHeight, boxWidth, boxHeight, slot: pitch, gap } = LAYOUT;
   const rounds = roundsOf(bracket.size);
   const winner = champion(bracket);
   const top = padding + titleHeight;
-  const columnX = (round: number) => padding + round * (boxWidth + gap);
-  /** Centre line of each slot, per round: the first round evenly, later ones between their two feeders. */
-  const centres: number[][] = [Array.from({ length: bracket.size }, (_, i) => top + i * pitch + boxHeight / 2)];
-  for (let r = 1; r <= rounds; r++) {
+  const columnX = (round: number) => padding + (round - from) * (boxWidth + gap);
+  const firstSlots = entrantsIn(bracket, from);
+  /** Centre line of each slot, per round: the first drawn round evenly, later ones between their two feeders. */
+  const centres: number[][] = [];
+  centres[from] = Array.from({ length: firstSlots }, (_, i) => top + i * pitch + boxHeight / 2);
+  for (let r = from + 1; r <= rounds; r++) {
     const previous = centres[r - 1]!;
-    centres.push(Array.from({ length: previous.length / 2 }, (_, i) => (previous[2 * i]! + previous[2 * i + 1]!) / 2));
+    centres[r] = Array.from({ length: previous.length / 2 }, (_, i) => (previous[2 * i]! + previous[2 * i + 1]!) / 2);
   }
 
   const boxes: LayoutBox[] = [];
   const lines: LayoutLine[] = [];
-  for (let r = 0; r <= rounds; r++) {
+  for (let r = from; r <= rounds; r++) {
     centres[r]!.forEach((centre, slot) => {
       const entrant = r === rounds ? { id: winner ?? null, lost: false } : entrantAt(bracket, r, slot);
       const onPath = winner !== undefined && entrant.id === winner;
@@ -114,7 +132,7 @@ export function bracketLayout(bracket: Bracket, labelOf: (coupleId: string) => s
   }
   return {
     width: columnX(rounds) + boxWidth + padding,
-    height: top + bracket.size * pitch - (pitch - boxHeight) + padding,
+    height: top + firstSlots * pitch - (pitch - boxHeight) + padding,
     boxes,
     lines,
   };

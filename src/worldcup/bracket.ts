@@ -5,13 +5,17 @@ import type { Random } from '../catalogue/random.js';
  * until one is left. Plain data in and out, no discord.js: the solo game and the server tournament
  * both play it, and the bracket image draws it.
  *
- * A bracket has `size` slots (4, 8 or 16). Fewer entrants than slots leaves byes: the first seeds
+ * A bracket has `size` slots (4, 8, 16, 32 or 64). Fewer entrants than slots leaves byes: the first seeds
  * meet nobody in the first round and go through. Each round is a list of matches; a match is decided
  * by a choice (solo), by votes (server), and a tie by all-time wins, then by a coin flip.
  */
 
-export const BRACKET_SIZES = [4, 8, 16] as const;
+export const BRACKET_SIZES = [4, 8, 16, 32, 64] as const;
 export type BracketSize = (typeof BRACKET_SIZES)[number];
+/** The largest size: what ids and stored state are checked against. */
+export const MAX_BRACKET_SIZE: number = Math.max(...BRACKET_SIZES);
+/** Rounds of the largest bracket (6 for 64: 64강, 32강, 16강, 8강, 4강, the final). */
+export const MAX_ROUNDS = Math.log2(MAX_BRACKET_SIZE);
 
 /** How a match was decided, as the message tells it. */
 export type Decision = 'choice' | 'votes' | 'all-time-wins' | 'coin-flip' | 'bye';
@@ -41,7 +45,7 @@ export class BracketError extends Error {
   }
 }
 
-/** The largest bracket a pool of `entrants` candidates fills without byes in its first round beyond half. */
+/** The sizes a pool of `entrants` candidates fills, every slot taken (the smallest first). */
 export function sizesFor(entrants: number): BracketSize[] {
   return BRACKET_SIZES.filter((size) => entrants >= size);
 }
@@ -50,7 +54,7 @@ export function roundsOf(size: BracketSize): number {
   return Math.log2(size);
 }
 
-/** How many entrants a round starts with: 16, 8, 4, 2 (the final). */
+/** How many entrants a round starts with: 64, 32, 16, 8, 4, 2 (the final). */
 export function entrantsIn(bracket: Pick<Bracket, 'size'>, round: number): number {
   return bracket.size / 2 ** round;
 }

@@ -1,7 +1,7 @@
 import type { Random } from '../catalogue/random.js';
 import { customId } from '../custom-id.js';
 import { isPollId, newPollId } from '../polls/ids.js';
-import { BRACKET_SIZES, type BracketSize } from './bracket.js';
+import { BRACKET_SIZES, MAX_BRACKET_SIZE, MAX_ROUNDS, type BracketSize } from './bracket.js';
 
 /** Solo runs and tournaments have short random ids of the same shape as polls' (10 letters and digits). */
 export const newWorldCupId = (random?: Random): string => newPollId(random);
@@ -50,7 +50,7 @@ export function parseWorldCupCustomId(args: readonly string[]): WorldCupAction |
   switch (action) {
     case 'pick': {
       const [runId, stepText, sideText, ...extra] = rest;
-      const step = smallNumber(stepText, 16);
+      const step = smallNumber(stepText, MAX_BRACKET_SIZE);
       const s = side(sideText);
       if (!runId || !isWorldCupId(runId) || step === undefined || !s || extra.length) return undefined;
       return { action, runId, step, side: s };
@@ -66,8 +66,8 @@ export function parseWorldCupCustomId(args: readonly string[]): WorldCupAction |
     }
     case 'vote': {
       const [tournamentId, roundText, matchText, sideText, ...extra] = rest;
-      const round = smallNumber(roundText, 4);
-      const match = smallNumber(matchText, 8);
+      const round = smallNumber(roundText, MAX_ROUNDS);
+      const match = smallNumber(matchText, MAX_BRACKET_SIZE / 2);
       const s = side(sideText);
       if (!tournamentId || !isWorldCupId(tournamentId) || round === undefined || match === undefined || !s || extra.length) return undefined;
       return { action, tournamentId, round, match, side: s };
@@ -87,13 +87,13 @@ export function tournamentKey(guildId: string, tournamentId: string): string {
   return `wc:${guildId}:${tournamentId}`;
 }
 
-/** Live-edit key of one round's message. */
-export function roundKey(guildId: string, tournamentId: string, round: number): string {
-  return `wc:${guildId}:${tournamentId}:${round}`;
+/** Live-edit key of one message of a round (a big round is shown in several, `part` 0 first). */
+export function roundKey(guildId: string, tournamentId: string, round: number, part = 0): string {
+  return `wc:${guildId}:${tournamentId}:${round}:${part}`;
 }
 
-/** The server and tournament a `tournamentKey` or `roundKey` names. */
-export function ofKey(key: string): { guildId: string; tournamentId: string; round: number | undefined } {
-  const [, guildId = '', tournamentId = '', round] = key.split(':');
-  return { guildId, tournamentId, round: round === undefined ? undefined : Number(round) };
+/** The server and tournament a `tournamentKey` or `roundKey` names (and the round's message). */
+export function ofKey(key: string): { guildId: string; tournamentId: string; round: number | undefined; part: number | undefined } {
+  const [, guildId = '', tournamentId = '', round, part] = key.split(':');
+  return { guildId, tournamentId, round: round === undefined ? undefined : Number(round), part: part === undefined ? undefined : Number(part) };
 }

@@ -38,15 +38,62 @@ export function isSoloLive(run: SoloRun, now: number): boolean {
   return now < soloExpiresAt(run);
 }
 
-/** One round of a server tournament: its message and its deadline. */
+/** One round of a server tournament: its messages and its deadline. */
 export interface RoundState {
   readonly openedAt: number;
   readonly closesAt: number;
-  /** The round's message, once posted. */
+  /** The round's (first) message, once posted. */
   readonly messageId?: string | undefined;
+  /**
+   * Every message of the round, in order, as far as posted: a round of more than
+   * `MATCHES_PER_MESSAGE` matches is shown in several (see `roundParts`). Absent in rounds stored
+   * by an earlier version (one message each, `messageId`).
+   */
+  readonly messageIds?: readonly string[] | undefined;
   readonly closedAt?: number | undefined;
-  /** The round's message was replaced by its results. */
+  /** The round's messages were replaced by its results. */
   readonly resultsShown?: boolean | undefined;
+}
+
+/**
+ * Most matches one round message shows. Discord allows five rows of five buttons per message and a
+ * 4,096-character embed description: eight matches are 16 buttons in four rows of four (two
+ * matches a row), and their lines stay well within the description even with the longest names.
+ * A round of 16 (8 matches) is one message; a round of 32, two; a round of 64, four, all open
+ * until the same deadline.
+ */
+export const MATCHES_PER_MESSAGE = 8;
+
+/** How many messages show a round of `matches` matches (at least one). */
+export function roundParts(matches: number): number {
+  return Math.max(1, Math.ceil(matches / MATCHES_PER_MESSAGE));
+}
+
+/** The message (part) of its round a match is shown in. */
+export function partOfMatch(match: number): number {
+  return Math.floor(match / MATCHES_PER_MESSAGE);
+}
+
+/** The matches one message of a round shows: indexes `from` (inclusive) to `to` (exclusive). */
+export function partRange(matches: number, part: number): { readonly from: number; readonly to: number } {
+  const from = Math.min(matches, part * MATCHES_PER_MESSAGE);
+  return { from, to: Math.min(matches, from + MATCHES_PER_MESSAGE) };
+}
+
+/** The round's messages posted so far, in order (a round stored by an earlier version has its one `messageId`). */
+export function roundMessageIds(state: RoundState | undefined): readonly string[] {
+  if (!state) return [];
+  return state.messageIds ?? (state.messageId !== undefined ? [state.messageId] : []);
+}
+
+/** How many messages a tournament's round is shown in. */
+export function partsOf(t: Pick<Tournament, 'bracket'>, round: number): number {
+  return roundParts(t.bracket.rounds[round]?.length ?? 0);
+}
+
+/** Whether every message of a round is posted. */
+export function roundPosted(t: Pick<Tournament, 'bracket' | 'rounds'>, round: number): boolean {
+  return roundMessageIds(t.rounds[round]).length >= partsOf(t, round);
 }
 
 export type TournamentStatus = 'running' | 'finished';
@@ -107,7 +154,7 @@ export function matchesOf(t: Pick<Tournament, 'bracket'>, round: number): readon
   return t.bracket.rounds[round] ?? [];
 }
 
-/** How many entrants a round starts with (16, 8, 4, 2): what its name says ("8강", "Final"). */
+/** How many entrants a round starts with (64, 32, 16, 8, 4, 2): what its name says ("8강", "Final"). */
 export function roundEntrants(bracket: Pick<Bracket, 'size'>, round: number): number {
   return entrantsIn(bracket, round);
 }

@@ -12,7 +12,7 @@ import type { WorldCupStore } from '../store/worldcup.js';
 import type { BracketSize } from './bracket.js';
 import type { Candidate, CandidatePool } from './candidates.js';
 import { ofKey, type Side } from './ids.js';
-import { openRound, type SoloRun, type Tournament } from './model.js';
+import { openRound, roundMessageIds, type SoloRun, type Tournament } from './model.js';
 import { SoloGames } from './solo.js';
 import { StatsBook } from './stats-book.js';
 import type { WorldCupStats } from './stats.js';
@@ -83,13 +83,13 @@ export function createWorldCupService(deps: WorldCupServiceDeps): WorldCupServic
     clock,
     deps.editIntervalMs ?? 2000,
     async (key) => {
-      const { guildId, tournamentId, round = 0 } = ofKey(key);
+      const { guildId, tournamentId, round = 0, part = 0 } = ofKey(key);
       const tournament = await store.getTournament(guildId, tournamentId);
-      const messageId = tournament?.rounds[round]?.messageId;
+      const messageId = roundMessageIds(tournament?.rounds[round])[part];
       if (!tournament || openRound(tournament) !== round || !messageId || tournament.hideCounts) return 'ok';
       const tally = await store.getTally(guildId, tournamentId, round, tournament.bracket.rounds[round]?.length ?? 0);
-      const result = await publisher.editMessage(tournament.channelId, messageId, roundMessage(tournament, round, tally));
-      if (result === 'gone') logger.info({ guildId, tournamentId, round }, 'world cup round message is gone; live counts stop');
+      const result = await publisher.editMessage(tournament.channelId, messageId, roundMessage(tournament, round, tally, part));
+      if (result === 'gone') logger.info({ guildId, tournamentId, round, part }, 'world cup round message is gone; live counts stop');
       return result;
     },
     (key, err) =>

@@ -37,7 +37,7 @@ export class SoloGames {
   async play(where: SoloWhere & { size?: BracketSize | undefined }): Promise<{ run: SoloRun; replaced: boolean }> {
     const { store, pool, clock, random, queue } = this.deps;
     const candidates = await pool.candidatesFor(where.guildId);
-    const size = chooseSize(candidates.length, where.size);
+    const size = chooseSize(candidates, where.size);
     const { bracket, entrants } = drawEntrants(candidates, size, random);
     const now = clock.now();
     const run: SoloRun = {

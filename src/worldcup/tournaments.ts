@@ -10,14 +10,15 @@ import type { Leaderboard } from '../polls/leaderboard.js';
 import type { OutgoingFile, PollPublisher } from '../polls/publisher.js';
 import type { KeyedTimers } from '../polls/timers.js';
 import { messageLink } from '../replies/poll.js';
-import { bracketFileName, championMessage, nameIn, roundMessage, roundResultsMessage } from '../replies/worldcup.js';
+import { bracketFileName, championMessage, nameIn, roundMessage, roundName, roundResultsMessage } from '../replies/worldcup.js';
 import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import { HeldLease, LEASE_MS } from '../store/leases.js';
 import type { WorldCupStore } from '../store/worldcup.js';
-import { champion, closeRound, roundsOf, type Bracket, type BracketSize } from './bracket.js';
+import { champion, closeRound, MAX_ROUNDS, roundsOf, type Bracket, type BracketSize } from './bracket.js';
+import { IMAGE_ROUNDS } from './bracket-layout.js';
 import type { CandidatePool } from './candidates.js';
 import { newWorldCupId, roundKey, tournamentKey } from './ids.js';
-import { openRound, type RoundState, type Tournament } from './model.js';
+import { openRound, partsOf, roundMessageIds, roundPosted, type RoundState, type Tournament } from './model.js';
 import { chooseSize, drawEntrants } from './draw.js';
 import type { StatsBook } from './stats-book.js';
 
@@ -33,7 +34,7 @@ export interface TournamentsDeps {
   readonly publisher: PollPublisher;
   readonly queue: KeyedQueue;
   readonly timers: KeyedTimers;
-  readonly liveEdits: Pick<LiveEdits, 'stop'>;
+  readonly liveEdits: Pick<LiveEdits, 'stop' | 'forget'>;
   /** The server's all-time wins (ties) and the champion's win, through the poll service. */
   readonly polls: { leaderboard(guildId: string): Promise<Leaderboard>; addChampion(guildId: string, resultId: string, coupleId: string): Promise<boolean> };
   readonly stats: Pick<StatsBook, 'record'>;
@@ -62,11 +63,27 @@ const LATE_POST_MS = 60_000;
 /** The channel claim outlives the tournament's planned end by this much (a safety net; it is released at the end). */
 const CHANNEL_SLACK_MS = 24 * 60 * 60_000;
 
+/** The bracket image's title; a bracket larger than the image shows says from which round it is drawn. */
+function imageTitle(tournament: Tournament): string {
+  const lang = tournament.lang;
+  const from = roundsOf(tournament.bracket.size) - IMAGE_ROUNDS;
+  if (from <= 0) return translate(lang, 'worldcup.server.imageTitle');
+  return translate(lang, 'worldcup.server.imageTitleFrom', { count: tournament.bracket.size, round: roundName(tournament.bracket, from, lang) });
+}
+
+/**
+ * The most steps one `advance` takes: each round's post, close and results, and the end. A round
+ * whose deadline passed before its message was up is closed in the same run, so a whole bracket of
+ * 64 can be played through in one (a clock that jumped, say).
+ */
+const MAX_PASSES = 3 * MAX_ROUNDS + 4;
+
 /** What a step did: changed something (look again), nothing to do now, or another process holds it (until its lease lapses). */
 type Step = 'done' | 'waiting' | { readonly elsewhereUntil: number };
 
 /**
- * Server tournaments: one message per round, votes until the round's deadline, then the next round,
+ * Server tournaments: one message per round (a round of more than `MATCHES_PER_MESSAGE` matches,
+ * several, posted one after the other), votes until the round's deadline, then the next round,
  * until a champion, its bracket image, a win in the poll leaderboard and the statistics.
  *
  * Everything after the start is one idempotent step machine (`advance`), run by the round's timer,
@@ -92,7 +109,7 @@ export class Tournaments {
   async start(input: StartTournamentInput): Promise<Tournament> {
     const { store, pool, clock, random, logger, queue } = this.deps;
     const candidates = await pool.candidatesFor(input.guildId);
-    const size = chooseSize(candidates.length, input.size);
+    const size = chooseSize(candidates, input.size);
     const { bracket, entrants } = drawEntrants(candidates, size, random);
     let id = newWorldCupId(random);
     for (let i = 0; (await store.getTournament(input.guildId, id)) && i < 5; i++) id = newWorldCupId(random);
@@ -117,6 +134,14 @@ export class Tournaments {
       const posted = await this.#postRound(tournament, 0);
       if (posted === 'gone') throw new UserError('worldcup.errors.cannotPost');
     } catch (error) {
+      // Part of a big first round is up, and a later message of it failed: the tournament goes on,
+      // and the step machine posts the rest (as after a restart).
+      const saved = error instanceof UserError ? undefined : await store.getTournament(input.guildId, id).catch(() => undefined);
+      if (saved && roundMessageIds(saved.rounds[0]).length > 0) {
+        this.#track(saved);
+        this.#failed(input.guildId, id, error);
+        return saved;
+      }
       await store.deleteTournament(input.guildId, id).catch(() => undefined);
       await store.releaseChannel(input.guildId, input.channelId, id).catch(() => undefined);
       throw error;
@@ -146,7 +171,8 @@ export class Tournaments {
       const key = tournamentKey(guildId, id);
       this.deps.timers.cancel(key);
       this.#attempts.delete(key);
-      await Promise.all(Array.from({ length: 4 }, (_, round) => this.deps.liveEdits.stop(roundKey(guildId, id, round))));
+      // Every round's messages (`wc:<guild>:<tournament>:<round>:<part>`).
+      await this.deps.liveEdits.forget((edit) => edit.startsWith(`${key}:`));
     }
   }
 
@@ -180,7 +206,7 @@ export class Tournaments {
   }
 
   async #advance(guildId: string, tournamentId: string): Promise<void> {
-    for (let pass = 0; pass < 16; pass++) {
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
       const tournament = await this.deps.store.getTournament(guildId, tournamentId);
       if (!tournament) return this.#untrack(guildId, tournamentId);
       const step = await this.#step(tournament);
@@ -192,6 +218,8 @@ export class Tournaments {
         return;
       }
     }
+    // Not reached by a tournament (see MAX_PASSES); should it be, the next start-up goes on.
+    this.deps.logger.warn({ guildId, tournamentId, passes: MAX_PASSES }, 'a world cup took more steps at once than expected; it goes on at the next start-up');
   }
 
   /** One step: 'done' when something changed (look again), 'waiting' when there is nothing to do now. */
@@ -200,12 +228,12 @@ export class Tournaments {
     this.#track(tournament);
     const current = tournament.rounds.length - 1;
     const state = tournament.rounds[current];
-    if (tournament.status === 'running' && state && !state.messageId) {
+    if (tournament.status === 'running' && state && !roundPosted(tournament, current)) {
       const posted = await this.#postRound(tournament, current);
       if (posted === 'gone') await this.#abandon(tournament);
       return typeof posted === 'string' ? 'done' : posted;
     }
-    const unshown = tournament.rounds.findIndex((r) => r.closedAt !== undefined && r.messageId !== undefined && !r.resultsShown);
+    const unshown = tournament.rounds.findIndex((r) => r.closedAt !== undefined && roundMessageIds(r).length > 0 && !r.resultsShown);
     if (unshown >= 0) {
       await this.#showResults(tournament, unshown);
       return 'done';
@@ -275,31 +303,51 @@ export class Tournaments {
     throw new UserError('worldcup.errors.channelBusy', { link: `<#${channelId}>` });
   }
 
-  /** Posts a round's message once (leased), and records it. */
+  /**
+   * Posts a round's messages once (leased), one after the other, and records each as it is posted:
+   * after a crash, the next holder posts only those not recorded yet.
+   */
   #postRound(tournament: Tournament, round: number): Promise<'posted' | 'gone' | { readonly elsewhereUntil: number }> {
     const { guildId, id } = tournament;
     return this.#leased(guildId, id, `post:${round}`, async (lease) => {
       const { store, clock, publisher, logger } = this.deps;
       // Read again under the lease: another process may have posted it meanwhile.
-      const latest = (await store.getTournament(guildId, id)) ?? tournament;
+      let latest = (await store.getTournament(guildId, id)) ?? tournament;
       const state = latest.rounds[round];
-      if (!state || state.messageId) return 'posted';
-      const now = clock.now();
-      // A round posted late (after downtime) gets its full time from now.
-      const opened: RoundState = now - state.openedAt > LATE_POST_MS ? { ...state, openedAt: now, closesAt: now + latest.roundMs } : state;
-      const shown: Tournament = { ...latest, rounds: latest.rounds.map((s, i) => (i === round ? opened : s)) };
+      if (!state) return 'posted';
+      const parts = partsOf(latest, round);
       const matches = latest.bracket.rounds[round]?.length ?? 0;
       const tally = await store.getTally(guildId, id, round, matches);
-      if (!(await lease.confirm())) return { elsewhereUntil: Date.now() };
-      const posted = await publisher.postMessage(latest.channelId, roundMessage(shown, round, tally));
-      if (!posted.ok) {
-        logger.warn({ guildId, tournamentId: id, channelId: latest.channelId, round }, 'cannot post a world cup round in its channel');
-        return 'gone';
+      for (let part = roundMessageIds(state).length; part < parts; part++) {
+        const current = latest.rounds[round]!;
+        const now = clock.now();
+        // A round posted late (after downtime) gets its full time from now (decided with its first message).
+        const opened: RoundState =
+          part === 0 && now - current.openedAt > LATE_POST_MS ? { ...current, openedAt: now, closesAt: now + latest.roundMs } : current;
+        const shown: Tournament = { ...latest, rounds: latest.rounds.map((s, i) => (i === round ? opened : s)) };
+        if (!(await lease.confirm())) return { elsewhereUntil: Date.now() };
+        const posted = await publisher.postMessage(latest.channelId, roundMessage(shown, round, tally, part));
+        if (!posted.ok) {
+          logger.warn({ guildId, tournamentId: id, channelId: latest.channelId, round, part }, 'cannot post a world cup round in its channel');
+          return 'gone';
+        }
+        const recorded = await this.#update(guildId, id, (stored) => ({
+          ...stored,
+          rounds: stored.rounds.map((s, i) =>
+            i === round
+              ? {
+                  ...s,
+                  openedAt: opened.openedAt,
+                  closesAt: opened.closesAt,
+                  messageId: s.messageId ?? posted.messageId,
+                  messageIds: [...roundMessageIds(s), posted.messageId],
+                }
+              : s,
+          ),
+        }));
+        if (!recorded) return 'posted';
+        latest = recorded;
       }
-      await this.#update(guildId, id, (current) => ({
-        ...current,
-        rounds: current.rounds.map((s, i) => (i === round ? { ...s, openedAt: opened.openedAt, closesAt: opened.closesAt, messageId: posted.messageId } : s)),
-      }));
       return 'posted';
     });
   }
@@ -338,14 +386,16 @@ export class Tournaments {
     );
   }
 
-  /** Replaces a closed round's message with its results (once its live edits have stopped). */
+  /** Replaces a closed round's messages with their results (once their live edits have stopped). */
   async #showResults(tournament: Tournament, round: number): Promise<void> {
     const { publisher, liveEdits, logger } = this.deps;
     const { guildId, id } = tournament;
-    const state = tournament.rounds[round]!;
-    await liveEdits.stop(roundKey(guildId, id, round));
-    const edited = await publisher.editMessage(tournament.channelId, state.messageId!, roundResultsMessage(tournament, round));
-    if (edited === 'gone') logger.info({ guildId, tournamentId: id, round }, 'a world cup round message is gone; its results are in the next messages');
+    const messageIds = roundMessageIds(tournament.rounds[round]);
+    for (const [part, messageId] of messageIds.entries()) {
+      await liveEdits.stop(roundKey(guildId, id, round, part));
+      const edited = await publisher.editMessage(tournament.channelId, messageId, roundResultsMessage(tournament, round, part));
+      if (edited === 'gone') logger.info({ guildId, tournamentId: id, round, part }, 'a world cup round message is gone; its results are in the next messages');
+    }
     await this.#update(guildId, id, (latest) => ({ ...latest, rounds: latest.rounds.map((s, i) => (i === round ? { ...s, resultsShown: true } : s)) }));
   }
 
@@ -383,7 +433,7 @@ export class Tournaments {
   async #image(tournament: Tournament): Promise<OutgoingFile | undefined> {
     const lang = tournament.lang;
     try {
-      const data = await this.deps.renderBracket(tournament.bracket, (coupleId) => nameIn(tournament.entrants, coupleId, lang), translate(lang, 'worldcup.server.imageTitle'));
+      const data = await this.deps.renderBracket(tournament.bracket, (coupleId) => nameIn(tournament.entrants, coupleId, lang), imageTitle(tournament));
       return { name: bracketFileName(tournament), data };
     } catch (err) {
       this.deps.logger.error({ guildId: tournament.guildId, tournamentId: tournament.id, err }, 'rendering the bracket image failed; posting the champion without it');

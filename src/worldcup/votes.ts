@@ -5,7 +5,7 @@ import { Batcher, type BatchOutcome } from '../polls/batcher.js';
 import type { LiveEdits } from '../polls/live-edits.js';
 import type { RoundSnapshot, WorldCupStore } from '../store/worldcup.js';
 import { roundKey, tournamentKey, type Side } from './ids.js';
-import { acceptsVotes, type Ballot, type Tournament, type TournamentVoteReceipt } from './model.js';
+import { acceptsVotes, partOfMatch, type Ballot, type Tournament, type TournamentVoteReceipt } from './model.js';
 
 export interface VoteInput {
   readonly guildId: string;
@@ -99,7 +99,11 @@ export class RoundVotes {
     if (changed.size) {
       // The store moves the counts from each vote as stored when it writes; refused once the round is fenced for its close.
       if (await this.deps.store.writeRound(snapshot satisfies RoundSnapshot, { votes: changed })) {
-        if (!tournament.hideCounts) this.deps.liveEdits.touch(roundKey(tournament.guildId, tournament.id, round));
+        if (!tournament.hideCounts) {
+          // Only the messages showing a match whose counts moved (a big round has several).
+          const parts = new Set([...changed.values()].flatMap((sides) => [...sides.keys()].map(partOfMatch)));
+          for (const part of parts) this.deps.liveEdits.touch(roundKey(tournament.guildId, tournament.id, round, part));
+        }
       } else {
         for (const i of waiting) outcomes[i] = fail('worldcup.errors.roundClosed');
       }

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
+import type { Catalogue } from '../../src/catalogue/catalogue.js';
 import type { Random } from '../../src/catalogue/random.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
@@ -45,6 +46,8 @@ export interface BotOverrides {
   metricsPort?: number;
   /** More settings, as environment variables (e.g. DATA_RETENTION_AFTER_REMOVAL). */
   env?: Record<string, string>;
+  /** The built-in catalogue (default: data/stories), e.g. a few of its stories for a small server. */
+  catalogue?: Catalogue;
 }
 
 export interface WorldOptions {
@@ -106,6 +109,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       clock: overrides.clock ?? options.clock,
       random: overrides.random ?? options.random,
       pollEditIntervalMs: overrides.pollEditIntervalMs ?? options.pollEditIntervalMs,
+      catalogue: overrides.catalogue,
     });
     await app.start();
     const bot: BotUnderTest = { app, logs, rawLogs, stop: () => app.stop() };

@@ -1,16 +1,18 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type SimMessage, type SimUser } from '@kiss-scene-bot/discord-simulator';
-import { coupleName, loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { buildCatalogue, coupleName, loadCatalogue, readStoryFiles } from '../../src/catalogue/catalogue.js';
 import { BRACKET_COLOURS, IMAGE_SCALE } from '../../src/worldcup/bracket-image.js';
 import { bracketLayout } from '../../src/worldcup/bracket-layout.js';
-import type { Bracket, Match } from '../../src/worldcup/bracket.js';
+import { champion as championOf } from '../../src/worldcup/bracket.js';
+import type { SoloRun, Tournament } from '../../src/worldcup/model.js';
+import { languageOf } from '../../src/i18n/index.js';
+import { nameIn } from '../../src/replies/worldcup.js';
 import { startWorld, type World } from './harness.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const catalogue = loadCatalogue();
-const idOf = (name: string) => catalogue.couples.find((c) => coupleName(c) === name || coupleName(c, 'ko') === name)!.id;
 
 let world: World | undefined;
 afterEach(async () => {
@@ -32,6 +34,20 @@ function pairs(m: SimMessage): Array<{ match: number; a: { id: string; name: str
     out.set(Number(match), entry);
   }
   return [...out.entries()].map(([match, e]) => ({ match, a: e.a!, b: e.b! }));
+}
+/** The tournament of an open round's message. */
+const tournamentIdOf = (message: SimMessage) => button(message, 'wc:vote:')!.custom_id!.split(':')[2]!;
+/** A tournament as the bot stored it (its entrants' ids: a name may be shared by several stories). */
+async function storedTournament(w: World, tournamentId: string): Promise<Tournament> {
+  return (await w.bot.app.ctx.store.worldcup.getTournament(w.guild.id, tournamentId))!;
+}
+/** A member's solo run in the world's channel, as the bot stored it. */
+async function storedRun(w: World, user: SimUser): Promise<SoloRun> {
+  return (await w.bot.app.ctx.store.worldcup.getRun(w.guild.id, w.channelId, user.id))!;
+}
+/** How the statistics name a couple: among all the server's candidates (a name two stories share comes with its drama). */
+async function statsName(w: World, coupleId: string): Promise<string> {
+  return nameIn(await w.bot.app.ctx.worldcup.candidates(w.guild.id), coupleId, languageOf(w.guild.preferredLocale));
 }
 /** Round messages the bot posted, and edits that turned one into its results. */
 const roundPosts = (w: World) => w.sim.requests.filter((r) => r.method === 'POST' && r.route === `/channels/${w.channelId}/messages` && JSON.stringify(r.body ?? '').includes('wc:vote:'));
@@ -60,8 +76,9 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     expect(message.embeds[0]!.title).toBe('💋 Quarter-finals · match 1 of 4');
     // Side by side: two inline fields, each with the drama and a line of the story.
     expect(message.embeds[0]!.fields!.map((f) => f.inline)).toEqual([true, true]);
-    const target = message.embeds[0]!.fields![0]!.name.replace(/^🅰 /, '');
-    expect(catalogue.couples.map((c) => coupleName(c))).toContain(target);
+    expect(catalogue.couples.map((c) => coupleName(c))).toContain(message.embeds[0]!.fields![0]!.name.replace(/^🅰 /, ''));
+    // The first couple, as its button names it (with its drama should another entrant share its name).
+    const target = button(message, 'wc:pick:')!.label!.replace(/^🅰 /, '');
     expect(message.embeds[0]!.fields![0]!.value).toMatch(/^\*.+\* \(\d{4}\)\n> .+/);
 
     const titles: string[] = [];
@@ -98,12 +115,55 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     expect(again.message!.content).toMatch(/already shared/);
     expect(w.sim.messages(w.channelId).filter((m) => !m.ephemeral)).toHaveLength(1);
 
+    const winner = await statsName(w, championOf((await storedRun(w, jisoo)).bracket)!);
+    expect(winner.startsWith(target.replace(/ \(.+\)$/, ''))).toBe(true);
     const stats = await w.sim.command({ user: jisoo, guildId: w.guild.id, name: 'kiss-worldcup', subcommand: 'stats' });
     const text = stats.message!.embeds[0]!.description!;
-    expect(text).toContain(`Most-won couple: **${target}**, 1 title`);
-    expect(text).toContain(`**1.** ${target}\n1 title · head-to-heads won 3 of 3 (100%)`);
+    expect(text).toContain(`Most-won couple: **${winner}**, 1 title`);
+    expect(text).toContain(`**1.** ${winner}\n1 title · head-to-heads won 3 of 3 (100%)`);
     expect(text.match(/head-to-heads won 0 of 1 \(0%\)/g)).toHaveLength(4);
     expect(stats.message!.embeds[0]!.footer!.text).toBe('Counted: 1 solo run and 0 server World Cups');
+  });
+
+  it('plays a solo World Cup of 32 to the end in 31 private choices, round by round, in Korean', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock });
+    const w = world;
+    const yuna = w.sim.createMember(w.guild.id, { username: 'yuna', locale: 'ko' }).user;
+    const res = await w.sim.command({ user: yuna, guildId: w.guild.id, name: 'kiss-worldcup', subcommand: 'play', options: { size: 32 } });
+    let message = res.message!;
+    expect(res.ephemeral).toBe(true);
+    expect(message.embeds[0]!.title).toBe('💋 32강 · 16개 대결 중 1번째');
+    expect(message.embeds[0]!.footer!.text).toMatch(/^31번 중 1번째 선택 · /);
+    const entrants = new Set<string>();
+    const titles: string[] = [];
+    // The second couple of the first match, as its button names it, wins every match it plays.
+    let target: string | undefined;
+    while (button(message, 'wc:pick:')) {
+      titles.push(message.embeds[0]!.title!);
+      const picks = buttons(message).filter((c) => c.custom_id?.startsWith('wc:pick:'));
+      expect(picks).toHaveLength(2);
+      const names = picks.map((c) => c.label!.replace(/^\S+ /, ''));
+      names.forEach((n) => entrants.add(n));
+      target ??= names[1];
+      const pick = picks.find((c) => c.label!.endsWith(target!)) ?? picks[0]!;
+      const next = await w.sim.click({ user: yuna, message, customId: pick.custom_id! });
+      expect(next.outcome).toBe('updated');
+      message = next.message!;
+    }
+    expect(titles).toHaveLength(31);
+    expect(entrants.size).toBe(32);
+    for (const [round, matches] of [['32강', 16], ['16강', 8], ['8강', 4], ['4강', 2], ['결승', 1]] as const) {
+      expect(titles.filter((title) => title.startsWith(`💋 ${round} ·`))).toEqual(Array.from({ length: matches }, (_, i) => `💋 ${round} · ${matches}개 대결 중 ${i + 1}번째`));
+    }
+    expect(message.embeds[0]!.title).toBe(`🏆 ${target}`);
+    expect(message.embeds[0]!.fields![0]!.value.split('\n').map((line) => line.split(':')[0])).toEqual(['32강', '16강', '8강', '4강', '결승']);
+    expect(button(message, 'wc:again:')!.custom_id).toBe('wc:again:32');
+    expect(w.sim.messages(w.channelId)).toHaveLength(0);
+    const stats = await w.sim.command({ user: yuna, guildId: w.guild.id, name: 'kiss-worldcup', subcommand: 'stats' });
+    const run = await storedRun(w, yuna);
+    expect(run.bracket.size).toBe(32);
+    expect(stats.message!.embeds[0]!.description).toContain(`**1.** ${await statsName(w, championOf(run.bracket)!)}\n1 title · head-to-heads won 5 of 5 (100%)`);
   });
 
   it('keeps one live solo run per member and channel, and lets it expire after 15 minutes', async () => {
@@ -142,9 +202,12 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     expect(started.message!.content).toMatch(/^Your World Cup is up: https:\/\/discord\.com\/channels\/.+ Round 1 \(Quarter-finals\) closes <t:\d+:R>; each round lasts 1 hour\.$/);
 
     const firstBot = w.bot;
-    const bracket: Match[][] = [];
+    /** Each round's matches as the messages showed them: the couples' names, the first one the winner by 30 to 20. */
+    const shown: string[][][] = [];
+    let tournamentId: string | undefined;
     for (const [round, title] of ['Quarter-finals', 'Semi-finals', 'Final'].entries()) {
       const message = await w.sim.waitForMessage(w.channelId, (m) => isRound(m) && m.embeds[0]!.title === `💋 ${title}`);
+      tournamentId ??= tournamentIdOf(message);
       const matches = pairs(message);
       expect(matches).toHaveLength(4 / 2 ** round);
       // 30 of the 50 vote for the first couple of each match, 20 for the second.
@@ -164,7 +227,7 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
       console.info(`[figures] World Cup ${title}: ${50 * matches.length + 2} votes → ${edits} live edit(s) of the round message`);
       expect(edits).toBeGreaterThanOrEqual(1);
       expect(edits).toBeLessThanOrEqual(3);
-      bracket.push(matches.map(({ a, b }) => ({ a: idOf(a.name), b: idOf(b.name), winner: idOf(a.name), decidedBy: 'votes', votes: [30, 20] })));
+      shown.push(matches.map(({ a, b }) => [a.name, b.name, a.name]));
 
       if (round === 1) {
         // Restart between the rounds' votes and its deadline: the new process closes it.
@@ -178,8 +241,14 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     }
 
     const final = await w.sim.waitForMessage(w.channelId, (m) => m.embeds[0]?.author?.name === 'Kiss-scene World Cup · the champion');
-    const champion = bracket[2]![0]!.winner!;
-    expect(final.embeds[0]!.title).toBe(`🏆 ${coupleName(catalogue.get(champion)!)}`);
+    // The bracket the bot stored is the one the messages showed, each match won 30–20 by its first couple.
+    const { bracket, entrants, champion: winner } = await storedTournament(w, tournamentId!);
+    const nameOf = (id: string | null | undefined) => nameIn(entrants, id!, 'en');
+    expect(bracket.rounds.map((matches) => matches.map((m) => [nameOf(m.a), nameOf(m.b), nameOf(m.winner)]))).toEqual(shown);
+    expect(bracket.rounds.flat().every((m) => m.decidedBy === 'votes' && m.votes?.join() === '30,20')).toBe(true);
+    const champion = winner!;
+    expect(champion).toBe(bracket.rounds[2]![0]!.winner);
+    expect(final.embeds[0]!.title).toBe(`🏆 ${nameOf(champion)}`);
     const path = final.embeds[0]!.fields![0]!.value.split('\n');
     expect(path).toHaveLength(3);
     expect(path[0]).toMatch(/^Quarter-finals: beat .+, 30–20$/);
@@ -195,8 +264,7 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     const image = final.attachments[0]!;
     expect(final.embeds[0]!.image?.url).toBe(`attachment://${image.filename}`);
     expect(image.data.subarray(1, 4).toString()).toBe('PNG');
-    const played: Bracket = { size: 8, rounds: bracket };
-    const layout = bracketLayout(played, (id) => coupleName(catalogue.get(id)!));
+    const layout = bracketLayout(bracket, nameOf);
     const picture = await loadImage(image.data);
     expect([picture.width, picture.height]).toEqual([layout.width * IMAGE_SCALE, layout.height * IMAGE_SCALE]);
     const canvas = createCanvas(picture.width, picture.height);
@@ -218,6 +286,89 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     expect(closes(w.bot)).toEqual([1, 2]);
   });
 
+  it('runs a server World Cup of 64: its first round in four messages of eight matches, every match voted through the client, closed once, the image from the Round of 16', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock, pollEditIntervalMs: 2000 });
+    const w = world;
+    const mina = w.sim.createMember(w.guild.id, { username: 'mina', moderator: true }).user;
+    const voters = Array.from({ length: 3 }, (_, i) => w.sim.createMember(w.guild.id, { username: `voter${i}` }).user);
+    const started = await startTournament(w, mina, { size: 64, round_duration: '1h' });
+    expect(started.message!.content).toMatch(/^Your World Cup is up: https:\/\/discord\.com\/channels\/.+ Round 1 \(Round of 64\) closes <t:\d+:R>; each round lasts 1 hour\.$/);
+
+    const titles = [1, 9, 17, 25].map((from) => `💋 Round of 64 · matches ${from}–${from + 7} of 32`);
+    const parts = await Promise.all(titles.map((title) => w.sim.waitForMessage(w.channelId, (m) => isRound(m) && m.embeds[0]!.title === title)));
+    expect(roundPosts(w)).toHaveLength(4);
+    // The link in the answer is the first message's.
+    expect(started.message!.content).toContain(`/${parts[0]!.id}.`);
+    const matches = parts.map(pairs);
+    expect(matches.map((ms) => ms.map((m) => m.match))).toEqual([0, 1, 2, 3].map((part) => Array.from({ length: 8 }, (_, i) => part * 8 + i)));
+    for (const part of parts) {
+      expect(part.components.map((row) => row.components!.length)).toEqual([4, 4, 4, 4]);
+      expect(part.embeds[0]!.description).toContain("This round's 32 matches are in 4 messages, all open until the round closes: vote in each.");
+    }
+
+    // Every voter votes in all 32 matches, each through the message that shows it: two for the first couple, one for the second.
+    for (const [p, message] of parts.entries()) {
+      for (const { a, b } of matches[p]!) {
+        const answers = await Promise.all(voters.map((user, i) => w.sim.click({ user, message, customId: (i < 2 ? a : b).id })));
+        expect(answers.every((r) => r.ephemeral && /^You voted for \*\*.+\*\* in match \d+ of the Round of 64\.$/.test(r.message!.content))).toBe(true);
+      }
+    }
+    await clock.advance(2_100);
+    for (const part of parts) {
+      const live = await w.sim.waitForMessage(w.channelId, (m) => m.id === part.id && m.embeds[0]!.description!.includes('3 members have voted in this round'));
+      expect(live.embeds[0]!.description!.match(/2 votes/g)).toHaveLength(8);
+    }
+
+    await clock.advance(HOUR);
+    for (const [p, part] of parts.entries()) {
+      const results = await w.sim.waitForMessage(w.channelId, (m) => m.id === part.id && / · results$/.test(m.embeds[0]!.title ?? ''));
+      expect(results.embeds[0]!.title).toBe(`💋 Round of 64 · matches ${p * 8 + 1}–${p * 8 + 8} · results`);
+      expect(results.components).toEqual([]);
+      for (const { a, b } of matches[p]!) expect(results.embeds[0]!.description).toContain(`🏆 **${a.name}** beat ${b.name}, 2–1`);
+    }
+    const second = await Promise.all(
+      ['💋 Round of 32 · matches 1–8 of 16', '💋 Round of 32 · matches 9–16 of 16'].map((title) => w.sim.waitForMessage(w.channelId, (m) => isRound(m) && m.embeds[0]!.title === title)),
+    );
+    // The Round of 32 pairs the winners in bracket order: match 1's winner meets match 2's.
+    expect(pairs(second[0]!)[0]).toMatchObject({ a: { name: matches[0]![0]!.a.name }, b: { name: matches[0]![1]!.a.name } });
+    expect(pairs(second[1]!).at(-1)).toMatchObject({ a: { name: matches[3]![6]!.a.name }, b: { name: matches[3]![7]!.a.name } });
+
+    // The other five rounds go by without votes (coin flips), one message a round from the Round of 16.
+    for (const title of ['Round of 16', 'Quarter-finals', 'Semi-finals', 'Final']) {
+      await clock.advance(HOUR);
+      await w.sim.waitForMessage(w.channelId, (m) => isRound(m) && m.embeds[0]!.title === `💋 ${title}`);
+    }
+    await clock.advance(HOUR);
+    // The champion comes with the bracket image, rendered on first use (the canvas and the font load then).
+    const final = await w.sim.waitForMessage(w.channelId, (m) => m.embeds[0]?.author?.name === 'Kiss-scene World Cup · the champion', 20_000);
+    expect(roundPosts(w)).toHaveLength(4 + 2 + 4);
+    expect(w.sim.messages(w.channelId).filter((m) => / · results$/.test(m.embeds[0]?.title ?? ''))).toHaveLength(10);
+    expect(w.bot.logs.filter((l) => l.msg === 'world cup round closed').map((l) => l.round)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(final.embeds[0]!.footer!.text).toMatch(/ · 64 couples$/);
+    const path = final.embeds[0]!.fields![0]!.value.split('\n');
+    expect(path.map((line) => line.split(':')[0])).toEqual(['Round of 64', 'Round of 32', 'Round of 16', 'Quarter-finals', 'Semi-finals', 'Final']);
+    expect(path[0]).toMatch(/, 2–1$/);
+
+    // The image is drawn from the Round of 16: sixteen names in its first column, the champion's way in gold.
+    const image = final.attachments[0]!;
+    expect(image.data.length).toBeLessThan(10 * 1024 * 1024);
+    const picture = await loadImage(image.data);
+    const canvas = createCanvas(picture.width, picture.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(picture, 0, 0);
+    const sixteen = bracketLayout({ size: 16, rounds: [Array.from({ length: 8 }, () => ({ a: 'x', b: 'y' }))] }, (id) => id);
+    expect([picture.width, picture.height]).toEqual([sixteen.width * IMAGE_SCALE, sixteen.height * IMAGE_SCALE]);
+    const gold = hex(BRACKET_COLOURS.path);
+    const boxes = sixteen.boxes;
+    const goldBoxes = boxes.filter((box) => {
+      const [r, g, b] = ctx.getImageData((box.x + 4) * IMAGE_SCALE, (box.y + box.h / 2) * IMAGE_SCALE, 1, 1).data;
+      return [r, g, b].join() === gold.join();
+    });
+    // One box a column: the Round of 16, the quarter-finals, the semi-finals, the final and the champion.
+    expect(goldBoxes.map((box) => box.round)).toEqual([0, 1, 2, 3, 4]);
+  }, 60_000);
+
   it('announces a tie settled by all-time wins and one settled by a coin flip, in the server’s language', async () => {
     const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
     world = await startWorld({ clock });
@@ -232,7 +383,8 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
 
     // The second couple of match 1 wins a poll first: one all-time win. (Mina's start counts toward
     // her poll-start cooldown in this channel, so another member starts the poll.)
-    const poll = await (await w.sim.command({ user: two, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: `${idOf(first!.a.name)}, ${idOf(first!.b.name)}`, duration: '30m' } })).settled();
+    const [firstMatch] = (await storedTournament(w, tournamentIdOf(round))).bracket.rounds[0]!;
+    const poll = await (await w.sim.command({ user: two, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: `${firstMatch!.a}, ${firstMatch!.b}`, duration: '30m' } })).settled();
     expect(poll.ephemeral).toBe(true);
     const pollMessage = await w.sim.waitForMessage(w.channelId, (m) => buttons(m).some((c) => c.custom_id?.startsWith('poll:vote:')));
     await w.sim.click({ user: one, message: pollMessage, customId: buttons(pollMessage).find((c) => c.custom_id?.endsWith(':1'))!.custom_id! });
@@ -252,9 +404,14 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     expect(pairs(next)[0]!.a.name).toBe(first!.b.name);
   });
 
-  it('answers a forged or expired button, a vote in a closed round and a second World Cup in a channel privately and clearly', async () => {
+  it('answers a forged or expired button, a vote in a closed round, a size too large for the server and a second World Cup in a channel privately and clearly', async () => {
     const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
-    world = await startWorld({ clock });
+    // A server with 20 stories, no two of one couple in one drama: World Cups of 4 to 16 fit, 32 and 64 do not.
+    const looks = new Set<string>();
+    const twenty = catalogue.couples.filter((c) => !looks.has(`${coupleName(c)}|${c.drama.title}`) && looks.add(`${coupleName(c)}|${c.drama.title}`)).slice(0, 20);
+    const small = buildCatalogue(readStoryFiles().filter((f) => twenty.some((c) => f.file.split(/[\\/]/).at(-1) === `${c.id}.json`)));
+    expect(small.couples).toHaveLength(20);
+    world = await startWorld({ clock, firstBot: { catalogue: small } });
     const w = world;
     const mina = w.sim.createMember(w.guild.id, { username: 'mina', moderator: true }).user;
     const voter = w.sim.createMember(w.guild.id, { username: 'voter' }).user;
@@ -270,7 +427,9 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
 
     for (const [customId, answer] of [
       ['wc:vote:zzzz:0:0:a', /not valid/],
-      [`wc:vote:${id}:0:9:a`, /not valid/],
+      [`wc:vote:${id}:0:32:a`, /not valid/],
+      [`wc:vote:${id}:6:0:a`, /not valid/],
+      [`wc:vote:${id}:0:9:a`, /not one of this round's matches/],
       [`wc:vote:${id}:0:1:c`, /not valid/],
       [`wc:vote:${id}:0:3:a`, /not one of this round's matches/],
       ['wc:vote:AAAAAAAAAA:0:0:a', /can't find that World Cup/],
@@ -284,9 +443,14 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
 
     const bad = await startTournament(w, mina, { round_duration: '2 minutes' });
     expect(bad.message!.content).toMatch(/too short: a round lasts at least 5 minutes/);
-    const big = await w.sim.command({ user: voter, guildId: w.guild.id, name: 'kiss-worldcup', subcommand: 'play', options: { size: 16 } });
+    const big = await w.sim.command({ user: voter, guildId: w.guild.id, name: 'kiss-worldcup', subcommand: 'play', options: { size: 32 } });
     expect(big.ephemeral).toBe(true);
-    expect(big.message!.content).toBe('A World Cup of 16 needs 16 stories, and this server has 10. Try a size of 8.');
+    expect(big.message!.content).toBe(`A World Cup of 32 needs 32 stories, and this server has ${small.couples.length}. Try a size of 16.`);
+    const bigger = await startTournament(w, w.sim.createMember(w.guild.id, { username: 'ambitious', moderator: true }).user, { size: 64 });
+    expect(bigger.ephemeral).toBe(true);
+    expect(bigger.message!.content).toBe(`A World Cup of 64 needs 64 stories, and this server has ${small.couples.length}. Try a size of 16.`);
+    const fits = await w.sim.command({ user: voter, guildId: w.guild.id, name: 'kiss-worldcup', subcommand: 'play', options: { size: 16 } });
+    expect(fits.message!.embeds[0]!.title).toBe('💋 Round of 16 · match 1 of 8');
 
     await clock.advance(30 * MINUTE + 1000);
     await w.sim.waitForMessage(w.channelId, (m) => m.id === round.id && m.components.length === 0);

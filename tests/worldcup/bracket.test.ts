@@ -9,13 +9,16 @@ import {
   createBracket,
   currentRound,
   decideByVotes,
+  BRACKET_SIZES,
   drawBracket,
   entrantsIn,
   headToHeads,
   nextMatch,
   parseBracket,
   pathOf,
+  roundsOf,
   seedOrder,
+  sizesFor,
   type Bracket,
 } from '../../src/worldcup/bracket.js';
 
@@ -59,6 +62,77 @@ describe('seeding', () => {
     expect(() => createBracket(ids(6), 6 as 8)).toThrow(/size/);
     expect(() => createBracket(['a', 'a', 'b', 'c'], 4)).toThrow(/distinct/);
     expect(() => createBracket(ids(4), 8)).toThrow(/at least 5/);
+  });
+});
+
+describe('brackets of 32 and 64', () => {
+  it('offers 4 to 64, each size once the pool fills it', () => {
+    expect(BRACKET_SIZES).toEqual([4, 8, 16, 32, 64]);
+    expect(sizesFor(3)).toEqual([]);
+    expect(sizesFor(15)).toEqual([4, 8]);
+    expect(sizesFor(32)).toEqual([4, 8, 16, 32]);
+    expect(sizesFor(63)).toEqual([4, 8, 16, 32]);
+    expect(sizesFor(128)).toEqual([4, 8, 16, 32, 64]);
+    expect(() => drawBracket(ids(63), 64, seededRandom(1))).toThrow(/needs 64 candidates; there are 63/);
+  });
+
+  it('seeds 64 so that seeds 1 and 2 meet only in the final, and 1 to 4 only in the semi-finals', () => {
+    const order = seedOrder(64);
+    expect(new Set(order).size).toBe(64);
+    expect(order.slice(0, 2)).toEqual([0, 63]);
+    const quarter = (seed: number) => Math.floor(order.indexOf(seed) / 16);
+    expect(new Set([0, 1, 2, 3].map(quarter)).size).toBe(4);
+    // Every first-round pair adds up to 63: the best seed meets the worst.
+    for (let i = 0; i < 64; i += 2) expect(order[i]! + order[i + 1]!).toBe(63);
+  });
+
+  it('plays 32 and 64 through: 31 and 63 choices, six rounds for 64 named by their entrants', () => {
+    for (const size of [32, 64] as const) {
+      const bracket = drawBracket(ids(100), size, seededRandom(size));
+      const entrants = bracket.rounds[0]!.flatMap((m) => [m.a!, m.b!]);
+      expect(new Set(entrants).size).toBe(size);
+      expect(choicesToPlay(bracket)).toBe(size - 1);
+      const favourite = entrants[size - 1]!;
+      const { bracket: done, choices } = playSolo(bracket, (a, b) => (b === favourite ? b : a));
+      expect(choices).toBe(size - 1);
+      expect(champion(done)).toBe(favourite);
+      expect(pathOf(done, favourite)).toHaveLength(roundsOf(size));
+      expect(done.rounds.map((r) => r.length)).toEqual(Array.from({ length: roundsOf(size) }, (_, r) => size / 2 ** (r + 1)));
+      expect(done.rounds.map((_, r) => entrantsIn(done, r))).toEqual(Array.from({ length: roundsOf(size) }, (_, r) => size / 2 ** r));
+      expect(headToHeads(done)).toHaveLength(size - 1);
+      expect(parseBracket(JSON.parse(JSON.stringify(done)))).toEqual(done);
+    }
+  });
+
+  it('closes a round of 64 by votes, 32 matches at once, and runs six rounds to a champion', () => {
+    let bracket = createBracket(ids(64), 64);
+    for (let round = 0; round < 6; round++) {
+      expect(currentRound(bracket)).toBe(round);
+      const matches = bracket.rounds[round]!;
+      expect(matches).toHaveLength(32 / 2 ** round);
+      // The second couple wins every even match, the first every odd one.
+      bracket = closeRound(bracket, round, new Map(matches.map((_, i) => [i, i % 2 === 0 ? [1, 4] : [4, 1]] as const)), noTie);
+      expect(bracket.rounds[round]!.map((m) => m.winner)).toEqual(matches.map((m, i) => (i % 2 === 0 ? m.b : m.a)));
+    }
+    expect(currentRound(bracket)).toBeUndefined();
+    expect(champion(bracket)).toBeDefined();
+    expect(headToHeads(bracket)).toHaveLength(63);
+  });
+
+  it('gives byes to the first seeds of a 64 with 40 entrants, and refuses fewer than 33', () => {
+    const bracket = createBracket(ids(40), 64);
+    expect(bracket.rounds[0]!.filter((m) => m.decidedBy === 'bye')).toHaveLength(24);
+    expect(choicesToPlay(bracket)).toBe(39);
+    expect(playSolo(bracket, (a) => a).choices).toBe(39);
+    expect(() => createBracket(ids(32), 64)).toThrow(/at least 33/);
+  });
+
+  it('refuses a stored bracket of another size or with too many rounds', () => {
+    const done = playSolo(createBracket(ids(64), 64), (a) => a).bracket;
+    expect(() => parseBracket({ size: 128, rounds: done.rounds })).toThrow(/size/);
+    expect(() => parseBracket({ size: 64, rounds: [...done.rounds, [{ a: 'c1', b: null }]] })).toThrow(/rounds/);
+    expect(() => parseBracket({ size: 32, rounds: done.rounds })).toThrow(/bad rounds/);
+    expect(() => parseBracket({ size: 32, rounds: done.rounds.slice(0, 1) })).toThrow(/wrong number of matches/);
   });
 });
 

@@ -5,13 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/catalogue/random.js';
 import { addChampion, EMPTY_LEADERBOARD, rankLeaderboard } from '../../src/polls/leaderboard.js';
-import { decisionLine, roundButtons, roundMessage, soloStepMessage, soloWinnerMessage, statsMessage } from '../../src/replies/worldcup.js';
-import { bracketLayout, LAYOUT } from '../../src/worldcup/bracket-layout.js';
-import { choose, closeRound, createBracket, drawBracket, type Bracket } from '../../src/worldcup/bracket.js';
-import { candidateOf, createCandidatePool, firstSentence, LINE_MAX } from '../../src/worldcup/candidates.js';
+import type { APIButtonComponent, APIEmbed } from 'discord-api-types/v10';
+import { LIMITS } from '../../src/catalogue/schema.js';
+import { t as t_ } from '../../src/i18n/index.js';
+import { decisionLine, nameIn, roundButtons, roundMessage, roundResultsMessage, soloStepMessage, soloWinnerMessage, statsMessage } from '../../src/replies/worldcup.js';
+import { bracketLayout, firstDrawnRound, IMAGE_ROUNDS, LAYOUT } from '../../src/worldcup/bracket-layout.js';
+import { BRACKET_SIZES, choose, closeRound, createBracket, drawBracket, MAX_BRACKET_SIZE, type Bracket, type BracketSize } from '../../src/worldcup/bracket.js';
+import { candidateOf, createCandidatePool, firstSentence, LINE_MAX, type Candidate } from '../../src/worldcup/candidates.js';
 import { parseWorldCupCustomId, worldCupCustomId, type WorldCupAction } from '../../src/worldcup/ids.js';
 import { testMentions } from '../support/mentions.js';
-import { emptyTally, type SoloRun, type Tournament } from '../../src/worldcup/model.js';
+import { emptyTally, MATCHES_PER_MESSAGE, partOfMatch, partRange, roundParts, type SoloRun, type Tournament } from '../../src/worldcup/model.js';
 import { addResult, EMPTY_STATS, mostWon, rankStats, resultCounts, statsOf, winRate } from '../../src/worldcup/stats.js';
 import { catalogue, GUILD } from './helpers.js';
 
@@ -26,7 +29,7 @@ function finished(bracket: Bracket, pick: 'a' | 'b' = 'a'): Bracket {
   return b;
 }
 
-function tournament(size: 4 | 8 | 16, over: Partial<Tournament> = {}): Tournament {
+function tournament(size: BracketSize, over: Partial<Tournament> = {}): Tournament {
   const ids = Array.from({ length: size }, (_, i) => pool[i % pool.length]!.id + (i >= pool.length ? `-${i}` : ''));
   return {
     id: 'Tourney001',
@@ -69,12 +72,33 @@ describe('World Cup button ids', () => {
       { action: 'share', runId: 'AbCdEf1234' },
       { action: 'again', size: 8 },
       { action: 'vote', tournamentId: 'AbCdEf1234', round: 2, match: 7, side: 'a' },
+      // The largest bracket's last choice, first round's last match and final.
+      { action: 'pick', runId: 'AbCdEf1234', step: MAX_BRACKET_SIZE - 2, side: 'a' },
+      { action: 'again', size: 64 },
+      { action: 'again', size: 32 },
+      { action: 'vote', tournamentId: 'AbCdEf1234', round: 0, match: MAX_BRACKET_SIZE / 2 - 1, side: 'b' },
+      { action: 'vote', tournamentId: 'AbCdEf1234', round: Math.log2(MAX_BRACKET_SIZE) - 1, match: 0, side: 'b' },
     ];
     for (const action of actions) expect(parseWorldCupCustomId(worldCupCustomId(action).split(':').slice(1))).toEqual(action);
   });
 
   it('refuse anything else: a forged or broken button', () => {
-    for (const id of ['pick:short:0:a', 'pick:AbCdEf1234:x:a', 'pick:AbCdEf1234:0:c', 'pick:AbCdEf1234:0:a:extra', 'again:5', 'again:08', 'vote:AbCdEf1234:4:0:a', 'vote:AbCdEf1234:0:8:a', 'share:', 'explode', '']) {
+    for (const id of [
+      'pick:short:0:a',
+      'pick:AbCdEf1234:x:a',
+      'pick:AbCdEf1234:0:c',
+      'pick:AbCdEf1234:0:a:extra',
+      'pick:AbCdEf1234:64:a',
+      'again:5',
+      'again:08',
+      'again:128',
+      'vote:AbCdEf1234:6:0:a',
+      'vote:AbCdEf1234:0:32:a',
+      'vote:AbCdEf1234:0:100:a',
+      'share:',
+      'explode',
+      '',
+    ]) {
       expect(parseWorldCupCustomId(id.split(':')), id).toBeUndefined();
     }
   });
@@ -134,6 +158,44 @@ describe('the bracket layout', () => {
     for (const box of layout.boxes) expect(box.y + box.h).toBeLessThanOrEqual(layout.height);
   });
 
+  it('draws a bracket of 32 or 64 from its Round of 16: as large and legible as a bracket of 16, the champion’s way marked', () => {
+    const sixteen = bracketLayout(finished(createBracket(pool.slice(0, 16).map((c) => c.id), 16)), (id) => id);
+    for (const size of [32, 64] as const) {
+      const bracket = finished(createBracket(pool.slice(0, size).map((c) => c.id), size), 'b');
+      const from = Math.log2(size) - IMAGE_ROUNDS;
+      expect(firstDrawnRound(bracket)).toBe(from);
+      const layout = bracketLayout(bracket, (id) => id);
+      expect([layout.width, layout.height]).toEqual([sixteen.width, sixteen.height]);
+      expect(layout.boxes.map((b) => b.round)).toEqual([...Array<number>(16).fill(from), ...Array<number>(8).fill(from + 1), ...Array<number>(4).fill(from + 2), ...Array<number>(2).fill(from + 3), from + 4]);
+      // The first column shows the Round of 16's entrants, in bracket order, with their votes.
+      const first = layout.boxes.filter((b) => b.round === from);
+      expect(first.map((b) => b.coupleId)).toEqual(bracket.rounds[from]!.flatMap((m) => [m.a, m.b]));
+      expect(first.every((b) => b.votes !== undefined)).toBe(true);
+      const winner = bracket.rounds.at(-1)![0]!.winner!;
+      expect(layout.boxes.filter((b) => b.onPath).map((b) => [b.round, b.coupleId])).toEqual([0, 1, 2, 3, 4].map((r) => [from + r, winner]));
+      expect(layout.boxes[0]!.x).toBe(LAYOUT.padding);
+      for (const box of layout.boxes) expect(box.y + box.h).toBeLessThanOrEqual(layout.height);
+      // The whole bracket can still be laid out when asked.
+      expect(bracketLayout(bracket, (id) => id, 0).boxes.filter((b) => b.round === 0)).toHaveLength(size);
+    }
+    expect(firstDrawnRound({ size: 16 })).toBe(0);
+    expect(firstDrawnRound({ size: 4 })).toBe(0);
+  });
+
+  it('renders a bracket of 64 with the longest Korean names as a PNG of a bracket of 16’s size, well within Discord’s 10 MiB', async () => {
+    const { renderBracket, IMAGE_SCALE } = await import('../../src/worldcup/bracket-image.js');
+    const entrants = longest(64);
+    const bracket = finished(createBracket(entrants.map((c) => c.id), 64));
+    const started = performance.now();
+    const png = renderBracket(bracket, (id) => entrants.find((c) => c.id === id)!.name.ko, '키스신 이상형 월드컵 64강 · 16강부터');
+    const ms = performance.now() - started;
+    const layout = bracketLayout(bracket, (id) => id);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([layout.width * IMAGE_SCALE, layout.height * IMAGE_SCALE]);
+    expect(png.length).toBeLessThan(10 * 1024 * 1024);
+    console.info(`[figures] bracket image of 64 (drawn from the Round of 16): ${layout.width * IMAGE_SCALE}×${layout.height * IMAGE_SCALE} px, ${png.length} bytes, ${ms.toFixed(0)} ms`);
+  });
+
   it('draws an unfinished bracket without a path', () => {
     const layout = bracketLayout(createBracket(['a', 'b', 'c', 'd'], 4), (id) => id);
     expect(layout.boxes.some((b) => b.onPath)).toBe(false);
@@ -188,6 +250,27 @@ describe('World Cup messages', () => {
     expect(roundMessage(t, 0, emptyTally(2)).embeds[0]!.title).toBe('💋 Semi-finals');
   });
 
+  it('name a couple with its drama wherever another entrant bears the same name (one couple in two dramas)', () => {
+    const a = pool[0]!;
+    const other = pool.find((c) => c.drama.en !== a.drama.en && c.drama.ko !== a.drama.ko)!;
+    const same: Candidate = { ...other, name: a.name };
+    const [c, d] = pool.filter((x) => x !== a && x !== other && x.name.en !== a.name.en);
+    const entrants = [a, same, c!, d!];
+    expect(nameIn(entrants, a.id, 'en')).toBe(`${a.name.en} (${a.drama.en})`);
+    expect(nameIn(entrants, same.id, 'ko')).toBe(`${a.name.ko} (${other.drama.ko})`);
+    expect(nameIn(entrants, c!.id, 'en')).toBe(c!.name.en);
+    expect(nameIn([a, c!], a.id, 'en')).toBe(a.name.en);
+    expect(nameIn(entrants, 'gone-story', 'en')).toBe('gone-story');
+    // Seeds 1 and 4 meet: the two buttons of the match say which is which, the message names each once with its drama.
+    const t = tournament(4, { entrants, bracket: createBracket([a.id, c!.id, d!.id, same.id], 4) });
+    const labels = roundButtons(t, 0)[0]!.components.map((button) => ('label' in button ? button.label : ''));
+    expect(labels).toEqual([`1A · ${a.name.en} (${a.drama.en})`, `1B · ${a.name.en} (${other.drama.en})`]);
+    const text = roundMessage(t, 0, emptyTally(2)).embeds[0]!.description!;
+    expect(text).toContain(`🅰 **${a.name.en}** — *${a.drama.en}*`);
+    expect(text).toContain(`🅱 **${a.name.en}** — *${other.drama.en}*`);
+    expect(decisionLine(t, { a: a.id, b: same.id, winner: same.id, decidedBy: 'votes', votes: [1, 2] })).toBe(`🏆 **${a.name.en} (${other.drama.en})** beat ${a.name.en} (${a.drama.en}), 2–1`);
+  });
+
   it('say how each match was decided, ties included', () => {
     const t = tournament(4);
     const [a, b] = [pool[0]!, pool[1]!];
@@ -196,5 +279,126 @@ describe('World Cup messages', () => {
     expect(decisionLine(t, { ...match, winner: a.id, decidedBy: 'all-time-wins', votes: [1, 1], allTimeWins: [3, 1] })).toContain('tied 1–1, and went through on more all-time wins in this server (3 to 1)');
     expect(decisionLine(t, { ...match, winner: b.id, decidedBy: 'coin-flip', votes: [0, 0], allTimeWins: [2, 2] })).toContain('level on all-time wins (2 each), so a coin flip decided');
     expect(decisionLine(t, { a: a.id, b: null, winner: a.id, decidedBy: 'bye' })).toBe(`**${a.name.en}** goes through (no opponent).`);
+  });
+});
+
+/** Discord's limits on a message the bot posts or edits (see the API's message and component docs). */
+const DISCORD = { rows: 5, perRow: 5, components: 25, label: 80, customId: 100, title: 256, description: 4096, author: 256, footer: 2048, embed: 6000 } as const;
+
+/** Candidates as long as a story may make them: 60-character actor names, an 80-character drama title, the longest line. */
+function longest(count: number): Candidate[] {
+  const name = (i: number, lang: string) => `${`${lang}${i}`.padEnd(LIMITS.actorName, 'x')} & ${'y'.repeat(LIMITS.actorName)}`;
+  return Array.from({ length: count }, (_, i) => ({
+    id: `couple-${i}`,
+    name: { en: name(i, 'en'), ko: name(i, '한') },
+    drama: { en: 'D'.repeat(LIMITS.title), ko: '드'.repeat(LIMITS.title) },
+    year: 2020,
+    line: { en: 'L'.repeat(LINE_MAX), ko: '줄'.repeat(LINE_MAX) },
+  }));
+}
+
+/** Every text of an embed Discord counts toward its 6,000 characters. */
+function embedChars(embed: APIEmbed): number {
+  const texts = [embed.title, embed.description, embed.author?.name, embed.footer?.text, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value])];
+  return texts.reduce((n, text) => n + [...(text ?? '')].length, 0);
+}
+
+function expectWithinLimits(payload: { embeds: APIEmbed[]; components: ReadonlyArray<{ components: ReadonlyArray<unknown> }> }, label: string): void {
+  expect(payload.components.length, label).toBeLessThanOrEqual(DISCORD.rows);
+  for (const row of payload.components) expect(row.components.length, label).toBeLessThanOrEqual(DISCORD.perRow);
+  const buttons = payload.components.flatMap((r) => r.components) as APIButtonComponent[];
+  expect(buttons.length, label).toBeLessThanOrEqual(DISCORD.components);
+  for (const b of buttons) {
+    expect([...('label' in b ? (b.label ?? '') : '')].length, label).toBeLessThanOrEqual(DISCORD.label);
+    expect(('custom_id' in b ? b.custom_id : '').length, label).toBeLessThanOrEqual(DISCORD.customId);
+  }
+  expect(payload.embeds).toHaveLength(1);
+  const embed = payload.embeds[0]!;
+  expect([...(embed.title ?? '')].length, label).toBeLessThanOrEqual(DISCORD.title);
+  expect([...(embed.description ?? '')].length, label).toBeLessThanOrEqual(DISCORD.description);
+  expect([...(embed.author?.name ?? '')].length, label).toBeLessThanOrEqual(DISCORD.author);
+  expect([...(embed.footer?.text ?? '')].length, label).toBeLessThanOrEqual(DISCORD.footer);
+  expect(embedChars(embed), label).toBeLessThanOrEqual(DISCORD.embed);
+}
+
+describe('round messages of every size', () => {
+  it('show every match of a round once, across as few messages as fit Discord: one for 16, two for 32, four for 64', () => {
+    const parts = (size: BracketSize) => roundParts(size / 2);
+    expect(BRACKET_SIZES.map(parts)).toEqual([1, 1, 1, 2, 4]);
+    expect(MATCHES_PER_MESSAGE * 2).toBeLessThanOrEqual(DISCORD.components);
+    expect([0, 7, 8, 31].map(partOfMatch)).toEqual([0, 0, 1, 3]);
+    expect(partRange(32, 3)).toEqual({ from: 24, to: 32 });
+    expect(partRange(2, 0)).toEqual({ from: 0, to: 2 });
+  });
+
+  it('stay within Discord’s limits, with every match voted in exactly one message, for the longest names, in both languages', () => {
+    const entrants = longest(MAX_BRACKET_SIZE);
+    for (const size of BRACKET_SIZES) {
+      for (const lang of ['en', 'ko'] as const) {
+        for (const hideCounts of [false, true]) {
+          let t: Tournament = { ...tournament(size), id: 'Tourney001', lang, hideCounts, entrants, bracket: createBracket(entrants.slice(0, size).map((c) => c.id), size) };
+          for (let round = 0; round < Math.log2(size); round++) {
+            const matches = t.bracket.rounds[round]!;
+            // Six-digit counts in every match: the longest count lines.
+            const tally = { counts: matches.map(() => [123_456, 654_321] as const), voters: 777_777 };
+            const voted = new Map<string, number>();
+            for (let part = 0; part < roundParts(matches.length); part++) {
+              const label = `${size} ${lang} hide=${hideCounts} round ${round} part ${part}`;
+              const message = roundMessage(t, round, tally, part);
+              expectWithinLimits(message, label);
+              const { from, to } = partRange(matches.length, part);
+              // Nothing clipped: every match of the part is listed, and the closing lines are there.
+              const text = message.embeds[0]!.description!;
+              for (let m = from; m < to; m++) expect(text, label).toContain(t_(lang, 'worldcup.server.match', { match: m + 1 }));
+              expect(text.endsWith(t_(lang, 'worldcup.server.howTo')), label).toBe(true);
+              for (const b of message.components.flatMap((r) => r.components)) {
+                const id = 'custom_id' in b ? b.custom_id : '';
+                voted.set(id, (voted.get(id) ?? 0) + 1);
+                const action = parseWorldCupCustomId(id.split(':').slice(1));
+                expect(action, label).toMatchObject({ action: 'vote', round });
+                if (action?.action === 'vote') expect(partOfMatch(action.match), label).toBe(part);
+              }
+            }
+            // Each match's two buttons, once each, in the whole round.
+            const expected = matches.flatMap((_, m) => (['a', 'b'] as const).map((side) => worldCupCustomId({ action: 'vote', tournamentId: t.id, round, match: m, side })));
+            expect([...voted.keys()].sort(), `${size} round ${round}`).toEqual(expected.sort());
+            expect([...voted.values()].every((n) => n === 1)).toBe(true);
+            // Closed with ties broken by a coin flip (the longest decision lines): each part's results fit too.
+            t = { ...t, bracket: closeRound(t.bracket, round, new Map(), { allTimeWins: () => 0, random: () => 0.9 }), rounds: [...t.rounds, { openedAt: 0, closesAt: 1 }] };
+            for (let part = 0; part < roundParts(matches.length); part++) {
+              const results = roundResultsMessage({ ...t, rounds: t.rounds.map((r) => ({ ...r, closedAt: 1 })) }, round, part);
+              expectWithinLimits(results, `${size} ${lang} results round ${round} part ${part}`);
+              const { from, to } = partRange(matches.length, part);
+              const text = results.embeds[0]!.description!;
+              for (let m = from; m < to; m++) expect(text).toContain(t_(lang, 'worldcup.server.match', { match: m + 1 }));
+              expect(text.endsWith(t_(lang, 'worldcup.server.nextRound'))).toBe(true);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('name the part of a big round in its title, and its results, in both languages', () => {
+    const t = tournament(64);
+    const tally = emptyTally(32);
+    expect([0, 1, 2, 3].map((part) => roundMessage(t, 0, tally, part).embeds[0]!.title)).toEqual([
+      '💋 Round of 64 · matches 1–8 of 32',
+      '💋 Round of 64 · matches 9–16 of 32',
+      '💋 Round of 64 · matches 17–24 of 32',
+      '💋 Round of 64 · matches 25–32 of 32',
+    ]);
+    expect(roundMessage(t, 0, tally, 1).embeds[0]!.description).toContain("This round's 32 matches are in 4 messages, all open until the round closes: vote in each.");
+    expect(roundMessage({ ...t, lang: 'ko' }, 0, tally, 2).embeds[0]!.title).toBe('💋 64강 · 32개 대결 중 17–24번째');
+    expect(roundMessage({ ...t, lang: 'ko' }, 0, tally, 0).embeds[0]!.description).toContain('이번 라운드의 대결 32개는 메시지 4개에 나뉘어 있고');
+    expect(roundResultsMessage(t, 0, 3).embeds[0]!.title).toBe('💋 Round of 64 · matches 25–32 · results');
+    expect(roundResultsMessage({ ...t, lang: 'ko' }, 0, 1).embeds[0]!.title).toBe('💋 64강 · 9–16번째 대결 · 결과');
+    // A round that fits one message is named as before.
+    const sixteen = tournament(16);
+    expect(roundMessage(sixteen, 0, emptyTally(8)).embeds[0]!.title).toBe('💋 Round of 16');
+    expect(roundMessage(sixteen, 0, emptyTally(8)).embeds[0]!.description).not.toContain('messages');
+    expect(roundResultsMessage(sixteen, 0).embeds[0]!.title).toBe('💋 Round of 16 · results');
+    const thirtyTwo = tournament(32);
+    expect(roundMessage({ ...thirtyTwo, lang: 'ko' }, 0, emptyTally(16), 1).embeds[0]!.title).toBe('💋 32강 · 16개 대결 중 9–16번째');
   });
 });

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/catalogue/random.js';
+import type { UserError } from '../../src/errors.js';
+import { t as translate } from '../../src/i18n/index.js';
 import { StoreUnavailableError, STORE_RETRY_MS } from '../../src/store/availability.js';
 import { createWorldCupStore, type WorldCupStore } from '../../src/store/worldcup.js';
 import { captureLogs } from '../support/logs.js';
-import { champion, type Match } from '../../src/worldcup/bracket.js';
+import { BRACKET_SIZES, champion, type Match } from '../../src/worldcup/bracket.js';
 import type { Side } from '../../src/worldcup/ids.js';
-import type { Tournament } from '../../src/worldcup/model.js';
+import type { Candidate } from '../../src/worldcup/candidates.js';
+import { distinctCandidates } from '../../src/worldcup/draw.js';
+import type { SoloRun, Tournament } from '../../src/worldcup/model.js';
 import type { WorldCupService } from '../../src/worldcup/service.js';
-import { CHANNEL, GUILD, harness, HOUR, MEMBER, refusal, roundPosts, START, STARTER, where, type WorldCupHarness } from './helpers.js';
+import { CHANNEL, GUILD, harness, HOUR, MEMBER, type MemoryPublisher, refusal, roundPosts, START, STARTER, where, type WorldCupHarness } from './helpers.js';
 
 const solo = { ...where, userId: MEMBER(1) };
 
-async function playThrough(service: WorldCupService, pick: (a: string, b: string) => Side = () => 'a') {
-  let { run } = await service.play({ ...solo, size: 8 });
+/** Plays a run to its end (a new one of 8, or `started`), choosing with `pick`. */
+async function playThrough(service: WorldCupService, pick: (a: string, b: string) => Side = () => 'a', started?: SoloRun) {
+  let run = started ?? (await service.play({ ...solo, size: 8 })).run;
   let choices = 0;
   for (;;) {
     const next = run.bracket.rounds.at(-1)!.find((m) => m.winner === undefined);
@@ -40,7 +45,7 @@ describe('solo World Cup', () => {
     const h = harness();
     const first = await h.service.play({ ...solo, size: 8 });
     const favourite = first.run.bracket.rounds[0]![2]!.b!;
-    const { run, choices } = await playThrough(h.service, (a) => (a === favourite ? 'a' : 'b'));
+    const { run, choices } = await playThrough(h.service, (a) => (a === favourite ? 'a' : 'b'), first.run);
     expect(choices).toBe(7);
     expect(champion(run.bracket)).toBe(favourite);
     expect(run.finishedAt).toBe(h.clock.now());
@@ -101,11 +106,71 @@ describe('solo World Cup', () => {
   });
 
   it('refuses a size the pool cannot fill, naming the largest that works', async () => {
+    const all = distinctCandidates(await harness().service.candidates(GUILD));
+    expect(all.length).toBeGreaterThanOrEqual(64);
+    const withStories = (count: number) => harness({ pool: { candidatesFor: async () => all.slice(0, count) } });
+    for (const [stories, size, largest] of [
+      [63, 64, 32],
+      [40, 64, 32],
+      [31, 32, 16],
+      [20, 32, 16],
+      [15, 16, 8],
+      [5, 8, 4],
+    ] as const) {
+      const error = await withStories(stories).service.play({ ...solo, size }).catch((e: unknown) => e);
+      expect(error, `${size} of ${stories}`).toMatchObject({ key: 'worldcup.errors.sizeTooLarge', vars: { count: size, stories, largest } });
+      // The largest named is one that works.
+      expect((await withStories(stories).service.play({ ...solo, size: largest })).run.bracket.size).toBe(largest);
+    }
+    expect(await refusal(withStories(3).service.play(solo))).toBe('worldcup.errors.tooFewCandidates');
+  });
+
+  it('never draws two stories that look alike (one couple’s two scenes of one drama) into one World Cup, and counts them as one', async () => {
+    const all = distinctCandidates(await harness().service.candidates(GUILD));
+    const twin = (c: Candidate): Candidate => ({ ...c, id: `${c.id}-another-scene`, line: { en: 'Another scene.', ko: '다른 장면이에요.' } });
+    // Eight that look different and a second scene of the first: 9 stories, 8 entrants at most.
+    const eight = [...all.slice(0, 8), twin(all[0]!)];
+    const h = harness({ pool: { candidatesFor: async () => eight } });
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const { run } = await h.service.play({ ...solo, size: 8 });
+      const ids = run.bracket.rounds[0]!.flatMap((m) => [m.a, m.b]);
+      expect(ids.includes(all[0]!.id) && ids.includes(twin(all[0]!).id)).toBe(false);
+      expect(run.entrants.map((c) => c.id).sort()).toEqual([...ids].sort());
+      ids.forEach((id) => seen.add(id!));
+    }
+    // Either scene may enter.
+    expect(seen.has(all[0]!.id) && seen.has(twin(all[0]!).id)).toBe(true);
+    // Seven that look different (and a twin) do not fill 8.
+    const seven = harness({ pool: { candidatesFor: async () => [...all.slice(0, 7), twin(all[1]!)] } });
+    const refused = await seven.service.play({ ...solo, size: 8 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ key: 'worldcup.errors.sizeTooLargeAlike', vars: { count: 8, stories: 7, total: 8, largest: 4 } });
+    expect(translate('en', (refused as UserError).key, (refused as UserError).vars)).toBe(
+      "A World Cup of 8 needs 8 couples that look different, and this server's 8 stories make 7 (two scenes of one couple in one drama count once). Try a size of 4.",
+    );
+    expect(translate('ko', (refused as UserError).key, (refused as UserError).vars)).toBe(
+      '8강 월드컵에는 서로 다른 커플이 8개 필요한데, 이 서버의 이야기 8개로는 7개가 돼요 (같은 드라마 속 같은 커플의 장면은 하나로 세요). 4강으로 해 보세요.',
+    );
+    // The catalogue's own: however it is drawn, no two entrants of a 64 show the same couple and drama.
+    const catalogue = harness();
+    for (let i = 0; i < 10; i++) {
+      const t = await catalogue.service.play({ ...solo, size: 64 });
+      for (const lang of ['en', 'ko'] as const) expect(new Set(t.run.entrants.map((c) => `${c.name[lang]} — ${c.drama[lang]}`)).size).toBe(64);
+    }
+  });
+
+  it('plays every size the catalogue fills, up to 64: one choice per match, the byes none', async () => {
     const h = harness();
-    const error = await h.service.play({ ...solo, size: 16 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ key: 'worldcup.errors.sizeTooLarge', vars: { count: 16, stories: 10, largest: 8 } });
-    const small = harness({ pool: { candidatesFor: async () => (await harness().service.candidates(GUILD)).slice(0, 3) } });
-    expect(await refusal(small.service.play(solo))).toBe('worldcup.errors.tooFewCandidates');
+    const stories = (await h.service.candidates(GUILD)).length;
+    for (const size of BRACKET_SIZES.filter((s) => s <= stories)) {
+      const { run } = await h.service.play({ ...solo, size });
+      expect(run.entrants).toHaveLength(size);
+      const { run: done, choices } = await playThrough(h.service, (_a, b) => (b === run.bracket.rounds[0]![0]!.b ? 'b' : 'a'), run);
+      expect(choices, `size ${size}`).toBe(size - 1);
+      expect(done.bracket.rounds.map((r) => r.length)).toEqual(Array.from({ length: Math.log2(size) }, (_, r) => size / 2 ** (r + 1)));
+      expect(champion(done.bracket)).toBe(run.bracket.rounds[0]![0]!.b);
+    }
+    expect((await h.service.stats(GUILD)).runs).toBe(BRACKET_SIZES.filter((s) => s <= stories).length);
   });
 });
 
@@ -155,6 +220,192 @@ describe('server World Cup', () => {
     expect((await h.service.stats(GUILD)).tournaments).toBe(1);
     // The channel is free again.
     expect((await start(h)).id).not.toBe(t.id);
+  });
+
+  it('shows a round of 64 in four messages of eight matches, votes in all of them until the one deadline, and turns each into its results', async () => {
+    const h = harness();
+    await h.service.start();
+    const t = await start(h, { size: 64 });
+    const posts = roundPosts(h.publisher);
+    expect(posts.map((p) => p.payload.embeds[0]!.title)).toEqual([1, 9, 17, 25].map((from) => `💋 Round of 64 · matches ${from}–${from + 7} of 32`));
+    expect(t.rounds[0]).toMatchObject({ messageId: posts[0]!.messageId, messageIds: posts.map((p) => p.messageId) });
+    // Each message: its eight matches, two buttons each, four to a row.
+    posts.forEach((post, part) => {
+      expect(post.payload.components.map((row) => row.components.length)).toEqual([4, 4, 4, 4]);
+      const ids = post.payload.components.flatMap((row) => row.components.map((c) => ('custom_id' in c ? c.custom_id : '')));
+      expect(ids).toEqual(range(8, part * 8).flatMap((m) => [`wc:vote:${t.id}:0:${m}:a`, `wc:vote:${t.id}:0:${m}:b`]));
+    });
+
+    // Three members vote in all 32 matches: the first couple of even matches, the second of odd ones.
+    await voteAll(h.service, t, range(3), (_member, match) => (match % 2 === 0 ? 'a' : 'b'));
+    await h.clock.advance(2_100);
+    await h.service.idle();
+    const editsOf = (messageId: string | undefined) => h.publisher.edits.filter((e) => e.messageId === messageId).length;
+    expect(posts.map((p) => editsOf(p.messageId))).toEqual([1, 1, 1, 1]);
+    for (const post of posts) expect(h.publisher.text(post.messageId)).toContain('3 members have voted in this round');
+    // A vote in match 20 edits only the message that shows it.
+    const receipt = await h.service.vote({ guildId: GUILD, tournamentId: t.id, round: 0, match: 19, side: 'a', userId: MEMBER(9) });
+    expect(receipt.receipt).toMatchObject({ outcome: 'new', match: 19 });
+    await h.clock.advance(2_100);
+    await h.service.idle();
+    expect(posts.map((p) => editsOf(p.messageId))).toEqual([1, 1, 2, 1]);
+
+    await h.clock.advance(HOUR);
+    await h.service.idle();
+    const closed = (await h.store.getTournament(GUILD, t.id))!;
+    expect(closed.bracket.rounds[0]!.map((m) => m.winner)).toEqual(t.bracket.rounds[0]!.map((m, i) => (i % 2 === 0 ? m.a : m.b)));
+    expect(closed.bracket.rounds[0]!.every((m) => m.decidedBy === 'votes')).toBe(true);
+    // Every message of the round now shows its own matches' results.
+    posts.forEach((post, part) => {
+      const results = h.publisher.messages.get(post.messageId!)!.payload;
+      expect(results.embeds[0]!.title).toBe(`💋 Round of 64 · matches ${part * 8 + 1}–${part * 8 + 8} · results`);
+      expect(results.components).toEqual([]);
+      const text = results.embeds[0]!.description!;
+      expect(text.match(/__Match \d+__/g)).toEqual(range(8, part * 8 + 1).map((m) => `__Match ${m}__`));
+      expect(text.match(/, 3–0/g)).toHaveLength(part === 2 ? 7 : 8);
+    });
+    // The Round of 32: two messages, open until the next deadline.
+    const next = roundPosts(h.publisher).slice(4);
+    expect(next.map((p) => p.payload.embeds[0]!.title)).toEqual(['💋 Round of 32 · matches 1–8 of 16', '💋 Round of 32 · matches 9–16 of 16']);
+    expect(closed.rounds[1]).toMatchObject({ closesAt: START + 2 * HOUR, messageIds: next.map((p) => p.messageId) });
+    expect(await refusal(h.service.vote({ guildId: GUILD, tournamentId: t.id, round: 0, match: 31, side: 'a', userId: MEMBER(4) }))).toBe('worldcup.errors.roundClosed');
+    expect((await h.service.vote({ guildId: GUILD, tournamentId: t.id, round: 1, match: 15, side: 'b', userId: MEMBER(4) })).receipt.outcome).toBe('new');
+
+    // Nobody votes after that: each round goes by coin flips, one message a round from the Round of 16.
+    for (let round = 1; round < 6; round++) {
+      await h.clock.advance(HOUR);
+      await h.service.idle();
+    }
+    expect(roundPosts(h.publisher).map((p) => p.payload.embeds[0]!.title)).toEqual([
+      ...posts.map((p) => p.payload.embeds[0]!.title),
+      ...next.map((p) => p.payload.embeds[0]!.title),
+      '💋 Round of 16',
+      '💋 Quarter-finals',
+      '💋 Semi-finals',
+      '💋 Final',
+    ]);
+    const done = (await h.store.getTournament(GUILD, t.id))!;
+    expect(done).toMatchObject({ status: 'finished', finalized: true });
+    expect(done.rounds.map((r) => r.messageIds?.length)).toEqual([4, 2, 1, 1, 1, 1]);
+    expect(done.rounds.every((r) => r.resultsShown)).toBe(true);
+    const final = h.publisher.posts.at(-1)!;
+    expect(final.payload.embeds[0]!.footer!.text).toBe(`World Cup ${t.id} · 64 couples`);
+    expect(final.payload.embeds[0]!.fields![0]!.value.split('\n')).toHaveLength(6);
+    expect(h.renders).toBe(1);
+    expect((await h.service.stats(GUILD)).couples[done.champion!]).toMatchObject({ titles: 1, wins: 6 });
+  });
+
+  it('posts the rest of a big round’s messages after a failure between them, each once, with the round’s deadline unchanged', async () => {
+    const h = harness();
+    const t = await start(h, { size: 64 });
+    await h.service.stop();
+    // The next process fails to post the Round of 32's second message (Discord down for a moment).
+    let posts = 0;
+    const flaky = {
+      editMessage: h.publisher.editMessage.bind(h.publisher),
+      postMessage: async (channelId: string, payload: Parameters<MemoryPublisher['postMessage']>[1]) => {
+        if (++posts === 2) throw new Error('discord down');
+        return h.publisher.postMessage(channelId, payload);
+      },
+    };
+    const logs = captureLogs('error');
+    const first = h.another({ publisher: flaky, logger: logs.logger });
+    await first.start();
+    await h.clock.advance(HOUR);
+    await first.idle();
+    expect(logs.lines.map((l) => l.msg)).toContain('a world cup step failed; trying again later');
+    const half = (await h.store.getTournament(GUILD, t.id))!;
+    expect(half.rounds[1]!.messageIds).toHaveLength(1);
+    expect(half.rounds[1]!.closesAt).toBe(START + 2 * HOUR);
+    // Its retry (a minute later) posts only the missing one; a restarted process finds nothing to post.
+    await h.clock.advance(60_000);
+    await first.idle();
+    await first.stop();
+    const restarted = h.another();
+    await restarted.start();
+    await restarted.idle();
+    const titles = roundPosts(h.publisher).map((p) => p.payload.embeds[0]!.title);
+    expect(titles.filter((title) => title?.startsWith('💋 Round of 32'))).toEqual(['💋 Round of 32 · matches 1–8 of 16', '💋 Round of 32 · matches 9–16 of 16']);
+    const whole = (await h.store.getTournament(GUILD, t.id))!;
+    expect(whole.rounds[1]).toMatchObject({ closesAt: START + 2 * HOUR, messageIds: roundPosts(h.publisher).slice(4).map((p) => p.messageId) });
+    await restarted.stop();
+  });
+
+  it('goes on however many steps fall due at once: a World Cup of 64 whose every post takes longer than a round plays through to its champion', async () => {
+    const h = harness();
+    // Each post takes an hour: each round's deadline has passed by the time its messages are up.
+    const slow = {
+      editMessage: h.publisher.editMessage.bind(h.publisher),
+      postMessage: async (channelId: string, payload: Parameters<MemoryPublisher['postMessage']>[1]) => {
+        const posted = await h.publisher.postMessage(channelId, payload);
+        await h.clock.advance(HOUR);
+        return posted;
+      },
+    };
+    const logs = captureLogs('info');
+    const service = h.another({ publisher: slow, logger: logs.logger });
+    await service.start();
+    const t = await service.startTournament({ ...where, starterId: STARTER, size: 64, roundMs: HOUR, hideCounts: false, lang: 'en' });
+    await h.clock.advance(1);
+    await service.idle();
+    expect(logs.lines.filter((l) => l.msg === 'world cup round closed').map((l) => l.round)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await h.store.getTournament(GUILD, t.id)).toMatchObject({ status: 'finished', finalized: true });
+    expect(h.publisher.posts.at(-1)!.payload.embeds[0]!.author!.name).toBe('Kiss-scene World Cup · the champion');
+    expect(roundPosts(h.publisher)).toHaveLength(4 + 2 + 1 + 1 + 1 + 1);
+    await service.stop();
+  });
+
+  it('starts a World Cup of 64 whose third message fails: the first two stay, the rest follow on the retry, each once', async () => {
+    const h = harness();
+    let posts = 0;
+    const flaky = {
+      editMessage: h.publisher.editMessage.bind(h.publisher),
+      postMessage: async (channelId: string, payload: Parameters<MemoryPublisher['postMessage']>[1]) => {
+        if (++posts === 3) throw new Error('discord down');
+        return h.publisher.postMessage(channelId, payload);
+      },
+    };
+    const logs = captureLogs('error');
+    const service = h.another({ publisher: flaky, logger: logs.logger });
+    await service.start();
+    const t = await service.startTournament({ ...where, starterId: STARTER, size: 64, roundMs: HOUR, hideCounts: false, lang: 'en' });
+    expect(t.rounds[0]!.messageIds).toHaveLength(2);
+    expect(t.rounds[0]!.messageId).toBe(t.rounds[0]!.messageIds![0]);
+    expect(await h.store.channelHolder(GUILD, CHANNEL)).toBe(t.id);
+    expect(logs.lines.map((l) => l.msg)).toContain('a world cup step failed; trying again later');
+    await h.clock.advance(60_000);
+    await service.idle();
+    expect(roundPosts(h.publisher).map((p) => p.payload.embeds[0]!.title)).toEqual([1, 9, 17, 25].map((from) => `💋 Round of 64 · matches ${from}–${from + 7} of 32`));
+    const stored = (await h.store.getTournament(GUILD, t.id))!;
+    expect(stored.rounds[0]).toMatchObject({ closesAt: START + HOUR, messageIds: roundPosts(h.publisher).map((p) => p.messageId) });
+    await h.clock.advance(HOUR);
+    await service.idle();
+    expect((await h.store.getTournament(GUILD, t.id))!.rounds[0]!.resultsShown).toBe(true);
+    await service.stop();
+  });
+
+  it('goes on with a tournament stored by the version before, whose rounds have one message each (no list of messages)', async () => {
+    const h = harness();
+    const t = await start(h, { size: 8 });
+    await h.service.stop();
+    const stored = (await h.store.getTournament(GUILD, t.id))!;
+    const { messageIds, ...before } = stored.rounds[0]!;
+    expect(messageIds).toEqual([before.messageId]);
+    await h.store.saveTournament({ ...stored, rounds: [before] });
+    const restarted = h.another();
+    await restarted.start();
+    await restarted.idle();
+    // Nothing is posted again: the round's one message is its message.
+    expect(roundPosts(h.publisher)).toHaveLength(1);
+    await restarted.vote({ guildId: GUILD, tournamentId: t.id, round: 0, match: 2, side: 'b', userId: MEMBER(1) });
+    await h.clock.advance(2_100);
+    await restarted.idle();
+    expect(h.publisher.text(before.messageId)).toContain('1 member has voted in this round');
+    await h.clock.advance(HOUR);
+    await restarted.idle();
+    expect(h.publisher.messages.get(before.messageId!)!.payload.embeds[0]!.title).toBe('💋 Quarter-finals · results');
+    expect(roundPosts(h.publisher).map((p) => p.payload.embeds[0]!.title)).toEqual(['💋 Quarter-finals', '💋 Semi-finals']);
+    await restarted.stop();
   });
 
   it('allows one tournament per channel, however many start at once', async () => {
