@@ -30,6 +30,7 @@ const choice = <const V extends string>(key: string, value: V) => ({ name: t('en
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: 'kiss-quiz',
+  name_localizations: localizations('quiz.command.name'),
   description: t('en', 'quiz.command.description'),
   description_localizations: localizations('quiz.command.description'),
   // Scores and statistics are per server: servers only. Anyone who may post may play.

@@ -94,6 +94,8 @@ const SNOWFLAKE = /^\d{1,20}$/;
 /** Counts a server's keys (without `guild:<id>:`) by kind. */
 export function summarizeKeys(keys: Iterable<string>): DataSummary {
   const s = { ...EMPTY_SUMMARY };
+  // A member with both a solo game and statistics is one member.
+  const quizMembers = new Set<string>();
   for (const key of keys) {
     s.entries++;
     const [kind, , sub] = key.split(':');
@@ -107,9 +109,10 @@ export function summarizeKeys(keys: Iterable<string>): DataSummary {
     else if (kind === 'poll' && key.split(':').length === 2) s.polls++;
     else if (kind === 'poll' && sub === 'vote') s.votes++;
     else if (kind === 'quiz' && key.split(':').length === 2) s.quizGames++;
-    else if (kind === 'quiz-member' || kind === 'quiz-solo') s.quizMembers++;
+    else if (kind === 'quiz-member' || kind === 'quiz-solo') quizMembers.add(key.split(':')[1] ?? '');
     else if (kind === 'quiz-board' && key === 'quiz-board:counts') s.quizLeaderboard++;
   }
+  s.quizMembers = quizMembers.size;
   return s;
 }
 
