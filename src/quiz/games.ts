@@ -35,7 +35,7 @@ import {
   type QuestionState,
   type QuizGame,
 } from './model.js';
-import { drawQuestions, questionCount } from './questions.js';
+import { distinctCouples, drawQuestions, questionCount } from './questions.js';
 
 export interface GamesDeps {
   readonly store: QuizStore;
@@ -107,7 +107,7 @@ export class ServerGames {
   async start(input: StartGameInput): Promise<{ game: QuizGame; available: number }> {
     const { store, couples, clock, random, logger, queue } = this.deps;
     const { couples: list } = await catalogueFor(couples, input.guildId);
-    if (list.length < CHOICES) throw new UserError('quiz.errors.tooFewStories', { count: list.length });
+    if (distinctCouples(list) < CHOICES) throw new UserError('quiz.errors.tooFewStories', { count: distinctCouples(list) });
     const requested = input.questions ?? DEFAULT_QUESTIONS;
     const questionMs = (input.seconds ?? DEFAULT_SECONDS) * 1000;
     const now = clock.now();

@@ -36,6 +36,11 @@ export function likeness(answer: Couple, other: Couple): number {
   return score;
 }
 
+/** How many different couples the stories name (a quiz needs CHOICES of them). */
+export function distinctCouples(couples: readonly Couple[]): number {
+  return new Set(couples.map((c) => coupleName(c, 'en'))).size;
+}
+
 export function choiceOf(couple: Couple): Choice {
   return { id: couple.id, name: { en: coupleName(couple, 'en'), ko: coupleName(couple, 'ko') } };
 }
@@ -46,7 +51,16 @@ export function choicesFor(answer: Couple, couples: readonly Couple[], random: R
     couples.filter((c) => c.id !== answer.id),
     random,
   ).sort((x, y) => likeness(answer, y) - likeness(answer, x));
-  const wrong = others.slice(0, CHOICES - 1);
+  // A couple with several stories is one answer: never offered twice, nor as a wrong choice for itself.
+  const names = new Set([coupleName(answer, 'en')]);
+  const wrong: Couple[] = [];
+  for (const other of others) {
+    if (wrong.length === CHOICES - 1) break;
+    const name = coupleName(other, 'en');
+    if (names.has(name)) continue;
+    names.add(name);
+    wrong.push(other);
+  }
   const position = Math.min(wrong.length, Math.floor(random() * (wrong.length + 1)));
   const list = [...wrong];
   list.splice(position, 0, answer);

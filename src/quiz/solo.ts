@@ -7,7 +7,7 @@ import type { QuizStore } from '../store/quiz.js';
 import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import { soloKey } from './ids.js';
 import { answerSolo, CHOICES, DEFAULT_QUESTIONS, isSoloLive, soloCorrect, type SoloQuiz } from './model.js';
-import { drawQuestions, questionCount } from './questions.js';
+import { distinctCouples, drawQuestions, questionCount } from './questions.js';
 
 export interface SoloDeps {
   readonly store: Pick<QuizStore, 'getSolo' | 'saveSolo' | 'addMemberStats'>;
@@ -35,7 +35,7 @@ export class SoloQuizzes {
   async play(where: SoloWhere & { questions?: number | undefined }): Promise<{ game: SoloQuiz; replaced: boolean }> {
     const { store, couples, clock, random, queue } = this.deps;
     const { couples: list } = await catalogueFor(couples, where.guildId);
-    if (list.length < CHOICES) throw new UserError('quiz.errors.tooFewStories', { count: list.length });
+    if (distinctCouples(list) < CHOICES) throw new UserError('quiz.errors.tooFewStories', { count: distinctCouples(list) });
     const requested = where.questions ?? DEFAULT_QUESTIONS;
     return queue.run(soloKey(where.guildId, where.userId), async () => {
       const previous = await store.getSolo(where.guildId, where.userId);
