@@ -18,7 +18,9 @@ type Aliased = { readonly aliases?: readonly string[] | undefined };
 
 const HANGUL = /\p{Script=Hangul}/u;
 /** A title's parts: "Moon Lovers: Scarlet Heart Ryeo", "달의 연인 – 보보경심 려". */
-const TITLE_PARTS = /\s*[:–—|]\s*|\s+-\s+/;
+const TITLE_PARTS = /\s*[:–—|]\s*|\s+-\s+|(?<=[A-Za-z0-9])-(?=\p{Script=Hangul})/u;
+/** Particles that may follow a one-syllable Hangul title (궁에서, 궁의). */
+const PARTICLES = '에서|으로|은|는|이|가|을|를|의|에|와|과|도|로|만';
 
 function aliasesOf(value: object): readonly string[] {
   const aliases = (value as Aliased).aliases;
@@ -50,14 +52,14 @@ export function hiddenTerms(couple: Couple): string[] {
     for (const name of [character.name, character.hangul ?? '']) if (name) terms.push(name, ...nameParts(name));
   }
   const { drama } = couple;
+  // A title may be one letter or syllable ("W", 궁): kept, and matched as a word of its own.
+  const titles: string[] = [];
   for (const title of [drama.title, drama.korean, ...drama.altTitles, ...aliasesOf(drama)]) {
-    terms.push(title, ...title.split(TITLE_PARTS));
+    titles.push(title, ...title.split(TITLE_PARTS));
   }
   const seen = new Set<string>();
-  return terms
-    .map((term) => term.trim())
-    .filter((term) => term.length >= 2 && !seen.has(term.toLowerCase()) && seen.add(term.toLowerCase()))
-    .sort((a, b) => b.length - a.length);
+  const keep = (minLength: number) => (term: string) => [...term].length >= minLength && !seen.has(term.toLowerCase()) && seen.add(term.toLowerCase());
+  return [...terms.map((term) => term.trim()).filter(keep(2)), ...titles.map((term) => term.trim()).filter(keep(1))].sort((a, b) => b.length - a.length);
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -72,7 +74,10 @@ function termPattern(term: string): string {
     .split(/[\s-]+/)
     .map(escape)
     .join('[\\s\\-]*');
-  return HANGUL.test(term) ? body : `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
+  // One syllable (궁) would be hidden inside other words: only as a word, a particle after it.
+  if (HANGUL.test(term) && [...term].length === 1) return `(?<![\\p{L}\\p{N}])${body}(?=(?:${PARTICLES})?(?![\\p{L}\\p{N}]))`;
+  // A romanised one ends at a Latin letter or digit, not at Hangul: "IU와", "W에서".
+  return HANGUL.test(term) ? body : `(?<![\\p{Script=Latin}\\p{N}])${body}(?![\\p{Script=Latin}\\p{N}])`;
 }
 
 /** One regular expression for all of a couple's terms, longest first. */

@@ -16,17 +16,27 @@ function answerWords(couple: Couple): string[] {
     if (parts.length > 1) words.push(parts[0]!, parts.slice(1).join(' '));
   }
   for (const character of couple.characters ?? []) words.push(character.name, ...(character.hangul ? [character.hangul] : []));
-  words.push(couple.drama.title, couple.drama.korean, ...couple.drama.altTitles, ...aliases(couple.drama));
-  return words.filter((w) => w.length >= 2);
+  // A title counts whatever its length: "W", 궁.
+  const titles = [couple.drama.title, couple.drama.korean, ...couple.drama.altTitles, ...aliases(couple.drama)];
+  return [...words.filter((w) => w.length >= 2), ...titles];
 }
 
-/** Whether `word` is left in `text`: a romanised one as a whole word (any case, any spacing), a Hangul one anywhere. */
+/** Whether `word` is left in `text`: a romanised one as a whole word (any case, any spacing; Hangul may follow: IU와), a Hangul one anywhere. */
 function leftIn(text: string, word: string): boolean {
   const body = word
     .split(/[\s-]+/)
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('[\\s\\-]*');
-  const pattern = /\p{Script=Hangul}/u.test(word) ? body : `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
+  const hangul = /\p{Script=Hangul}/u.test(word);
+  // One character ("W", 궁) is left when it stands as a word (a Hangul one with a particle after it).
+  const pattern =
+    [...word].length === 1
+      ? hangul
+        ? `(?<![\\p{L}\\p{N}])${body}(?=(?:에서|으로|[은는이가을를의에와과도로만])?(?![\\p{L}\\p{N}]))`
+        : `(?<![\\p{Script=Latin}\\p{N}])${body}(?![\\p{Script=Latin}\\p{N}])`
+      : hangul
+        ? body
+        : `(?<![\\p{Script=Latin}\\p{N}])${body}(?![\\p{Script=Latin}\\p{N}])`;
   return new RegExp(pattern, 'iu').test(text);
 }
 
@@ -62,6 +72,14 @@ describe('a quiz question hides every name of its couple', () => {
       for (const word of answerWords(couple)) expect(leftIn(hidden, word), `${lang}: "${word}" in ${hidden}`).toBe(false);
     }
     expect(hiddenTerms(couple)).toEqual(expect.arrayContaining(['Descendants of the Sun', '태양의 후예', '스페셜']));
+  });
+
+  it('hides a one-letter or one-syllable title as a word, and leaves other words containing it', () => {
+    const w = catalogue.couples.find((c) => c.drama.title === 'W')!;
+    expect(hideNames("Before W premiered, we watched 'W' twice.", w)).toBe(`Before ${HIDDEN} premiered, we watched '${HIDDEN}' twice.`);
+    expect(hideNames('W-두 개의 세계 방송 전, W에서', w)).toBe(`${HIDDEN} 방송 전, ${HIDDEN}에서`);
+    const goong = catalogue.couples.find((c) => c.drama.korean === '궁')!;
+    expect(hideNames("'궁' 주지훈은 궁금했고 궁에서 웃었다", goong)).toBe(`'${HIDDEN}' ${HIDDEN}은 궁금했고 ${HIDDEN}에서 웃었다`);
   });
 
   it('leaves words that only contain a name alone', () => {
