@@ -1,0 +1,303 @@
+/**
+ * `/kiss-quiz` through the real discord.js client against the simulator: a solo game to its end, a
+ * server game raced by 30 members (wrong answers, a hint, a timeout, an early win by five points),
+ * a restart mid-question on the same store, forged and late clicks, a Korean member, and the
+ * leaderboard after two games.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock, type SimMessage, type SimUser } from '@kiss-scene-bot/discord-simulator';
+import { coupleName, loadCatalogue, type Couple } from '../../src/catalogue/catalogue.js';
+import { hideNames } from '../../src/quiz/hide.js';
+import { startWorld, type World } from './harness.js';
+
+const catalogue = loadCatalogue();
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+type Lang = 'en' | 'ko';
+const buttons = (m: SimMessage) => m.components.flatMap((row) => row.components ?? []);
+const choiceButtons = (m: SimMessage) => buttons(m).filter((c) => /^quiz:[pa]:/.test(c.custom_id ?? ''));
+const button = (m: SimMessage, prefix: string) => buttons(m).find((c) => c.custom_id?.startsWith(prefix));
+const isQuestion = (m: SimMessage) => buttons(m).some((c) => c.custom_id?.startsWith('quiz:a:'));
+const labelName = (label: string) => label.replace(/^[A-D] · /, '');
+
+/** Whether `word` stands in `text` as a word of its own (a Hangul one anywhere). */
+function shows(text: string, word: string): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return /\p{Script=Hangul}/u.test(word) && word.length > 1 ? text.includes(word) : new RegExp(`(?<![\\p{Script=Latin}\\p{N}])${escaped}(?![\\p{Script=Latin}\\p{N}])`, 'iu').test(text);
+}
+
+/**
+ * The couple a question is about, found as a member would if they knew every story by heart: the
+ * one choice whose story, names hidden, is the question's text.
+ */
+function solve(m: SimMessage, lang: Lang): { right: number; couple: Couple; wrong: number[] } {
+  const text = m.embeds[0]!.description!;
+  const names = choiceButtons(m).map((b) => labelName(b.label!));
+  const matches = names.flatMap((name, i) =>
+    catalogue.couples.filter((c) => coupleName(c, lang) === name && text.startsWith(hideNames(c.story[lang], c))).map((couple) => ({ right: i, couple })),
+  );
+  expect(matches, text).toHaveLength(1);
+  const { right, couple } = matches[0]!;
+  // The question gives no name away: neither actor (romanised or Hangul) nor the drama's title.
+  for (const word of [...couple.actors.flatMap((a) => [a.name, a.hangul]), couple.drama.title, couple.drama.korean]) expect(shows(text, word), word).toBe(false);
+  return { right, couple, wrong: names.map((_, i) => i).filter((i) => i !== right) };
+}
+const choiceId = (m: SimMessage, n: number) => choiceButtons(m)[n]!.custom_id!;
+
+/** Waits (real time) for `done`, checking every 20 ms. */
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Question messages the bot posted in a channel, in order. */
+const questionPosts = (w: World, channelId = w.channelId) =>
+  w.sim.requests.filter((r) => r.method === 'POST' && r.route === `/channels/${channelId}/messages` && r.status < 300 && JSON.stringify(r.body ?? '').includes('quiz:a:'));
+/** Successful edits of one message. */
+const editsOf = (w: World, m: SimMessage) => w.sim.requests.filter((r) => r.method === 'PATCH' && r.route === `/channels/${m.channel_id}/messages/${m.id}` && r.status < 300).length;
+const scoreboards = (w: World, channelId = w.channelId) => w.sim.messages(channelId).filter((m) => /^🏁 (The quiz is over|퀴즈가 끝났어요)$/.test(m.embeds[0]?.title ?? ''));
+
+/**
+ * A server game as its members see it: each question message in turn, the time moved on by the
+ * test's clock (5 s between questions; the hint at half time; the deadline).
+ */
+class ServerGame {
+  readonly seen = new Set<string>();
+  /** The story of each question, in order. */
+  readonly asked: string[] = [];
+  constructor(
+    readonly w: World,
+    readonly clock: ManualClock,
+    readonly channelId = w.channelId,
+    readonly lang: Lang = 'en',
+  ) {}
+
+  /** The next question message: moves the clock a second at a time until it is posted (5 s after the last answer). */
+  async next(): Promise<SimMessage> {
+    for (let i = 0; i < 80; i++) {
+      const fresh = this.w.sim.messages(this.channelId).find((m) => isQuestion(m) && !this.seen.has(m.id) && choiceButtons(m).every((b) => !b.disabled));
+      if (fresh) {
+        this.seen.add(fresh.id);
+        this.asked.push(solve(fresh, this.lang).couple.id);
+        return fresh;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      if (i % 4 === 3) await this.clock.advance(1_000);
+    }
+    throw new Error('no next question');
+  }
+
+  /**
+   * A message of the channel: a timer the bot set a moment ago for a time the clock has already
+   * reached (a hint, a deadline) fires at the clock's next step, so the clock steps by 0 meanwhile.
+   */
+  async message(pred: (m: SimMessage) => boolean, what: string): Promise<SimMessage> {
+    const end = Date.now() + 10_000;
+    for (;;) {
+      const found = this.w.sim.messages(this.channelId).find(pred);
+      if (found) return found;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await this.clock.advance(0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** The question message once its answer is shown. */
+  revealed(question: SimMessage): Promise<SimMessage> {
+    return this.message((m) => m.id === question.id && !isQuestion(m), 'the answer');
+  }
+
+  /** Clicks one choice for a member; the acknowledgement's text. */
+  async answer(user: SimUser, question: SimMessage, choice: number, locale?: string): Promise<string> {
+    const res = await (await this.w.sim.click({ user, message: question, customId: choiceId(question, choice), ...(locale ? { locale } : {}) })).settled();
+    expect(res.ephemeral).toBe(true);
+    return res.message!.content;
+  }
+
+  /** A question won by `user` (after `wrong` members answer wrongly): its reveal. */
+  async win(user: SimUser, wrong: SimUser[] = []): Promise<{ question: SimMessage; couple: Couple; ack: string; reveal: SimMessage }> {
+    const question = await this.next();
+    const { right, couple, wrong: wrongChoices } = solve(question, 'en');
+    for (const [i, member] of wrong.entries()) expect(await this.answer(member, question, wrongChoices[i % 3]!)).toBe("❌ Wrong, −1: you're out of this question.");
+    const ack = await this.answer(user, question, right);
+    return { question, couple, ack, reveal: await this.revealed(question) };
+  }
+
+  /** A question nobody gets: its deadline passes. */
+  async timeout(seconds: number, wrong: SimUser[] = []): Promise<{ question: SimMessage; reveal: SimMessage }> {
+    const question = await this.next();
+    const { wrong: wrongChoices } = solve(question, 'en');
+    for (const [i, member] of wrong.entries()) await this.answer(member, question, wrongChoices[i % 3]!);
+    await this.clock.advance(seconds * 1000);
+    return { question, reveal: await this.revealed(question) };
+  }
+}
+
+async function startGame(w: World, user: SimUser, options: Record<string, string | number>, channelId?: string) {
+  const res = await (await w.sim.command({ user, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'start', options, ...(channelId ? { channelId } : {}) })).settled();
+  expect(res.ephemeral).toBe(true);
+  return res.message!.content;
+}
+
+async function playSolo(w: World, user: SimUser, questions: number, options: { lang?: Lang; wrongAt?: number[] } = {}) {
+  const lang = options.lang ?? 'en';
+  const locale = lang === 'ko' ? 'ko' : undefined;
+  const res = await w.sim.command({ user, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'play', options: { questions }, ...(locale ? { locale } : {}) });
+  expect(res.ephemeral).toBe(true);
+  let message = res.message!;
+  const asked: string[] = [];
+  const reveals: SimMessage[] = [];
+  for (let q = 0; q < questions; q++) {
+    expect(message.embeds[0]!.title).toBe(lang === 'en' ? `❓ Question ${q + 1} of ${questions}` : `❓ ${questions}문제 중 ${q + 1}번`);
+    expect(choiceButtons(message)).toHaveLength(4);
+    const { right, couple, wrong } = solve(message, lang);
+    asked.push(couple.id);
+    const pick = options.wrongAt?.includes(q) ? wrong[0]! : right;
+    const answered = await w.sim.click({ user, message, customId: choiceId(message, pick), ...(locale ? { locale } : {}) });
+    expect(answered.outcome).toBe('updated');
+    expect(answered.ephemeral).toBe(true);
+    message = answered.message!;
+    reveals.push(structuredClone(message));
+    // The whole story, its names shown, with its video button.
+    expect(message.embeds[0]!.title).toBe(`💋 ${coupleName(couple, lang)}`);
+    expect(message.embeds[0]!.description).toBe(couple.story[lang]);
+    expect(buttons(message).some((b) => b.url !== undefined)).toBe(true);
+    const next = button(message, 'quiz:n:');
+    if (q < questions - 1) {
+      const shown = await w.sim.click({ user, message, customId: next!.custom_id!, ...(locale ? { locale } : {}) });
+      expect(shown.outcome).toBe('updated');
+      message = shown.message!;
+    } else {
+      expect(next).toBeUndefined();
+    }
+  }
+  return { message, asked, reveals };
+}
+
+describe('/kiss-quiz through the real discord.js client', () => {
+  it('plays a solo game to its end: right and wrong at once, the story card, score and streak, the result posted once; the next game asks other stories', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock });
+    const w = world;
+    const jisoo = w.sim.createMember(w.guild.id, { username: 'jisoo' }).user;
+
+    const { message, asked, reveals } = await playSolo(w, jisoo, 6, { wrongAt: [3] });
+    expect(new Set(asked).size).toBe(6);
+    expect(reveals.map((m) => m.content)).toEqual([
+      '✅ Right! +1 · score 1 · streak 1',
+      '✅ Right! +1 · score 2 · streak 2',
+      '✅ Right! +2 · score 4 · streak 3',
+      expect.stringMatching(/^❌ Not this one: it was \*\*.+\*\*\. Score 4$/),
+      '✅ Right! +1 · score 5 · streak 1',
+      expect.stringMatching(/^✅ Right! \+1 · score 6 · streak 2\n\n🏁 Score \*\*6\*\*, right 5 of 6, best streak 3\.$/),
+    ]);
+    expect(w.sim.messages(w.channelId)).toHaveLength(0);
+
+    // A double click on an answered question changes nothing.
+    const share = button(message, 'quiz:s:')!.custom_id!;
+    const gameId = share.split(':')[2]!;
+    const stale = await w.sim.click({ user: jisoo, message, customId: `quiz:p:${gameId}:0:0`, forge: true });
+    expect(stale.ephemeral).toBe(true);
+    expect(stale.message!.content).toMatch(/🏁 Score \*\*6\*\*/);
+    const shared = await w.sim.click({ user: jisoo, message, customId: share });
+    expect(shared.ephemeral).toBe(false);
+    expect(shared.message!.embeds[0]!.author!.name).toBe("jisoo's Kiss-scene quiz");
+    expect(shared.message!.embeds[0]!.title).toBe('🏁 Score: 6');
+    const again = await w.sim.click({ user: jisoo, message, customId: share });
+    expect(again.ephemeral).toBe(true);
+    expect(again.message!.content).toMatch(/already posted/);
+    expect(w.sim.messages(w.channelId).filter((m) => !m.ephemeral)).toHaveLength(1);
+
+    // The next game avoids the last one's stories.
+    const next = await playSolo(w, jisoo, 5);
+    expect(next.asked.filter((id) => asked.includes(id))).toEqual([]);
+
+    const stats = await w.sim.command({ user: jisoo, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stats' });
+    const text = stats.message!.embeds[0]!.description!;
+    expect(text).toContain('Games: 2 (alone 2, with the server 0)');
+    expect(text).toContain('Right answers: 10 · accuracy 91%');
+    expect(text).toContain('Best streak: 5');
+  });
+  it('runs a server game raced by 30 members: one scores per question, wrong answers cost a point, a hint, a timeout, an early win by five points', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock, pollEditIntervalMs: 2000 });
+    const w = world;
+    const host = w.sim.createMember(w.guild.id, { username: 'host' }).user;
+    const members = Array.from({ length: 30 }, (_, i) => w.sim.createMember(w.guild.id, { username: `fan${i}` }).user);
+    expect(await startGame(w, host, { questions: 10, seconds: 30 })).toMatch(/^Your quiz is up: https:\/\/discord\.com\/channels\/.+\. 10 questions, 30 seconds each\.$/);
+    const game = new ServerGame(w, clock);
+
+    // Question 1: nine wrong answers, then twenty right ones racing: exactly one scores.
+    const q1 = await game.next();
+    expect(q1.embeds[0]!.title).toBe('❓ Question 1 of 10');
+    expect(q1.embeds[0]!.description).toMatch(/\*\*Which couple is it\?\*\* Answer closes <t:\d+:R>\./);
+    const { right, wrong } = solve(q1, 'en');
+    const wrongOnes = members.slice(20, 29);
+    const acks = await Promise.all(wrongOnes.map((m, i) => game.answer(m, q1, wrong[i % 3]!)));
+    expect(acks).toEqual(wrongOnes.map(() => "❌ Wrong, −1: you're out of this question."));
+    // Out of the question: a right answer after a wrong one does not count.
+    expect(await game.answer(wrongOnes[0]!, q1, right)).toBe("You're out of this question: wait for the next one.");
+    const editsBefore = editsOf(w, q1);
+    const race = await Promise.all(members.slice(0, 20).map((m) => game.answer(m, q1, right)));
+    const winners = race.flatMap((text, i) => (text === '✅ Correct, +1!' ? [members[i]!] : []));
+    expect(winners).toHaveLength(1);
+    const star = winners[0]!;
+    expect(race.filter((text) => text === `⏱️ Too late: <@${star.id}> got it.`)).toHaveLength(19);
+    const r1 = await game.revealed(q1);
+    expect(r1.embeds[0]!.description).toMatch(new RegExp(`^🏆 <@${star.id}> got it: \\+1 \\(streak 1\\)\\.`));
+    // At most one live edit (the interval is 2 s and the clock stood still), then the answer.
+    expect(editsOf(w, q1) - editsBefore).toBeLessThanOrEqual(2);
+    const runnerUp = members[(members.indexOf(star) + 1) % 20]!;
+
+    // Question 2: the hint at half time takes one wrong couple away; the star answers.
+    const q2 = await game.next();
+    const solved2 = solve(q2, 'en');
+    await clock.advance(15_000);
+    const hinted = await game.message((m) => m.id === q2.id && (m.embeds[0]?.description ?? '').includes('💡 Hint: it is not'), 'the hint');
+    const disabled = choiceButtons(hinted).flatMap((b, i) => (b.disabled ? [i] : []));
+    expect(disabled).toHaveLength(1);
+    expect(solved2.wrong).toContain(disabled[0]);
+    expect(hinted.embeds[0]!.description).toContain(`💡 Hint: it is not ${labelName(choiceButtons(hinted)[disabled[0]!]!.label!)}.`);
+    expect(await game.answer(star, hinted, solved2.right)).toBe('✅ Correct, +1!');
+    expect((await game.revealed(q2)).embeds[0]!.description).toMatch(new RegExp(`^🏆 <@${star.id}> got it: \\+1 \\(streak 2\\)\\.`));
+
+    // Question 3 times out: nobody got it; the one wrong answer still costs a point.
+    const t3 = await game.timeout(30, [members[29]!]);
+    expect(t3.reveal.embeds[0]!.description).toMatch(/^⏰ Time is up: nobody got it\./);
+    // Question 4 goes to the runner-up; then the star takes three in a row, the third with a bonus point.
+    await game.win(runnerUp);
+    expect((await game.win(star)).ack).toBe('✅ Correct, +1!');
+    expect((await game.win(star)).ack).toBe('✅ Correct, +1!');
+    const last = await game.win(star);
+    expect(last.ack).toBe('✅ Correct, +2: 3 in a row!');
+    expect(last.reveal.embeds[0]!.description).toMatch(new RegExp(`^🏆 <@${star.id}> got it: \\+2 \\(streak 3\\)\\.`));
+
+    // 6 points against 1: five ahead, the game ends after question 7 of 10 with its scoreboard.
+    const board = await until(() => scoreboards(w)[0], 'the scoreboard');
+    const lines = board.embeds[0]!.description!.split('\n');
+    expect(lines[0]).toBe('It ended after question 7 of 10: the leader is five points ahead.');
+    expect(lines[2]).toBe(`🥇 <@${star.id}> · 6 points · best streak 3`);
+    expect(lines[3]).toBe(`🥈 <@${runnerUp.id}> · 1 point · best streak 1`);
+    expect(lines.filter((l) => l.endsWith('· -1 point · best streak 0'))).toHaveLength(10);
+    // Seven questions, each posted once, no story twice; no eighth comes.
+    await clock.advance(60_000);
+    expect(questionPosts(w)).toHaveLength(7);
+    expect(new Set(game.asked).size).toBe(7);
+    expect(scoreboards(w)).toHaveLength(1);
+
+    const stats = await w.sim.command({ user: star, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stats' });
+    expect(stats.message!.embeds[0]!.description).toContain('Games: 1 (alone 0, with the server 1)');
+    expect(stats.message!.embeds[0]!.description).toContain('Best streak: 3');
+    const wrongStats = await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stats', options: { member: wrongOnes[0]!.id } });
+    expect(wrongStats.message!.embeds[0]!.description).toContain('Right answers: 0 · accuracy 0%');
+  });
+});
