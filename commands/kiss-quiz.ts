@@ -188,7 +188,7 @@ export default {
           return;
         }
         case 'answer': {
-          const receipt = await ctx.quiz.answer({ ...where, gameId: action.gameId, question: action.question, choice: action.choice });
+          const receipt = await ctx.quiz.answer({ ...where, gameId: action.gameId, question: action.question, choice: action.choice, interactionId: interaction.id });
           await interaction.reply({ ...answerReply(receipt, lang), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
           return;
         }

@@ -65,6 +65,11 @@ export interface AnswerInput {
   readonly gameId: string;
   readonly question: number;
   readonly choice: number;
+  /**
+   * The interaction that carried it. Discord sends a click to every session of the server's shard
+   * (two processes during a rolling deploy): each answers the same click the same way.
+   */
+  readonly interactionId?: string | undefined;
 }
 
 /** What an answer did, for the member's private acknowledgement. */
@@ -151,36 +156,52 @@ export class ServerGames {
     if (!game) throw new UserError('quiz.errors.unknownGame');
     if (game.channelId !== input.channelId) throw new UserError('quiz.errors.otherChannel', { channel: `<#${game.channelId}>` });
     const state = game.rounds[q];
-    if (!state || !game.questions[q]) throw new UserError('quiz.errors.badButton');
+    const question = game.questions[q];
+    if (!state || !question) throw new UserError('quiz.errors.badButton');
+    const sameClick = async () => {
+      const before = await store.answerOf(guildId, gameId, q, userId);
+      return { before, same: input.interactionId !== undefined && before?.interactionId === input.interactionId };
+    };
+    const correct = async (): Promise<AnswerReceipt> => {
+      const streak = streakAt(game, q, userId);
+      // Scored once per question, whichever process (or the close) gets here first.
+      await this.#scoreWin(game, q, userId);
+      // The question ends at its first right answer: close it now.
+      void this.advance(guildId, gameId);
+      return { outcome: 'correct', points: pointsFor(streak), streak };
+    };
     const first = await store.firstOf(guildId, gameId, q);
-    if (first !== undefined && first !== NOBODY) return first === userId ? { outcome: 'already', right: true } : { outcome: 'too-late', winner: first };
+    if (first !== undefined && first !== NOBODY) {
+      if (first !== userId) return { outcome: 'too-late', winner: first };
+      return (await sameClick()).same ? correct() : { outcome: 'already', right: true };
+    }
     if (game.status === 'finished') throw new UserError('quiz.errors.gameOver');
     if (q < game.rounds.length - 1) throw new UserError('quiz.errors.pastQuestion');
     if (state.closedAt !== undefined || first === NOBODY || clock.now() >= state.closesAt) throw new UserError('quiz.errors.timeUp');
-    const right = input.choice === game.questions[q].answer;
-    if (!(await store.markAnswer(guildId, gameId, q, userId, input.choice))) {
-      const before = await store.answerOf(guildId, gameId, q, userId);
-      return { outcome: 'already', right: before === game.questions[q].answer };
+    let replayed = false;
+    if (!(await store.markAnswer(guildId, gameId, q, userId, input.choice, input.interactionId))) {
+      const { before, same } = await sameClick();
+      if (!same) return { outcome: 'already', right: before?.choice === question.answer };
+      // The same click, answered by another process too: the same answer, counted once.
+      replayed = true;
     }
-    if (!right) {
-      await store.addScores(guildId, gameId, [
-        [`p:${userId}`, -1],
-        [`x:${userId}`, 1],
-        [`out:${q}`, 1],
-      ]);
-      this.deps.liveEdits.touch(questionKey(guildId, gameId, q));
+    if (input.choice !== question.answer) {
+      if (!replayed) {
+        await store.addScores(guildId, gameId, [
+          [`p:${userId}`, -1],
+          [`x:${userId}`, 1],
+          [`out:${q}`, 1],
+        ]);
+        this.deps.liveEdits.touch(questionKey(guildId, gameId, q));
+      }
       return { outcome: 'wrong' };
     }
     if (!(await store.claimFirst(guildId, gameId, q, userId))) {
       const winner = await store.firstOf(guildId, gameId, q);
       if (winner === undefined || winner === NOBODY) throw new UserError('quiz.errors.timeUp');
-      return { outcome: 'too-late', winner };
+      if (winner !== userId) return { outcome: 'too-late', winner };
     }
-    const streak = streakAt(game, q, userId);
-    await this.#scoreWin(game, q, userId);
-    // The question ends at its first right answer: close it now.
-    void this.advance(guildId, gameId);
-    return { outcome: 'correct', points: pointsFor(streak), streak };
+    return correct();
   }
 
   /** Stops the channel's game: its starter, or a member who may manage the server. */
@@ -347,7 +368,8 @@ export class ServerGames {
       if (await store.claimChannel(guildId, channelId, id, ttl)) return;
       const holderId = await store.channelHolder(guildId, channelId);
       const holder = holderId === undefined ? undefined : await store.getGame(guildId, holderId);
-      if (holder && !(holder.status === 'finished' && holder.finalized)) {
+      // A finished game gives the channel up at once (its scoreboard may still be on its way).
+      if (holder && holder.status !== 'finished') {
         const messageId = holder.rounds.findLast((s) => s.messageId)?.messageId;
         throw new UserError('quiz.errors.channelBusy', { link: messageId ? messageLink(guildId, channelId, messageId) : `<#${channelId}>` });
       }

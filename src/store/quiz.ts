@@ -14,8 +14,9 @@ import { scanEntries, type Stored } from './scan.js';
  *   30 days so the next game can avoid its stories; unfinished, it can be played 15 minutes after
  *   its last answer;
  * - `guild:<id>:quiz:<game>`: a server game (questions, deadlines, winners), kept 30 days after it ends;
- * - `guild:<id>:quiz:<game>:q<n>:answer:<user>`: a member's answer to one question, written only if
- *   absent: one answer per member per question, even across processes;
+ * - `guild:<id>:quiz:<game>:q<n>:answer:<user>`: a member's answer to one question (the choice and
+ *   the interaction's id), written only if absent: one answer per member per question, even across
+ *   processes; the same click delivered to two processes (a rolling deploy) is answered alike by both;
  * - `guild:<id>:quiz:<game>:q<n>:first`: who answered first and right, written only if absent (of
  *   racing right answers, exactly one scores); the question's close writes `-` when nobody did, so
  *   no answer scores after it;
@@ -36,10 +37,13 @@ export interface QuizStore {
   getGame(guildId: string, gameId: string): Promise<QuizGame | undefined>;
   saveGame(game: QuizGame): Promise<void>;
   deleteGame(guildId: string, gameId: string): Promise<void>;
-  /** Records a member's answer to a question: false when they already answered it. */
-  markAnswer(guildId: string, gameId: string, question: number, userId: string, choice: number): Promise<boolean>;
-  /** The member's stored answer to a question, if any. */
-  answerOf(guildId: string, gameId: string, question: number, userId: string): Promise<number | undefined>;
+  /**
+   * Records a member's answer to a question, with the interaction that carried it: false when they
+   * already answered it.
+   */
+  markAnswer(guildId: string, gameId: string, question: number, userId: string, choice: number, interactionId?: string): Promise<boolean>;
+  /** The member's stored answer to a question, if any, and the interaction that carried it. */
+  answerOf(guildId: string, gameId: string, question: number, userId: string): Promise<StoredAnswer | undefined>;
   /** Claims a question's first right answer for `userId` (or `-`: nobody, at its close): of racing claims, one gets true. */
   claimFirst(guildId: string, gameId: string, question: number, userId: string): Promise<boolean>;
   /** Who holds a question's first right answer (`-`: nobody, it closed). */
@@ -61,6 +65,12 @@ export interface QuizStore {
   addMemberStats(guildId: string, userId: string, deltas: Iterable<readonly [string, number]>, once: string): Promise<boolean>;
   getMemberStats(guildId: string, userId: string): Promise<Map<string, number>>;
   deleteExpired(guildId: string): Promise<void>;
+}
+
+/** A member's answer to one question: the choice, and the id of the interaction that carried it. */
+export interface StoredAnswer {
+  readonly choice: number;
+  readonly interactionId?: string | undefined;
 }
 
 const DAY = 24 * 60 * 60_000;
@@ -141,10 +151,13 @@ export function createQuizStore(keyv: Keyv): QuizStore {
     async deleteGame(guildId, gameId) {
       await keyv.delete(gameKey(guildId, gameId));
     },
-    markAnswer: (guildId, gameId, q, userId, choice) => setIfAbsent(keyv, answerKey(guildId, gameId, q, userId), choice, RUNNING_TTL_MS),
+    markAnswer: (guildId, gameId, q, userId, choice, interactionId) =>
+      setIfAbsent(keyv, answerKey(guildId, gameId, q, userId), interactionId ? { c: choice, i: interactionId } : { c: choice }, RUNNING_TTL_MS),
     async answerOf(guildId, gameId, q, userId) {
       const value = await keyv.get<unknown>(answerKey(guildId, gameId, q, userId));
-      return typeof value === 'number' ? value : undefined;
+      if (typeof value === 'number') return { choice: value };
+      if (!isObject(value) || typeof value.c !== 'number') return undefined;
+      return { choice: value.c, interactionId: typeof value.i === 'string' ? value.i : undefined };
     },
     claimFirst: (guildId, gameId, q, userId) => setIfAbsent(keyv, firstKey(guildId, gameId, q), userId, RUNNING_TTL_MS),
     async firstOf(guildId, gameId, q) {

@@ -74,6 +74,8 @@ class ServerGame {
   readonly seen = new Set<string>();
   /** The story of each question, in order. */
   readonly asked: string[] = [];
+  /** Each question's answer buttons, as posted (the message object changes when it is edited). */
+  readonly ids = new Map<string, string[]>();
   constructor(
     readonly w: World,
     readonly clock: ManualClock,
@@ -88,6 +90,7 @@ class ServerGame {
       if (fresh) {
         this.seen.add(fresh.id);
         this.asked.push(solve(fresh, this.lang).couple.id);
+        this.ids.set(fresh.id, choiceButtons(fresh).map((b) => b.custom_id!));
         return fresh;
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -299,5 +302,193 @@ describe('/kiss-quiz through the real discord.js client', () => {
     expect(stats.message!.embeds[0]!.description).toContain('Best streak: 3');
     const wrongStats = await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stats', options: { member: wrongOnes[0]!.id } });
     expect(wrongStats.message!.embeds[0]!.description).toContain('Right answers: 0 · accuracy 0%');
+  });
+
+  it('survives a restart mid-question on the same store: answers kept, the question resumes, or closes at start-up when its time passed; nothing asked twice', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock });
+    const w = world;
+    const host = w.sim.createMember(w.guild.id, { username: 'host' }).user;
+    const [a, b] = [w.sim.createMember(w.guild.id, { username: 'a' }).user, w.sim.createMember(w.guild.id, { username: 'b' }).user];
+    await startGame(w, host, { questions: 5, seconds: 30 });
+    const game = new ServerGame(w, clock);
+    const q1 = await game.next();
+    const s1 = solve(q1, 'en');
+    expect(await game.answer(a, q1, s1.wrong[0]!)).toBe("❌ Wrong, −1: you're out of this question.");
+
+    // Down for 10 s mid-question: the question resumes with its deadline, a's answer kept.
+    let bot = w.bot;
+    await bot.stop();
+    await clock.advance(10_000);
+    bot = await w.startBot({ clock });
+    expect(await game.answer(a, q1, s1.right)).toBe("You're out of this question: wait for the next one.");
+    expect(await game.answer(b, q1, s1.right)).toBe('✅ Correct, +1!');
+    await game.revealed(q1);
+    const q2 = await game.next();
+
+    // Down past question 2's deadline: at start-up it closes (nobody got it) and the game goes on.
+    await bot.stop();
+    await clock.advance(5 * 60_000);
+    expect(w.sim.messages(w.channelId).find((m) => m.id === q2.id)!.embeds[0]!.title).toBe('❓ Question 2 of 5');
+    bot = await w.startBot({ clock });
+    expect((await game.revealed(q2)).embeds[0]!.description).toMatch(/^⏰ Time is up: nobody got it\./);
+    const q3 = await game.next();
+    expect(q3.embeds[0]!.title).toBe('❓ Question 3 of 5');
+    // A third process start changes nothing: no question is posted twice.
+    await bot.stop();
+    bot = await w.startBot({ clock });
+    await clock.advance(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(questionPosts(w)).toHaveLength(3);
+    const s3 = solve(q3, 'en');
+    expect(await game.answer(b, q3, s3.right)).toBe('✅ Correct, +1!');
+    await game.revealed(q3);
+
+    // The starter stops it: the scoreboard counts every answer from before the restarts.
+    const stopped = await (await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stop' })).settled();
+    expect(stopped.message!.content).toMatch(/stopped/);
+    const board = await game.message((m) => scoreboards(w).includes(m), 'the scoreboard');
+    const lines = board.embeds[0]!.description!.split('\n');
+    expect(lines[0]).toMatch(/^It was stopped after question [34] of 5\.$/);
+    expect(lines.slice(2)).toEqual([`🥇 <@${b.id}> · 2 points · best streak 1`, `🥈 <@${a.id}> · -1 point · best streak 0`]);
+    expect(new Set(game.asked).size).toBe(game.asked.length);
+  });
+
+  it('answers forged, stale and late clicks privately and clearly, and changes nothing', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock });
+    const w = world;
+    const host = w.sim.createMember(w.guild.id, { username: 'host' }).user;
+    const jisoo = w.sim.createMember(w.guild.id, { username: 'jisoo' }).user;
+    const late = w.sim.createMember(w.guild.id, { username: 'late' }).user;
+    const stranger = w.sim.createMember(w.guild.id, { username: 'stranger' }).user;
+    await startGame(w, host, { questions: 5, seconds: 30 });
+    const game = new ServerGame(w, clock);
+    const q1 = await game.next();
+    const idOf = (m: SimMessage, n: number) => game.ids.get(m.id)![n]!;
+    const gameId = idOf(q1, 0).split(':')[2]!;
+    const click = async (customId: string, user = late, message: SimMessage | string = q1) => {
+      const res = await (await w.sim.click({ user, message, customId, forge: true })).settled();
+      expect(res.ephemeral, customId).toBe(true);
+      return res.message!.content;
+    };
+
+    // A second game in the same channel is refused; another channel may have its own.
+    expect(await startGame(w, jisoo, {})).toMatch(/^A quiz game is already running in this channel: https:\/\/discord\.com\/channels\//);
+    // Made-up buttons.
+    for (const id of ['quiz:a:zzzz:0:0', `quiz:a:${gameId}:0:7`, `quiz:a:${gameId}:x:0`, 'quiz:explode', `quiz:a:${gameId}:0:0:9`]) expect(await click(id)).toBe('This button is not valid.');
+    expect(await click(`quiz:a:${gameId}:3:0`)).toBe('This button is not valid.');
+    expect(await click('quiz:a:AAAAAAAAAA:0:0')).toMatch(/^I can't find that quiz game/);
+    // The game's button, clicked from another channel.
+    const otherChannel = w.guild.channels.filter((c) => c.type === 0)[1]!.id;
+    const bait = await w.sim.command({ user: late, guildId: w.guild.id, channelId: otherChannel, name: 'kiss-scene', options: { couple: 'eric-seo-hyun-jin' } });
+    expect(await click(idOf(q1, 0), late, bait.message)).toBe(`This button belongs to the quiz in <#${w.channelId}>: answer there.`);
+
+    // Too late: someone got it first.
+    const s1 = solve(q1, 'en');
+    expect(await game.answer(jisoo, q1, s1.right)).toBe('✅ Correct, +1!');
+    expect(await game.answer(jisoo, q1, s1.right)).toBe('You already got this one.');
+    expect(await game.answer(late, q1, s1.right)).toBe(`⏱️ Too late: <@${jisoo.id}> got it.`);
+    expect(await game.answer(late, q1, s1.wrong[0]!)).toBe(`⏱️ Too late: <@${jisoo.id}> got it.`);
+    await game.revealed(q1);
+    // A question nobody got, clicked after the next one came.
+    const q2 = await game.timeout(30);
+    const q3 = await game.next();
+    expect(await click(idOf(q2.question, 0))).toBe('That question is over: answer the current one.');
+    expect(await click(idOf(q1, 0))).toBe(`⏱️ Too late: <@${jisoo.id}> got it.`);
+
+    // Only the starter or Manage Server stops it; then every button says the game is over.
+    const refused = await (await w.sim.command({ user: stranger, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stop' })).settled();
+    expect(refused.message!.content).toBe('Only the member who started this game, or someone with Manage Server, can stop it.');
+    const mod = w.sim.createMember(w.guild.id, { username: 'mod', moderator: true }).user;
+    const stopped = await (await w.sim.command({ user: mod, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stop' })).settled();
+    expect(stopped.message!.content).toBe('The quiz is stopped: the scoreboard follows.');
+    await game.message((m) => scoreboards(w).includes(m), 'the scoreboard');
+    expect(await click(idOf(q3, 0))).toBe('This quiz game is over.');
+    expect(await click(idOf(q2.question, 1))).toBe('This quiz game is over.');
+    const again = await (await w.sim.command({ user: stranger, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stop' })).settled();
+    expect(again.message!.content).toBe('No quiz game is running in this channel.');
+    expect(questionPosts(w)).toHaveLength(3);
+    expect(scoreboards(w)).toHaveLength(1);
+
+    // A solo game's buttons: another member's, or a replaced game's.
+    const first = (await w.sim.command({ user: jisoo, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'play' })).message!;
+    const second = await w.sim.command({ user: jisoo, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'play' });
+    expect(second.message!.content).toBe('Your unfinished quiz was replaced by this one.');
+    expect(await click(choiceId(first, 0), jisoo, first)).toMatch(/^This quiz has ended or expired/);
+    expect(await click(choiceId(second.message!, 0), stranger, q1)).toMatch(/^This quiz has ended or expired/);
+    expect(await click('quiz:g:99', jisoo, second.message)).toBe('This button is not valid.');
+  });
+
+  it('speaks Korean to a Korean member, alone and in a Korean server game', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock });
+    const w = world;
+    const mina = w.sim.createMember(w.guild.id, { username: 'mina', locale: 'ko' }).user;
+    const { message } = await playSolo(w, mina, 5, { lang: 'ko', wrongAt: [1] });
+    expect(message.content).toMatch(/^✅ 정답이에요! \+2 · 점수 5 · 연속 정답 3\n\n🏁 점수 \*\*5\*\*, 5문제 중 4문제 정답, 최고 연속 정답 3\.$/);
+    expect(buttons(message).map((b) => b.label)).toEqual(expect.arrayContaining(['내 결과 올리기', '다시 하기']));
+
+    const res = await (await w.sim.command({ user: mina, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'start', options: { language: 'ko', questions: 5 }, locale: 'ko' })).settled();
+    expect(res.message!.content).toMatch(/^퀴즈를 시작했어요: .+\. 5문제, 문제마다 30초예요\.$/);
+    const game = new ServerGame(w, clock, w.channelId, 'ko');
+    const q1 = await game.next();
+    expect(q1.embeds[0]!.title).toBe('❓ 5문제 중 1번');
+    expect(q1.embeds[0]!.description).toContain('**어느 커플일까요?**');
+    const s1 = solve(q1, 'ko');
+    const en = w.sim.createMember(w.guild.id, { username: 'sam' }).user;
+    expect(await game.answer(mina, q1, s1.wrong[0]!, 'ko')).toBe('❌ 오답, −1: 이 문제에서 빠졌어요.');
+    expect(await game.answer(en, q1, s1.right)).toBe('✅ Correct, +1!');
+    expect(await game.answer(mina, q1, s1.right, 'ko')).toBe(`⏱️ 늦었어요: <@${en.id}>님이 먼저 맞혔어요.`);
+    expect((await game.revealed(q1)).embeds[0]!.description).toMatch(new RegExp(`^🏆 <@${en.id}>님이 맞혔어요: \\+1 \\(연속 정답 1\\)\\.`));
+    const stopped = await (await w.sim.command({ user: mina, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stop', locale: 'ko' })).settled();
+    expect(stopped.message!.content).toBe('퀴즈를 멈췄어요: 곧 순위를 올려요.');
+    const board = await game.message((m) => scoreboards(w).includes(m), 'the scoreboard');
+    expect(board.embeds[0]!.title).toBe('🏁 퀴즈가 끝났어요');
+    expect(board.embeds[0]!.description).toContain(`🥇 <@${en.id}> · 1점 · 최고 연속 정답 1`);
+    const none = await (await w.sim.command({ user: mina, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stop', locale: 'ko' })).settled();
+    expect(none.message!.content).toBe('이 채널에서 진행 중인 퀴즈가 없어요.');
+  });
+
+  it('keeps the server’s leaderboard, all-time and this month, across two games', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock });
+    const w = world;
+    const host = w.sim.createMember(w.guild.id, { username: 'host' }).user;
+    const [a, b] = [w.sim.createMember(w.guild.id, { username: 'a' }).user, w.sim.createMember(w.guild.id, { username: 'b' }).user];
+    const empty = await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'leaderboard' });
+    expect(empty.message!.embeds[0]!.description).toMatch(/^No quiz game has been played here yet\. Start one with /);
+
+    // Game 1: a wins four in a row (1 + 1 + 2 + 2 = 6): five ahead, it ends after question 4.
+    expect(await startGame(w, host, { questions: 5, seconds: 30 })).toMatch(/^Your quiz is up/);
+    let game = new ServerGame(w, clock);
+    for (let i = 0; i < 4; i++) await game.win(a);
+    await game.message((m) => scoreboards(w).length === 1 && scoreboards(w).includes(m), 'the first scoreboard');
+    // Game 2: b wins the first, a the second, b answers one wrong; the rest time out.
+    // (Another member starts it: starting games is limited to one a minute per member, as polls.)
+    expect(await startGame(w, w.sim.createMember(w.guild.id, { username: 'host2' }).user, { questions: 5, seconds: 30 })).toMatch(/^Your quiz is up/);
+    game = new ServerGame(w, clock);
+    await game.win(b);
+    await game.win(a, [b]);
+    for (let i = 0; i < 3; i++) await game.timeout(30);
+    await game.message((m) => scoreboards(w).length === 2 && m.id === scoreboards(w)[1]!.id, 'the second scoreboard');
+
+    for (const period of [undefined, 'all', 'month'] as const) {
+      const board = await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'leaderboard', ...(period ? { options: { period } } : {}) });
+      const embed = board.message!.embeds[0]!;
+      expect(embed.title).toBe(period === 'month' ? '🏆 Quiz leaderboard · this month' : '🏆 Quiz leaderboard · all time');
+      expect(embed.description!.split('\n')).toEqual([`**1.** <@${a.id}> · 7 points · played 2, right 5`, `**2.** <@${b.id}> · 0 points · played 1, right 1`]);
+      expect(embed.footer!.text).toBe('2 server games counted');
+    }
+    // Next month, this month's board starts empty; the all-time board keeps both games.
+    await clock.advanceTo(Date.parse('2026-12-02T12:00:00Z'));
+    const december = await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'leaderboard', options: { period: 'month' } });
+    expect(december.message!.embeds[0]!.footer!.text).toBe('0 server games counted');
+    const stats = await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stats', options: { member: a.id } });
+    const text = stats.message!.embeds[0]!.description!;
+    expect(text).toContain('Games: 2 (alone 0, with the server 2)');
+    expect(text).toContain('Right answers: 5 · accuracy 100%');
+    expect(text).toContain('Best streak: 4');
+    expect(text).toMatch(/^Guessed most often: .+ \(1\)/m);
   });
 });
