@@ -4,10 +4,15 @@
  * a restart mid-question on the same store, forged and late clicks, a Korean member, and the
  * leaderboard after two games.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type SimMessage, type SimUser } from '@kiss-scene-bot/discord-simulator';
 import { coupleName, loadCatalogue, type Couple } from '../../src/catalogue/catalogue.js';
 import { hideNames } from '../../src/quiz/hide.js';
+import { openKeyv } from '../../src/store/keyv.js';
+import { forgetGuilds } from '../support/backends.js';
 import { startWorld, type World } from './harness.js';
 
 const catalogue = loadCatalogue();
@@ -491,4 +496,58 @@ describe('/kiss-quiz through the real discord.js client', () => {
     expect(text).toContain('Best streak: 4');
     expect(text).toMatch(/^Guessed most often: .+ \(1\)/m);
   });
+});
+
+const redis = process.env.TEST_REDIS_URL;
+const BACKENDS = [
+  { name: 'SQLite', skip: false, url: () => `sqlite://${join(mkdtempSync(join(tmpdir(), 'kiss-quiz-')), 'state.sqlite')}` },
+  { name: 'Redis (TEST_REDIS_URL)', skip: !redis, url: () => redis! },
+];
+
+describe.each(BACKENDS)('a server game served by two processes on $name', (backend) => {
+  it.skipIf(backend.skip)('scores the same whichever process answers: each click answered once, one winner, every wrong answer counted once', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    const storeUrl = backend.url();
+    world = await startWorld({ clock, storeUrl });
+    const w = world;
+    try {
+      // Both processes run the server's shard: Discord sends every click to both (a rolling deploy).
+      const second = await w.startBot({ clock, storeUrl });
+      const host = w.sim.createMember(w.guild.id, { username: 'host' }).user;
+      const members = Array.from({ length: 25 }, (_, i) => w.sim.createMember(w.guild.id, { username: `fan${i}` }).user);
+      await startGame(w, host, { questions: 5, seconds: 30 });
+      const game = new ServerGame(w, clock);
+      const q1 = await game.next();
+      const { right, wrong } = solve(q1, 'en');
+      const acks = await Promise.all(members.map((m, i) => game.answer(m, q1, i < 5 ? wrong[i % 3]! : right)));
+      expect(acks.slice(0, 5).every((a) => a === "❌ Wrong, −1: you're out of this question." || a.startsWith('⏱️ Too late'))).toBe(true);
+      const winners = acks.flatMap((a, i) => (a === '✅ Correct, +1!' ? [members[i]!] : []));
+      expect(winners).toHaveLength(1);
+      const star = winners[0]!;
+      expect(acks.filter((a) => a === `⏱️ Too late: <@${star.id}> got it.`).length + winners.length + acks.filter((a) => a.startsWith('❌')).length).toBe(25);
+      const wrongCount = acks.filter((a) => a.startsWith('❌')).length;
+      await game.revealed(q1);
+      // The first process stops; the second alone carries the game on, from the same store.
+      await w.bot.stop();
+      const q2 = await game.next();
+      expect(await game.answer(star, q2, solve(q2, 'en').right)).toBe('✅ Correct, +1!');
+      await game.revealed(q2);
+      await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stop' });
+      const board = await game.message((m) => scoreboards(w).includes(m), 'the scoreboard');
+      const lines = board.embeds[0]!.description!.split('\n').slice(2);
+      expect(lines[0]).toBe(`🥇 <@${star.id}> · 2 points · best streak 2`);
+      expect(lines.filter((l) => l.endsWith('· -1 point · best streak 0'))).toHaveLength(wrongCount);
+      expect(lines).toHaveLength(1 + wrongCount);
+      expect(questionPosts(w)).toHaveLength(2);
+      const stats = await w.sim.command({ user: host, guildId: w.guild.id, name: 'kiss-quiz', subcommand: 'stats', options: { member: star.id } });
+      expect(stats.message!.embeds[0]!.description).toContain('Right answers: 2 · accuracy 100%');
+      await second.stop();
+    } finally {
+      if (backend.name.startsWith('Redis')) {
+        const keyv = openKeyv(storeUrl);
+        await forgetGuilds(keyv, [w.guild.id]);
+        await keyv.disconnect();
+      }
+    }
+  }, 60_000);
 });
