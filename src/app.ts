@@ -23,6 +23,7 @@ import { SceneReplies } from './replies/scene-replies.js';
 import { createStore, isStoreUnavailable, openKeyv, type Store } from './store/index.js';
 import { createCandidatePool } from './worldcup/candidates.js';
 import { createWorldCupService } from './worldcup/service.js';
+import { createQuizService } from './quiz/service.js';
 import { createCoupleBook } from './stories/book.js';
 import { createStoryService } from './stories/service.js';
 
@@ -180,6 +181,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
   });
 
+  const quizService = createQuizService({
+    store: store.quiz,
+    couples,
+    clock,
+    random,
+    logger,
+    publisher: createDiscordPublisher(client.rest),
+    ownsGuild: (guildId) => owns(guildId) && !removed.has(guildId),
+    ...(options.pollEditIntervalMs !== undefined ? { editIntervalMs: options.pollEditIntervalMs } : {}),
+  });
+  const quiz = metrics ? metrics.countingQuiz(quizService) : quizService;
+
   const lifecycle = createDataLifecycle({
     store: store.lifecycle,
     clock,
@@ -194,15 +207,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Removed from the server: nothing of it is kept in memory meanwhile (pinned links, last stories).
       pause: async (guildId) => {
         removed.add(guildId);
-        await Promise.all([polls.forget(guildId), daily.pause(guildId), worldcup.forget(guildId), store.forget(guildId)]);
+        await Promise.all([polls.forget(guildId), daily.pause(guildId), worldcup.forget(guildId), quiz.forget(guildId), store.forget(guildId)]);
       },
       resume: async (guildId) => {
         if (!removed.delete(guildId)) return;
-        await Promise.all([polls.start([guildId]), daily.resume(guildId), worldcup.resume(guildId)]);
+        await Promise.all([polls.start([guildId]), daily.resume(guildId), worldcup.resume(guildId), quiz.resume(guildId)]);
       },
       forget: async (guildId) => {
         removed.delete(guildId);
-        await Promise.all([polls.forget(guildId), daily.forget(guildId), worldcup.forget(guildId), store.forget(guildId)]);
+        await Promise.all([polls.forget(guildId), daily.forget(guildId), worldcup.forget(guildId), quiz.forget(guildId), store.forget(guildId)]);
       },
     },
   });
@@ -222,6 +235,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     daily,
     lifecycle,
     worldcup,
+    quiz,
     cooldowns: createCooldowns(config.cooldowns, clock),
     mentions: createCommandMentions(commandPayload(registry)),
   });
@@ -283,7 +297,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await lifecycle.start();
       // Restoring poll timers, daily schedules and World Cups are independent: do them at once.
       const serving = [...client.guilds.cache.keys()].filter((guildId) => !removed.has(guildId));
-      await Promise.all([polls.start(serving), daily.start(), worldcup.start(), learnCommandIds()]);
+      await Promise.all([polls.start(serving), daily.start(), worldcup.start(), quiz.start(), learnCommandIds()]);
       logger.info({ guilds: client.guilds.cache.size, shards: client.ws.shards.size, commands: registry.commands.size }, 'bot ready');
     },
     async stop() {
@@ -293,6 +307,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await lifecycle.stop();
       await polls.stop();
       await worldcup.stop();
+      await quiz.stop();
       await daily.stop();
       ctx.cooldowns.close();
       await client.destroy();

@@ -13,6 +13,7 @@ import type { SceneReplies } from './replies/scene-replies.js';
 import type { Store } from './store/index.js';
 import type { CoupleBook } from './stories/book.js';
 import type { StoryService } from './stories/service.js';
+import type { QuizService } from './quiz/service.js';
 import type { WorldCupService } from './worldcup/service.js';
 
 /**
@@ -40,6 +41,8 @@ export interface AppContext {
   readonly lifecycle: DataLifecycle;
   /** The Kiss-scene World Cup: solo runs and server tournaments. */
   readonly worldcup: WorldCupService;
+  /** `/kiss-quiz`: solo and server games, the leaderboard, members' statistics. */
+  readonly quiz: QuizService;
   /** Per-member cooldowns on the commands that post publicly (in memory, per process). */
   readonly cooldowns: Cooldowns;
   /** How answers name the bot's commands: mentions once their ids are known (learnt at start-up). */

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { PostNowResult } from '../daily/service.js';
 import type { InteractionObserver } from '../interactions.js';
 import type { PollService } from '../polls/service.js';
+import type { QuizService } from '../quiz/service.js';
 
 /** Every metric name starts with this (the default process metrics too). */
 export const METRIC_PREFIX = 'kiss_';
@@ -29,6 +30,8 @@ export interface BotMetrics {
   dailyPost(result: PostNowResult): void;
   /** The poll service, counting the votes it records. */
   countingVotes(polls: PollService): PollService;
+  /** The quiz service, counting the games it starts and the answers it records. */
+  countingQuiz(quiz: QuizService): QuizService;
   /** Reads the shard gauges from `client` and times the interactions' first responses from its REST calls. */
   watch(client: Client): void;
 }
@@ -66,6 +69,19 @@ export function createBotMetrics(registry = new Registry()): BotMetrics {
     registers,
   });
   for (const outcome of ['sent', 'failed', 'retried'] as const) dailyPosts.inc({ outcome }, 0);
+  const quizGames = new Counter({
+    name: `${METRIC_PREFIX}quiz_games_started_total`,
+    help: 'Quiz games started, by mode (solo, server).',
+    labelNames: ['mode'] as const,
+    registers,
+  });
+  const quizAnswers = new Counter({
+    name: `${METRIC_PREFIX}quiz_answers_total`,
+    help: 'Quiz answers recorded, by mode (solo, server) and outcome (correct, wrong, too-late, already).',
+    labelNames: ['mode', 'outcome'] as const,
+    registers,
+  });
+  for (const mode of ['solo', 'server'] as const) quizGames.inc({ mode }, 0);
 
   let client: Client | undefined;
   /** A gauge per shard of this process, read from the client at each scrape (undefined: no sample). */
@@ -120,6 +136,33 @@ export function createBotMetrics(registry = new Registry()): BotMetrics {
       vote: async (input) => {
         const receipt = await polls.vote(input);
         pollVotes.inc({ outcome: receipt.outcome });
+        return receipt;
+      },
+    }),
+    countingQuiz: (quiz) => ({
+      ...quiz,
+      play: async (input) => {
+        const started = await quiz.play(input);
+        quizGames.inc({ mode: 'solo' });
+        return started;
+      },
+      startGame: async (input) => {
+        const started = await quiz.startGame(input);
+        quizGames.inc({ mode: 'server' });
+        return started;
+      },
+      pick: async (input) => {
+        const before = await quiz.show(input).catch(() => undefined);
+        const game = await quiz.pick(input);
+        if (before && game.answers.length > before.answers.length) {
+          const q = game.answers.length - 1;
+          quizAnswers.inc({ mode: 'solo', outcome: game.answers[q] === game.questions[q]!.answer ? 'correct' : 'wrong' });
+        }
+        return game;
+      },
+      answer: async (input) => {
+        const receipt = await quiz.answer(input);
+        quizAnswers.inc({ mode: 'server', outcome: receipt.outcome });
         return receipt;
       },
     }),

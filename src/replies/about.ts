@@ -26,7 +26,7 @@ export interface AboutView {
  * What `/kiss-about` says is stored per server, one line each: every kind of data PRIVACY.md lists
  * (tests/unit/about.test.ts holds the two together).
  */
-export const STORED_KINDS = ['polls', 'leaderboard', 'daily', 'pinnedLinks', 'lastShown', 'worldcup', 'stories', 'deletions', 'confirmations'] as const;
+export const STORED_KINDS = ['polls', 'leaderboard', 'daily', 'pinnedLinks', 'lastShown', 'worldcup', 'quiz', 'stories', 'deletions', 'confirmations'] as const;
 
 /** The privacy notice in the repository. */
 export function privacyUrl(repositoryUrl: string): string {

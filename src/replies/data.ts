@@ -35,6 +35,9 @@ export function summaryLines(summary: DataSummary, lang: Language): string[] {
   add(summary.lastShown, 'lastShown');
   add(summary.ownStories, 'ownStories');
   add(summary.storyDrafts, 'storyDrafts');
+  add(summary.quizGames, 'quizGames');
+  add(summary.quizMembers, 'quizMembers');
+  add(summary.quizLeaderboard, 'quizLeaderboard');
   return lines;
 }
 

@@ -10,6 +10,7 @@ import { createPollStore, type PollStore } from './polls.js';
 import { createSceneStore, type SceneStore } from './scenes.js';
 import { createStoryStore, type StoryStore } from './stories.js';
 import { createVideoStore, type VideoStore } from './videos.js';
+import { createQuizStore, type QuizStore } from './quiz.js';
 import { createWorldCupStore, type WorldCupStore } from './worldcup.js';
 
 export { deleteExpired, setAll, setIfAbsent, type Entry } from './atomic.js';
@@ -32,6 +33,8 @@ export interface Store {
   /** Whole-server operations (a server's data deleted, counted) and the removals pending deletion. */
   readonly lifecycle: LifecycleStore;
   readonly worldcup: WorldCupStore;
+  /** `/kiss-quiz`: solo games, server games, scores, the leaderboard and members' statistics. */
+  readonly quiz: QuizStore;
   /** A server's own stories and its contributor role (`/kiss-story`). */
   readonly stories: StoryStore;
   /**
@@ -114,6 +117,7 @@ export function createStore(keyv: Keyv, options: StoreOptions = {}): Store {
     // Scans and deletions over a whole server's (or the whole store's) keys take as long as the data.
     lifecycle: guarded(createLifecycleStore(keyv), availability, { passThrough: ['listGuildsWithData'], unbounded: ['listRemovals', 'summarize', 'deleteGuild', 'deleteExpired', 'prepareIndexes'] }),
     worldcup: guarded(createWorldCupStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
+    quiz: guarded(createQuizStore(keyv), availability, { unbounded: ['listRunning', 'deleteExpired'] }),
     stories,
     setIfAbsent: (key, value, ttlMs) => availability.run(() => setIfAbsent(keyv, key, value, ttlMs)),
     ping,

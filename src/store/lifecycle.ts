@@ -31,11 +31,17 @@ export interface DataSummary {
   readonly ownStories: number;
   /** Story forms kept for "Fix it" (an hour each). */
   readonly storyDrafts: number;
+  /** Server quiz games (running, and finished ones kept 30 days). */
+  readonly quizGames: number;
+  /** Members with quiz statistics or a solo game kept (`/kiss-quiz`). */
+  readonly quizMembers: number;
+  /** 1 when the server has a quiz leaderboard. */
+  readonly quizLeaderboard: number;
   /** Every stored entry, the above included (with the polls' counts, claims and index). */
   readonly entries: number;
 }
 
-export const EMPTY_SUMMARY: DataSummary = Object.freeze({ dailySchedule: 0, dailyPosts: 0, pinnedLinks: 0, polls: 0, votes: 0, leaderboard: 0, lastShown: 0, ownStories: 0, storyDrafts: 0, entries: 0 });
+export const EMPTY_SUMMARY: DataSummary = Object.freeze({ dailySchedule: 0, dailyPosts: 0, pinnedLinks: 0, polls: 0, votes: 0, leaderboard: 0, lastShown: 0, ownStories: 0, storyDrafts: 0, quizGames: 0, quizMembers: 0, quizLeaderboard: 0, entries: 0 });
 
 /**
  * The data lifecycle's own state, and whole-server operations over the others' keys:
@@ -88,6 +94,8 @@ const SNOWFLAKE = /^\d{1,20}$/;
 /** Counts a server's keys (without `guild:<id>:`) by kind. */
 export function summarizeKeys(keys: Iterable<string>): DataSummary {
   const s = { ...EMPTY_SUMMARY };
+  // A member with both a solo game and statistics is one member.
+  const quizMembers = new Set<string>();
   for (const key of keys) {
     s.entries++;
     const [kind, , sub] = key.split(':');
@@ -100,7 +108,11 @@ export function summarizeKeys(keys: Iterable<string>): DataSummary {
     else if (kind === 'story-draft') s.storyDrafts++;
     else if (kind === 'poll' && key.split(':').length === 2) s.polls++;
     else if (kind === 'poll' && sub === 'vote') s.votes++;
+    else if (kind === 'quiz' && key.split(':').length === 2) s.quizGames++;
+    else if (kind === 'quiz-member' || kind === 'quiz-solo') quizMembers.add(key.split(':')[1] ?? '');
+    else if (kind === 'quiz-board' && key === 'quiz-board:counts') s.quizLeaderboard++;
   }
+  s.quizMembers = quizMembers.size;
   return s;
 }
 

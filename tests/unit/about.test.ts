@@ -133,6 +133,7 @@ const ABOUT_LINE: Record<string, (typeof STORED_KINDS)[number]> = {
   'Pinned video links': 'pinnedLinks',
   'The last story shown in each channel': 'lastShown',
   'The Kiss-scene World Cup': 'worldcup',
+  'The Kiss-scene quiz': 'quiz',
   "The server's own stories": 'stories',
   'Pending deletions': 'deletions',
   'Confirmations': 'confirmations',
@@ -160,7 +161,7 @@ describe('/kiss-about and PRIVACY.md', () => {
 
   it('say whose member ids are kept wherever PRIVACY.md says so', () => {
     const withIds = items.filter((i) => /\b(user id|id of the (member|moderator))\b/.test(i.text)).map((i) => ABOUT_LINE[i.kind]!);
-    expect(withIds).toEqual(['polls', 'pinnedLinks', 'worldcup', 'stories', 'confirmations']);
+    expect(withIds).toEqual(['polls', 'pinnedLinks', 'worldcup', 'quiz', 'stories', 'confirmations']);
     // The leaderboard's line says it holds none; every other line names member ids only when it keeps them.
     const namesIds = (lang: 'en' | 'ko', kind: string) => /member ids?|ID/.test(t(lang, `about.stored.${kind}`).replace(/\((no member ids|멤버 ID 없음)\)/, ''));
     for (const kind of STORED_KINDS) {

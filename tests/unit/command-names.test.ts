@@ -15,6 +15,7 @@ describe('the commands’ Korean names', () => {
       'kiss-daily': '키스신-매일',
       'kiss-data': '키스신-데이터',
       'kiss-poll': '키스신-투표',
+      'kiss-quiz': '키스신-퀴즈',
       'kiss-scene': '키스신',
       'kiss-story': '키스신-서버-이야기',
       'kiss-video': '키스신-영상',

@@ -61,7 +61,7 @@ async function rawKeys(keyv: Keyv, text: string): Promise<string[]> {
   return keys;
 }
 
-const FULL = { dailySchedule: 1, dailyPosts: 1, pinnedLinks: 2, polls: 1, votes: VOTERS, leaderboard: 1, lastShown: 3, ownStories: 0, storyDrafts: 0 };
+const FULL = { dailySchedule: 1, dailyPosts: 1, pinnedLinks: 2, polls: 1, votes: VOTERS, leaderboard: 1, lastShown: 3, ownStories: 0, storyDrafts: 0, quizGames: 0, quizMembers: 0, quizLeaderboard: 0 };
 // …and the poll's counts, its close claim and the server's open-poll list.
 const FULL_ENTRIES = VOTERS + 12;
 
@@ -201,7 +201,7 @@ describe.skipIf(!process.env.TEST_REDIS_URL)('deleting every expired value on Re
 describe('counting a server’s keys by kind', () => {
   it('names each kind of key the stores write, and counts the rest only as entries', () => {
     expect(
-      summarizeKeys(['daily', 'daily-post:2026-01-01:1', 'video:iu', 'poll:AAAAAAAAAA', 'poll:AAAAAAAAAA:tally', 'poll:AAAAAAAAAA:vote:1', 'poll:AAAAAAAAAA:close', 'polls-open', 'poll-leaderboard', 'scene-last:1', 'stories', 'story-draft:1:abcdefghijkl', 'something-new']),
-    ).toEqual({ dailySchedule: 1, dailyPosts: 1, pinnedLinks: 1, polls: 1, votes: 1, leaderboard: 1, lastShown: 1, ownStories: 1, storyDrafts: 1, entries: 13 });
+      summarizeKeys(['daily', 'daily-post:2026-01-01:1', 'video:iu', 'poll:AAAAAAAAAA', 'poll:AAAAAAAAAA:tally', 'poll:AAAAAAAAAA:vote:1', 'poll:AAAAAAAAAA:close', 'polls-open', 'poll-leaderboard', 'scene-last:1', 'stories', 'story-draft:1:abcdefghijkl', 'something-new', 'quiz:AAAAAAAAAA', 'quiz:AAAAAAAAAA:scores', 'quiz:AAAAAAAAAA:q0:answer:1', 'quiz-solo:1', 'quiz-member:1:counts', 'quiz-solo:2', 'quiz-board:counts', 'quiz-board:2026-11:counts']),
+    ).toEqual({ dailySchedule: 1, dailyPosts: 1, pinnedLinks: 1, polls: 1, votes: 1, leaderboard: 1, lastShown: 1, ownStories: 1, storyDrafts: 1, quizGames: 1, quizMembers: 2, quizLeaderboard: 1, entries: 21 });
   });
 });

@@ -14,6 +14,8 @@ import { LAST_SHOWN_TTL_MS } from '../../src/store/scenes.js';
 import { DRAFT_TTL_MS } from '../../src/store/stories.js';
 import { BALLOT_TTL_MS, FINISHED_TOURNAMENT_TTL_MS } from '../../src/store/worldcup.js';
 import { SOLO_EXPIRY_MS } from '../../src/worldcup/model.js';
+import { SOLO_KEPT_MS } from '../../src/quiz/model.js';
+import { FINISHED_GAME_TTL_MS, MONTH_BOARD_TTL_MS } from '../../src/store/quiz.js';
 
 const page = readFileSync(new URL('../../PRIVACY.md', import.meta.url), 'utf8');
 
@@ -52,8 +54,11 @@ const EXPECTED: Record<string, number | undefined> = {
   "A member's solo World Cup run": SOLO_EXPIRY_MS,
   "A member's votes in a World Cup round": BALLOT_TTL_MS,
   'A finished World Cup tournament and its counts': FINISHED_TOURNAMENT_TTL_MS,
+  "A member's last solo quiz game": SOLO_KEPT_MS,
+  'A quiz game, its answers and its points': FINISHED_GAME_TTL_MS,
+  "A month's quiz leaderboard": MONTH_BOARD_TTL_MS,
   "A removed server's data": DATA_RETENTION_DEFAULT_MS,
-  "The poll leaderboard, the World Cup statistics, the daily story settings, pinned links, the server's own stories": undefined,
+  "The poll leaderboard, the World Cup statistics, the quiz leaderboard and members' quiz statistics, the daily story settings, pinned links, the server's own stories": undefined,
 };
 
 describe('PRIVACY.md', () => {
