@@ -241,7 +241,7 @@ export function roundMessage(tournament: Tournament, round: number, tally: Round
   const closesAt = state?.closesAt ?? tournament.createdAt;
   const vars = partVars(tournament, round, part);
   const lines = [t(lang, 'worldcup.server.startedBy', { user: tournament.starterId, count: tournament.bracket.size, closes: discordTime(closesAt) })];
-  if (vars.parts > 1) lines.push(t(lang, 'worldcup.server.parts', vars));
+  if (vars.parts > 1) lines.push(t(lang, 'worldcup.server.parts', { count: vars.parts }));
   for (const { match, index } of partMatches(tournament, round, part)) {
     lines.push('', `__${t(lang, 'worldcup.server.match', { match: index + 1 })}__`);
     if (match.a === null || match.b === null) {

@@ -304,7 +304,7 @@ describe('the Kiss-scene World Cup through the real discord.js client', () => {
     expect(matches.map((ms) => ms.map((m) => m.match))).toEqual([0, 1, 2, 3].map((part) => Array.from({ length: 8 }, (_, i) => part * 8 + i)));
     for (const part of parts) {
       expect(part.components.map((row) => row.components!.length)).toEqual([4, 4, 4, 4]);
-      expect(part.embeds[0]!.description).toContain("This round's 32 matches are in 4 messages, all open until the round closes: vote in each.");
+      expect(part.embeds[0]!.description).toContain("This round's matches are in 4 messages, all open until the round closes: vote in each.");
     }
 
     // Every voter votes in all 32 matches, each through the message that shows it: two for the first couple, one for the second.

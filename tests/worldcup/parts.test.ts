@@ -388,9 +388,9 @@ describe('round messages of every size', () => {
       '💋 Round of 64 · matches 17–24 of 32',
       '💋 Round of 64 · matches 25–32 of 32',
     ]);
-    expect(roundMessage(t, 0, tally, 1).embeds[0]!.description).toContain("This round's 32 matches are in 4 messages, all open until the round closes: vote in each.");
+    expect(roundMessage(t, 0, tally, 1).embeds[0]!.description).toContain("This round's matches are in 4 messages, all open until the round closes: vote in each.");
     expect(roundMessage({ ...t, lang: 'ko' }, 0, tally, 2).embeds[0]!.title).toBe('💋 64강 · 32개 대결 중 17–24번째');
-    expect(roundMessage({ ...t, lang: 'ko' }, 0, tally, 0).embeds[0]!.description).toContain('이번 라운드의 대결 32개는 메시지 4개에 나뉘어 있고');
+    expect(roundMessage({ ...t, lang: 'ko' }, 0, tally, 0).embeds[0]!.description).toContain('이번 라운드의 대결은 메시지 4개에 나뉘어 있고');
     expect(roundResultsMessage(t, 0, 3).embeds[0]!.title).toBe('💋 Round of 64 · matches 25–32 · results');
     expect(roundResultsMessage({ ...t, lang: 'ko' }, 0, 1).embeds[0]!.title).toBe('💋 64강 · 9–16번째 대결 · 결과');
     // A round that fits one message is named as before.
