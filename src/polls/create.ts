@@ -1,3 +1,4 @@
+import type { Couple } from '../catalogue/catalogue.js';
 import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
@@ -20,12 +21,23 @@ export interface CreatePollInput {
   readonly channelId: string;
   readonly starterId: string;
   readonly question?: string | undefined;
-  /** Catalogue ids; default: every couple in the catalogue (the first 20). */
+  /** Catalogue ids; default: {@link defaultCouples} (every couple, when the server has at most 20). */
   readonly coupleIds?: readonly string[] | undefined;
   readonly durationMs: number;
   readonly hideCounts: boolean;
   /** Language of the public message: the server's. */
   readonly lang: Language;
+}
+
+/**
+ * A poll's couples when none are named: the catalogue's first, then the server's own stories,
+ * {@link MAX_COUPLES} in all. When they do not all fit, the server's newest stories keep their
+ * places, so a default poll includes the server's own stories however large the catalogue is.
+ */
+export function defaultCouples(couples: readonly Couple[]): string[] {
+  const own = couples.filter((c) => c.own).slice(-MAX_COUPLES);
+  const builtIn = couples.filter((c) => !c.own).slice(0, MAX_COUPLES - own.length);
+  return [...builtIn, ...own].map((c) => c.id);
 }
 
 export interface PollCreatorDeps {
@@ -53,7 +65,7 @@ export class PollCreator {
   async create(input: CreatePollInput): Promise<Poll> {
     const { store, clock, logger, publisher, queue, openPolls, random } = this.deps;
     const catalogue = await catalogueFor(this.deps.catalogue, input.guildId);
-    const coupleIds = [...new Set(input.coupleIds ?? catalogue.couples.slice(0, MAX_COUPLES).map((c) => c.id))];
+    const coupleIds = [...new Set(input.coupleIds ?? defaultCouples(catalogue.couples))];
     const unknown = coupleIds.find((id) => !catalogue.get(id));
     if (unknown !== undefined) throw new Error(`Unknown couple id: ${unknown}`);
     if (input.durationMs < MIN_DURATION_MS || input.durationMs > MAX_DURATION_MS) throw new RangeError(`Poll duration out of range: ${input.durationMs}`);

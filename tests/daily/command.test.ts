@@ -117,7 +117,8 @@ describe('the /kiss-daily texts', () => {
     expect(text).toContain(`<t:${unix}:F>`);
     expect(text).toContain(`<t:${unix}:R>`);
     expect(text).toContain('Asia/Seoul (UTC+09:00)');
-    expect(text).toContain('**10** of 10');
+    const n = catalogue.couples.length;
+    expect(text).toContain(`**${n}** of ${n}`);
     expect(statusReply('ko', status, NOW, names, mentions).content).toContain('켜짐');
   });
 
@@ -135,8 +136,8 @@ describe('the /kiss-daily texts', () => {
 
   it('answers /kiss-daily now for every outcome', () => {
     const next = { date: '2026-03-11', at: NOW + 86_400_000, retry: false };
-    const id = catalogue.couples[0]!.id;
-    expect(postNowReply('en', { kind: 'posted', coupleId: id, next }, '1', NOW, names, mentions).content).toContain('Park Bo Gum');
+    const id = 'park-bo-gum-kim-yoo-jung';
+    expect(postNowReply('en', { kind: 'posted', coupleId: id, next }, '1', NOW, names, mentions).content).toContain('**Park Bo Gum & Kim Yoo Jung**');
     for (const result of [
       { kind: 'already-posted', next },
       { kind: 'retrying', coupleId: id, retryAt: NOW + 30_000 },

@@ -10,21 +10,25 @@ import { CHANNEL, DAY, FakePublisher, GUILD, HOUR, MINUTE, OTHER_CHANNEL, OTHER_
 /** 09:00 UTC on 10 March 2026 = 18:00 in Seoul. */
 const MORNING = Date.UTC(2026, 2, 10, 9, 0);
 const SEOUL_20 = Date.UTC(2026, 2, 10, 11, 0);
+/** Stories in a round: the whole catalogue, however many it holds. */
+const N = catalogue.couples.length;
 
 describe('daily posts, day after day', () => {
-  it('posts once a day at 20:00 Seoul time (11:00 UTC), all ten couples before any repeat', async () => {
+  it('posts once a day at 20:00 Seoul time (11:00 UTC), every couple of the catalogue before any repeat', async () => {
     const h = harness(MORNING);
     await h.service.start();
     await h.set(GUILD, { time: '20:00', timezone: 'Asia/Seoul' });
-    await h.clock.advanceTo(SEOUL_20 + 20 * DAY + HOUR);
+    // Two whole rounds and the first story of a third.
+    await h.clock.advanceTo(SEOUL_20 + 2 * N * DAY + HOUR);
 
     const posts = h.publisher.delivered;
-    expect(posts.map((p) => iso(p.at))).toEqual(Array.from({ length: 21 }, (_, i) => iso(SEOUL_20 + i * DAY)));
+    expect(posts.map((p) => iso(p.at))).toEqual(Array.from({ length: 2 * N + 1 }, (_, i) => iso(SEOUL_20 + i * DAY)));
     const couples = posts.map(postedCouple);
-    expect(new Set(couples.slice(0, 10)).size).toBe(10);
-    expect(new Set(couples.slice(10, 20)).size).toBe(10);
-    expect(couples[10]).not.toBe(couples[9]);
-    expect(couples[20]).not.toBe(couples[19]);
+    const all = catalogue.couples.map((c) => c.id).sort();
+    expect([...couples.slice(0, N)].sort()).toEqual(all);
+    expect([...couples.slice(N, 2 * N)].sort()).toEqual(all);
+    expect(couples[N]).not.toBe(couples[N - 1]);
+    expect(couples[2 * N]).not.toBe(couples[2 * N - 1]);
     // One clock timer, whatever the number of days.
     expect(h.clock.pending).toBe(1);
   });
@@ -48,11 +52,12 @@ describe('daily posts, day after day', () => {
     await h.set(GUILD, {});
     let status = await h.service.status(GUILD);
     expect(status?.next?.at).toBe(SEOUL_20);
-    expect(status?.storiesLeft).toBe(10);
+    expect(status?.storiesLeft).toBe(N);
+    expect(status?.roundSize).toBe(N);
     await h.clock.advanceTo(SEOUL_20 + 2 * DAY);
     status = await h.service.status(GUILD);
     expect(status?.next?.at).toBe(SEOUL_20 + 3 * DAY);
-    expect(status?.storiesLeft).toBe(7);
+    expect(status?.storiesLeft).toBe(N - 3);
     expect(status?.schedule.lastPost).toMatchObject({ date: '2026-03-12', state: 'sent', attempts: 1 });
     expect(await h.service.status(OTHER_GUILD)).toBeUndefined();
   });
@@ -257,7 +262,7 @@ describe('failures', () => {
     expect(status?.next).toBeUndefined();
     expect(h.lines.find((l) => l.msg === 'daily schedule turned off: the bot cannot post in the channel')).toMatchObject({ guildId: GUILD, level: 40 });
     // The story that never arrived is not counted as seen.
-    expect(status?.storiesLeft).toBe(10);
+    expect(status?.storiesLeft).toBe(N);
   });
 
   it('turns the schedule off with the missing permission named', async () => {
@@ -451,13 +456,16 @@ describe('setting up and turning off', () => {
     expect(await h.service.disable(GUILD)).toBe(false);
     await h.clock.advanceTo(SEOUL_20 + 5 * DAY);
     expect(h.publisher.delivered).toHaveLength(2);
-    expect((await h.service.status(GUILD))?.storiesLeft).toBe(8);
-    // Set again at 20:00 on the 15th: that day's post is owed at once, then one a day.
+    expect((await h.service.status(GUILD))?.storiesLeft).toBe(N - 2);
+    const round = (await h.store.get(GUILD))!.round;
+    // Set again at 20:00 on the 15th: that day's post is owed at once, then one a day, until the round is done.
     await h.set(GUILD, {});
-    await h.clock.advanceTo(SEOUL_20 + 12 * DAY);
+    await h.clock.advanceTo(SEOUL_20 + (N + 2) * DAY);
     const couples = h.publisher.delivered.map(postedCouple);
-    expect(couples).toHaveLength(10);
-    expect(new Set(couples).size).toBe(10);
+    expect(couples).toHaveLength(N);
+    expect(new Set(couples).size).toBe(N);
+    // The same round, in its stored order: not a new one.
+    expect(couples).toEqual(round.order);
   });
 
   it('lets couples added to the catalogue join the running round', async () => {
@@ -469,10 +477,11 @@ describe('setting up and turning off', () => {
     await h.set(GUILD, {});
     await h.clock.advanceTo(SEOUL_20 + 2 * DAY);
     await (await h.restart({ catalogue: grown })).start();
-    await h.clock.advanceTo(SEOUL_20 + 10 * DAY);
+    // The rest of the round: the catalogue's other stories and the new one, each once.
+    await h.clock.advanceTo(SEOUL_20 + N * DAY);
     const couples = h.publisher.delivered.map(postedCouple);
-    expect(couples).toHaveLength(11);
-    expect(new Set(couples).size).toBe(11);
+    expect(couples).toHaveLength(N + 1);
+    expect(new Set(couples).size).toBe(N + 1);
     expect(couples.slice(3)).toContain('a-new-couple');
   });
 });

@@ -12,8 +12,10 @@ afterAll(async () => {
   await world?.close();
 });
 
+/** The story every /kiss-scene here asks for, by its id (a name such as "IU" is in several stories). */
+const STORY = 'lee-joon-ki-iu';
 const scene = (user: SimUser, channelId: string, locale?: string) =>
-  world.sim.command({ user, guildId: world.guild.id, channelId, name: 'kiss-scene', options: { couple: 'iu' }, ...(locale ? { locale } : {}) });
+  world.sim.command({ user, guildId: world.guild.id, channelId, name: 'kiss-scene', options: { couple: STORY }, ...(locale ? { locale } : {}) });
 
 describe('/kiss-scene cooldown through the real discord.js client', () => {
   it('answers a fourth story within 30 s privately, in the member’s language, and posts nothing; others are not held back; it works again after', async () => {
@@ -43,7 +45,7 @@ describe('/kiss-scene cooldown through the real discord.js client', () => {
 
     // "Another story" answers privately: it neither counts nor is held back.
     const shown = world.sim.messages(general).at(-1)!;
-    const another = await world.sim.click({ user: mina, message: shown, customId: 'scene:another:lee-joon-ki-iu', locale: 'ko' });
+    const another = await world.sim.click({ user: mina, message: shown, customId: `scene:another:${STORY}`, locale: 'ko' });
     expect(another.ephemeral).toBe(true);
     expect(another.message!.embeds[0]?.title).toMatch(/^💋 /);
 

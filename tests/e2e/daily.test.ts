@@ -12,6 +12,12 @@ afterEach(async () => {
 
 const isDaily = (m: SimMessage) => m.embeds[0]?.author?.name === 'Story of the day';
 const dailyPosts = (w: World, channelId: string) => w.sim.messages(channelId).filter(isDaily);
+/** The story a post tells: its "Another story" button names it (`scene:another:<id>`). */
+const storyOf = (m: SimMessage) =>
+  m.components
+    .flatMap((row) => row.components ?? [])
+    .map((c) => /^scene:another:(.+)$/.exec(c.custom_id ?? '')?.[1])
+    .find((id) => id !== undefined);
 /** Local wall-clock time of a message, "YYYY-MM-DD HH:MM" in `zone`. */
 const localTime = (m: SimMessage, zone: string) =>
   new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(m.timestamp));
@@ -62,10 +68,12 @@ const dates = (from: string, count: number) =>
   Array.from({ length: count }, (_, i) => new Date(Date.parse(`${from}T12:00:00Z`) + i * DAY).toISOString().slice(0, 10));
 
 describe('daily anecdote posts through the real discord.js client, on a controlled clock', () => {
-  it('posts once a day at 20:00 Seoul time, all ten couples before any repeats', async () => {
+  it('posts once a day at 20:00 Seoul time, every story of the catalogue before any repeats', async () => {
     const clock = new ManualClock(Date.parse('2026-11-25T00:00:00Z')); // 09:00 in Seoul
     world = await startWorld({ clock });
     const w = world;
+    const all = w.bot.app.ctx.catalogue.couples.map((c) => c.id);
+    const n = all.length;
     await setDaily(w, w.guild, w.channelId, '20:00', 'Asia/Seoul');
     await passDays(w, clock, dates('2026-11-25', 12), '20:00', 'Asia/Seoul');
     await clock.advance(DAY / 2);
@@ -73,10 +81,30 @@ describe('daily anecdote posts through the real discord.js client, on a controll
     expect(posts).toHaveLength(12);
     expect(posts.map((m) => localTime(m, 'Asia/Seoul').slice(11))).toEqual(Array(12).fill('20:00'));
     expect(new Set(posts.map((m) => localTime(m, 'Asia/Seoul').slice(0, 10))).size).toBe(12);
-    const firstTen = posts.slice(0, 10).map((m) => m.embeds[0]!.title);
-    expect(new Set(firstTen).size).toBe(10);
-    expect(posts[10]!.embeds[0]!.title).not.toBe(posts[9]!.embeds[0]!.title);
     expect(posts[0]!.components[0]!.components!.map((b) => b.label)).toEqual(['Search for the filming video', 'Another story']);
+    const told = posts.map(storyOf);
+    expect(new Set(told).size).toBe(12);
+    // The server's round is the whole catalogue in a shuffled order, and the posts follow it.
+    const daily = w.bot.app.ctx.store.daily;
+    const schedule = (await daily.get(w.guild.id))!;
+    expect([...schedule.round.order].sort()).toEqual([...all].sort());
+    expect(schedule.round.order).not.toEqual(all);
+    expect(schedule.round.posted).toEqual(told);
+    expect(schedule.round.order.slice(0, 12)).toEqual(told);
+
+    // The end of the round without a post a day for all of it: the stored round says all but two
+    // were posted. The last two come, in the round's order, then a new round whose first story is not
+    // the one just posted.
+    const order = schedule.round.order;
+    await daily.save(w.guild.id, { ...schedule, round: { order, posted: order.slice(0, n - 2) } });
+    await passDays(w, clock, dates('2026-12-07', 3), '20:00', 'Asia/Seoul');
+    const next = dailyPosts(w, w.channelId).slice(12).map(storyOf);
+    expect(next.slice(0, 2)).toEqual(order.slice(n - 2));
+    expect(next[2]).not.toBe(next[1]);
+    expect(all).toContain(next[2]);
+    const after = (await daily.get(w.guild.id))!.round;
+    expect(after.posted).toEqual([next[2]]);
+    expect([...after.order].sort()).toEqual([...all].sort());
   });
 
   it('keeps exactly one post per local day across both daylight-saving changes in New York', async () => {

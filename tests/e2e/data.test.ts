@@ -21,6 +21,9 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Prom
 }
 
 const at = (iso: string) => Date.parse(iso);
+/** Stories named by id: a name such as "IU" or "Park Bo Gum" is in several of the catalogue's stories. */
+const IU_STORY = 'lee-joon-ki-iu';
+const POLL_COUPLES = `park-bo-gum-kim-yoo-jung, ${IU_STORY}`;
 const isDaily = (m: SimMessage) => m.embeds[0]?.author?.name === 'Story of the day';
 const buttonIds = (m: SimMessage) => m.components.flatMap((row) => row.components ?? []).flatMap((c) => (c.custom_id ? [c.custom_id] : []));
 const store = (w: World) => w.bot.app.ctx.store;
@@ -77,8 +80,8 @@ describe('a server’s data when the bot is removed from it (a shortened grace p
     await setDaily(w, kept, modKept);
     await setDaily(w, other, modOther);
     await setDaily(w, staying, w.sim.createMember(staying.id, { username: 'jisoo', moderator: true }).user);
-    await w.sim.command({ user: modOther, guildId: other.id, name: 'kiss-video-link', subcommand: 'pin', options: { couple: 'iu', url: 'https://youtu.be/abc' } });
-    await (await w.sim.command({ user: modOther, guildId: other.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU', duration: '1d' } })).settled();
+    await w.sim.command({ user: modOther, guildId: other.id, name: 'kiss-video-link', subcommand: 'pin', options: { couple: IU_STORY, url: 'https://youtu.be/abc' } });
+    await (await w.sim.command({ user: modOther, guildId: other.id, name: 'kiss-poll', subcommand: 'start', options: { couples: POLL_COUPLES, duration: '1d' } })).settled();
     const otherChannel = other.channels[0]!.id;
     expect(w.sim.messages(otherChannel)).toHaveLength(1);
     expect(await store(w).lifecycle.summarize(other.id)).toMatchObject({ dailySchedule: 1, pinnedLinks: 1, polls: 1 });
@@ -123,7 +126,7 @@ describe('a server’s data when the bot is removed from it (a shortened grace p
     await clock.advanceTo(at('2026-11-27T01:00:00Z'));
     await until(async () => (await entries(w, other.id)) === 0 && (await store(w).lifecycle.pendingRemoval(other.id)) === undefined);
     expect(await store(w).daily.get(other.id)).toBeUndefined();
-    expect(await store(w).videos.pinned(other.id, 'lee-joon-ki-iu')).toBeUndefined();
+    expect(await store(w).videos.pinned(other.id, IU_STORY)).toBeUndefined();
     expect(await store(w).polls.listOpenPolls(other.id)).toEqual([]);
     expect((await store(w).daily.get(kept.id))?.enabled).toBe(true);
     expect(await entries(w, staying.id)).toBeGreaterThan(0);
@@ -146,7 +149,7 @@ describe('removals the bot could not record at once (a shortened grace period, o
     });
     const w = world;
     const mod = w.sim.createMember(leaving.id, { username: 'alex', moderator: true }).user;
-    await w.sim.command({ user: mod, guildId: leaving.id, name: 'kiss-video-link', subcommand: 'pin', options: { couple: 'iu', url: 'https://youtu.be/abc' } });
+    await w.sim.command({ user: mod, guildId: leaving.id, name: 'kiss-video-link', subcommand: 'pin', options: { couple: IU_STORY, url: 'https://youtu.be/abc' } });
     await setDaily(w, leaving, mod);
     const removedAt = clock.now();
 
@@ -197,8 +200,8 @@ describe('removals the bot could not record at once (a shortened grace period, o
       const mods = new Map([stays, gone, back, down].map((g) => [g.id, w.sim.createMember(g.id, { username: `mod-${g.name.split(' ')[0]!.toLowerCase()}`, moderator: true }).user]));
       for (const g of [stays, gone, back, down]) await setDaily(w, g, mods.get(g.id)!);
       const modGone = mods.get(gone.id)!;
-      await w.sim.command({ user: modGone, guildId: gone.id, name: 'kiss-video-link', subcommand: 'pin', options: { couple: 'iu', url: 'https://youtu.be/abc' } });
-      await (await w.sim.command({ user: modGone, guildId: gone.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU', duration: '1d' } })).settled();
+      await w.sim.command({ user: modGone, guildId: gone.id, name: 'kiss-video-link', subcommand: 'pin', options: { couple: IU_STORY, url: 'https://youtu.be/abc' } });
+      await (await w.sim.command({ user: modGone, guildId: gone.id, name: 'kiss-poll', subcommand: 'start', options: { couples: POLL_COUPLES, duration: '1d' } })).settled();
       const goneChannel = gone.channels[0]!.id;
       const poll = await w.sim.waitForMessage(goneChannel, (m) => buttonIds(m).some((id) => id.startsWith('poll:vote:')));
       await w.sim.click({ user: w.sim.createMember(gone.id, { username: 'fan' }).user, message: poll, customId: buttonIds(poll)[0]! });
@@ -272,8 +275,8 @@ describe('a deleted server leaves nothing in the SQLite file', () => {
       expect(imported.message!.content).not.toMatch(/^You need/);
     }
     // Members' votes (their ids in the keys) and a pinned link (its moderator's id).
-    await w.sim.command({ user: mod, guildId: g, name: 'kiss-video-link', subcommand: 'pin', options: { couple: 'iu', url: 'https://youtu.be/abc' } });
-    await (await w.sim.command({ user: mod, guildId: g, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU' } })).settled();
+    await w.sim.command({ user: mod, guildId: g, name: 'kiss-video-link', subcommand: 'pin', options: { couple: IU_STORY, url: 'https://youtu.be/abc' } });
+    await (await w.sim.command({ user: mod, guildId: g, name: 'kiss-poll', subcommand: 'start', options: { couples: POLL_COUPLES } })).settled();
     const poll = await w.sim.waitForMessage(w.channelId, (m) => buttonIds(m).some((id) => id.startsWith('poll:vote:')));
     const voters = Array.from({ length: 3 }, (_, i) => w.sim.createMember(g, { username: `fan${i}` }).user);
     for (const voter of voters) await w.sim.click({ user: voter, message: poll, customId: buttonIds(poll)[0]! });
@@ -302,11 +305,11 @@ describe('/kiss-data through the real discord.js client', () => {
     const g = w.guild.id;
     const mod = w.sim.createMember(g, { username: 'mina', moderator: true }).user;
     const fan = w.sim.createMember(g, { username: 'jisoo' }).user;
-    await w.sim.command({ user: mod, guildId: g, name: 'kiss-video-link', subcommand: 'pin', options: { couple: 'iu', url: 'https://youtu.be/abc' } });
+    await w.sim.command({ user: mod, guildId: g, name: 'kiss-video-link', subcommand: 'pin', options: { couple: IU_STORY, url: 'https://youtu.be/abc' } });
     await w.sim.command({ user: fan, guildId: g, name: 'kiss-scene' });
     // The last story shown is written just after the answer, in the background.
     await w.bot.app.ctx.store.scenes.flush();
-    await (await w.sim.command({ user: fan, guildId: g, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU' } })).settled();
+    await (await w.sim.command({ user: fan, guildId: g, name: 'kiss-poll', subcommand: 'start', options: { couples: POLL_COUPLES } })).settled();
     const poll = await w.sim.waitForMessage(w.channelId, (m) => buttonIds(m).some((id) => id.startsWith('poll:vote:')));
     await w.sim.click({ user: fan, message: poll, customId: buttonIds(poll)[0]! });
 
@@ -380,7 +383,7 @@ describe('/kiss-data through the real discord.js client', () => {
     const vote = await w.sim.click({ user: fan, message: poll, customId: buttonIds(poll)[1]! });
     expect(vote.ephemeral).toBe(true);
     expect(await entries(w, g)).toBe(0);
-    const video = await w.sim.command({ user: fan, guildId: g, name: 'kiss-video', options: { couple: 'iu' } });
+    const video = await w.sim.command({ user: fan, guildId: g, name: 'kiss-video', options: { couple: IU_STORY } });
     expect(video.message!.components[0]!.components).toHaveLength(2);
 
     const nothing = await (await w.sim.command({ user: mod, guildId: g, name: 'kiss-data', subcommand: 'delete' })).settled();
@@ -392,7 +395,7 @@ describe('/kiss-data through the real discord.js client', () => {
     world = await startWorld();
     const w = world;
     const mod = w.sim.createMember(w.guild.id, { username: 'mina', moderator: true, locale: 'ko' }).user;
-    await w.sim.command({ user: mod, guildId: w.guild.id, locale: 'ko', name: 'kiss-video-link', subcommand: 'pin', options: { couple: 'iu', url: 'https://youtu.be/abc' } });
+    await w.sim.command({ user: mod, guildId: w.guild.id, locale: 'ko', name: 'kiss-video-link', subcommand: 'pin', options: { couple: IU_STORY, url: 'https://youtu.be/abc' } });
     const shown = await (await w.sim.command({ user: mod, guildId: w.guild.id, locale: 'ko', name: 'kiss-data', subcommand: 'show' })).settled();
     expect(shown.message!.content).toContain('• 고정된 영상 링크: 1개');
     expect(shown.message!.content).toContain('7일 후에 모두 삭제돼요');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { seededRandom } from '../../src/catalogue/random.js';
+import { storiesLeft } from '../../src/daily/rotation.js';
+import { defaultCouples } from '../../src/polls/create.js';
+import { MAX_COUPLES } from '../../src/polls/model.js';
 import { rotate } from '../daily/helpers.js';
 import { sceneMessage } from '../../src/replies/scene.js';
 import { videoMessage } from '../../src/replies/video.js';
@@ -210,21 +213,72 @@ describe('export and import', () => {
 
 describe('the daily rotation with a server’s own stories', () => {
   const builtIn = catalogue.couples.map((c) => c.id);
-  const own = Array.from({ length: 5 }, (_, i) => `own.daily00${i}`);
+  /** The ids the server's rotation goes through: its view of the catalogue, built-in then own. */
+  async function roundIds(book: StoryBook): Promise<string[]> {
+    const couples = createCoupleBook({ catalogue, stories: { get: () => Promise.resolve(book) } });
+    return (await couples.forGuild(GUILD)).couples.map((c) => c.id);
+  }
+  const sorted = (list: readonly string[]) => [...list].sort();
 
-  it('tells all 15 (10 built-in, 5 own) before any repeats', () => {
-    for (let seed = 1; seed <= 30; seed++) {
-      const { picked: told } = rotate([...builtIn, ...own], 30, seededRandom(seed));
-      expect(new Set(told.slice(0, 15)).size).toBe(15);
-      expect(new Set(told.slice(15)).size).toBe(15);
+  it('tells every built-in story and every own story (5, or the most a server may hold) once before any repeats', async () => {
+    for (const count of [5, MAX_STORIES]) {
+      const book = bookWith(count);
+      const all = await roundIds(book);
+      expect(all).toHaveLength(builtIn.length + count);
+      for (const story of book.stories) expect(all).toContain(story.id);
+      for (let seed = 1; seed <= (count === 5 ? 10 : 3); seed++) {
+        const { picked: told } = rotate(all, 2 * all.length + 1, seededRandom(seed));
+        expect(sorted(told.slice(0, all.length))).toEqual(sorted(all));
+        expect(sorted(told.slice(all.length, 2 * all.length))).toEqual(sorted(all));
+        expect(told[all.length]).not.toBe(told[all.length - 1]);
+        expect(told[2 * all.length]).not.toBe(told[2 * all.length - 1]);
+      }
     }
   });
 
-  it('lets stories added mid-round join it, and skips removed ones', () => {
-    const first = rotate(builtIn, 4, seededRandom(3));
-    const rest = rotate([...builtIn.filter((id) => id !== first.round.order.at(-1)), ...own], 10, seededRandom(3), first.round);
-    const round = [...first.picked, ...rest.picked];
-    expect(new Set(round).size).toBe(14);
-    for (const id of own) expect(round).toContain(id);
+  it('lets stories added mid-round join it, and skips removed ones', async () => {
+    const before = await roundIds(EMPTY_BOOK);
+    expect(before).toEqual(builtIn);
+    const first = rotate(before, 4, seededRandom(3));
+    const removed = first.round.order.at(-1)!;
+    expect(first.picked).not.toContain(removed);
+    for (const count of [5, MAX_STORIES]) {
+      const book = bookWith(count);
+      const own = book.stories.map((story) => story.id);
+      const now = (await roundIds(book)).filter((id) => id !== removed);
+      const left = builtIn.length - 4 - 1 + count;
+      expect(storiesLeft(now, first.round)).toBe(left);
+      const rest = rotate(now, left, seededRandom(3), first.round);
+      const round = [...first.picked, ...rest.picked];
+      expect(new Set(round).size).toBe(round.length);
+      expect(sorted(round)).toEqual(sorted(now));
+      for (const id of own) expect(rest.picked).toContain(id);
+      expect(round).not.toContain(removed);
+      // Used up: the next story starts a new round over all of them.
+      expect(storiesLeft(now, rest.round)).toBe(now.length);
+      expect(rotate(now, 1, seededRandom(4), rest.round).round.posted).toHaveLength(1);
+    }
+  });
+});
+
+describe('a default poll with a server’s own stories', () => {
+  /** The couples a server sees, with `book` as its own stories. */
+  const couplesWith = async (book: StoryBook) => (await createCoupleBook({ catalogue, stories: { get: () => Promise.resolve(book) } }).forGuild(GUILD)).couples;
+
+  it('has the catalogue’s first couples and every story of the server’s own, however large the catalogue', async () => {
+    const book = bookWith(5);
+    const ids = defaultCouples(await couplesWith(book));
+    expect(ids).toHaveLength(Math.min(MAX_COUPLES, catalogue.couples.length + 5));
+    for (const story of book.stories) expect(ids).toContain(story.id);
+    expect(ids.slice(0, ids.length - 5)).toEqual(catalogue.couples.slice(0, ids.length - 5).map((c) => c.id));
+  });
+
+  it('keeps the server’s newest stories when they do not all fit', async () => {
+    const book = bookWith(MAX_COUPLES + 5);
+    expect(defaultCouples(await couplesWith(book))).toEqual(book.stories.slice(-MAX_COUPLES).map((s) => s.id));
+  });
+
+  it('is the catalogue’s first couples for a server without stories of its own', async () => {
+    expect(defaultCouples(await couplesWith(EMPTY_BOOK))).toEqual(catalogue.couples.slice(0, MAX_COUPLES).map((c) => c.id));
   });
 });
