@@ -54,7 +54,7 @@ describe('npm start', () => {
     const run = start({ DISCORD_TOKEN: sim.token, DISCORD_API_URL: sim.apiUrl, STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'info' });
     await sim.gateway.waitForReady(1, 15_000);
     const user = sim.createMember(guild.id, { username: 'entry' }).user;
-    const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'eric' } });
+    const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'Eric & Seo Hyun Jin' } });
     expect(res.message?.embeds[0]?.title).toBe('💋 Eric & Seo Hyun Jin');
     expect(existsSync(join(dir, 'bot.sqlite'))).toBe(true);
     run.child.kill('SIGTERM');

@@ -90,7 +90,7 @@ async function until(started: Run, done: () => boolean, timeoutMs: number): Prom
 async function startsAndAnswers(started: Run, readyLine: string): Promise<void> {
   await until(started, () => started.logs().some((l) => l.msg === readyLine), 60_000);
   const user = sim.createMember(guild.id, { username: `fan-${runs.length}` }).user;
-  const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'eric' } });
+  const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'Eric & Seo Hyun Jin' } });
   expect(res.message?.embeds[0]?.title).toBe('💋 Eric & Seo Hyun Jin');
   await stop(started);
   expect(started.logs().map((l) => l.msg), started.output()).toContain('bot stopped');

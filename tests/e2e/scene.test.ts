@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { startWorld, type World } from './harness.js';
+
+const catalogue = loadCatalogue();
+/** The ids of the stories one of whose actors is named `name` (romanised or Hangul), in catalogue order. */
+const storiesOf = (name: string) => catalogue.couples.filter((c) => c.actors.some((a) => a.name === name || a.hangul === name)).map((c) => c.id);
 
 let world: World;
 beforeAll(async () => {
@@ -18,12 +23,18 @@ describe('/kiss-scene through the real discord.js client', () => {
     expect(res.ephemeral).toBe(false);
     const embed = res.message!.embeds[0]!;
     expect(embed.title).toBe('💋 Lee Joon Ki & IU');
-    expect(embed.fields?.find((f) => f.name === 'Drama')?.value).toBe('Moon Lovers: Scarlet Heart Ryeo (달의 연인 – 보보경심 려) · SBS, 2016 · episode 9');
+    // Its page does not say in which episode the kiss aired: the drama line ends with the year.
+    expect(embed.fields?.find((f) => f.name === 'Drama')?.value).toBe('Moon Lovers: Scarlet Heart Ryeo (달의 연인 – 보보경심 려) · SBS, 2016');
     expect(embed.fields?.find((f) => f.name === 'Source')?.value).toContain('DramaFever');
     const buttons = res.message!.components[0]!.components!;
     expect(buttons[0]).toMatchObject({ style: 5, label: 'Search for the filming video' });
     expect(buttons[1]).toMatchObject({ custom_id: 'scene:another:lee-joon-ki-iu' });
     expect(world.sim.messages(world.channelId).some((m) => m.id === res.message!.id)).toBe(true);
+  });
+
+  it('names the episode in the drama line when the story knows it', async () => {
+    const res = await world.sim.command({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: 'park-seo-joon-park-min-young-secretary-kim' } });
+    expect(res.message!.embeds[0]!.fields?.find((f) => f.name === 'Drama')?.value).toBe("What's Wrong with Secretary Kim (김비서가 왜 그럴까) · tvN, 2018 · episode 8");
   });
 
   it('accepts a typed name, not only an autocomplete pick', async () => {
@@ -45,16 +56,33 @@ describe('/kiss-scene through the real discord.js client', () => {
   it('autocompletes Hangul names, drama titles and typos, best match first', async () => {
     const ask = (typed: string) =>
       world.sim.autocomplete({ user: member(), guildId: world.guild.id, name: 'kiss-scene', options: { couple: typed }, focused: 'couple' });
-    expect((await ask('박보검'))[0]).toEqual({ name: 'Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016, ep 7)', value: 'park-bo-gum-kim-yoo-jung' });
+    // A Korean title only one story has: that story first, labelled with its pair, drama and year.
+    expect((await ask('구르미 그린 달빛'))[0]).toEqual({ name: 'Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)', value: 'park-bo-gum-kim-yoo-jung' });
+    // A Hangul actor name several stories share: every one of them before any other story.
+    const parkBoGum = storiesOf('박보검');
+    expect(parkBoGum.length).toBeGreaterThan(1);
+    const shared = await ask('박보검');
+    expect(new Set(shared.slice(0, parkBoGum.length).map((c) => c.value))).toEqual(new Set(parkBoGum));
+    expect(shared).toContainEqual({ name: 'Park Bo Gum & Kim Yoo Jung — Love in the Moonlight (2016)', value: 'park-bo-gum-kim-yoo-jung' });
+    // A story that knows its kiss's episode names it in the label.
+    expect((await ask('김비서가 왜 그럴까'))[0]).toEqual({ name: "Park Seo Joon & Park Min Young — What's Wrong with Secretary Kim (2018, ep 8)", value: 'park-seo-joon-park-min-young-secretary-kim' });
     expect((await ask('Cheese in the Trap'))[0]?.value).toBe('park-hae-jin-kim-go-eun');
     expect((await ask('Krystl'))[0]?.value).toBe('krystal-kang-min-hyuk');
+    // Nothing typed: the catalogue in order, as many as Discord shows (25).
     const all = await ask('');
-    expect(all).toHaveLength(10);
+    expect(all.map((c) => c.value)).toEqual(catalogue.couples.slice(0, 25).map((c) => c.id));
   });
 
   it('labels autocomplete choices in Korean for a Korean member', async () => {
-    const choices = await world.sim.autocomplete({ user: member('ko'), guildId: world.guild.id, name: 'kiss-scene', options: { couple: '아이유' }, focused: 'couple', locale: 'ko' });
-    expect(choices[0]).toEqual({ name: '이준기 & 아이유 — 달의 연인 – 보보경심 려 (2016, 9회)', value: 'lee-joon-ki-iu' });
+    const ask = (typed: string) =>
+      world.sim.autocomplete({ user: member('ko'), guildId: world.guild.id, name: 'kiss-scene', options: { couple: typed }, focused: 'couple', locale: 'ko' });
+    // IU is in several stories: all of them first, each labelled in Korean.
+    const iu = storiesOf('아이유');
+    expect(iu.length).toBeGreaterThan(1);
+    const choices = await ask('아이유');
+    expect(new Set(choices.slice(0, iu.length).map((c) => c.value))).toEqual(new Set(iu));
+    expect(choices).toContainEqual({ name: '이준기 & 아이유 — 달의 연인 – 보보경심 려 (2016)', value: 'lee-joon-ki-iu' });
+    expect((await ask('김비서가 왜 그럴까'))[0]).toEqual({ name: '박서준 & 박민영 — 김비서가 왜 그럴까 (2018, 8회)', value: 'park-seo-joon-park-min-young-secretary-kim' });
   });
 
   it('tells a Korean member the story in Korean', async () => {
@@ -101,7 +129,7 @@ describe('/kiss-scene through the real discord.js client', () => {
 
   it('works for a user-installed app in a DM and a group DM', async () => {
     const user = world.sim.createUser({ username: 'traveller' });
-    const dm = await world.sim.command({ user, channelType: 1, name: 'kiss-scene', options: { couple: 'iu' } });
+    const dm = await world.sim.command({ user, channelType: 1, name: 'kiss-scene', options: { couple: 'Moon Lovers' } });
     expect(dm.outcome).toBe('replied');
     expect(dm.message!.embeds[0]!.title).toBe('💋 Lee Joon Ki & IU');
     const group = await world.sim.command({ user, channelType: 3, name: 'kiss-scene' });

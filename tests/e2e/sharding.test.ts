@@ -86,7 +86,7 @@ describe.skipIf(!redis)('npm run start:shards: one process per shard on Redis', 
     await expect.poll(() => readyCount(), { timeout: 15_000 }).toBe(SHARDS);
     for (const guild of guilds) {
       const user = sim.createMember(guild.id, { username: 'reader' }).user;
-      const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'iu' } });
+      const res = await sim.command({ user, guildId: guild.id, name: 'kiss-scene', options: { couple: 'Moon Lovers' } });
       expect(res.message?.embeds[0]?.title, guild.name).toBe('💋 Lee Joon Ki & IU');
     }
   });
@@ -118,7 +118,7 @@ describe.skipIf(!redis)('npm run start:shards: one process per shard on Redis', 
     const starter = sim.createMember(guild.id, { username: 'starter' }).user;
     const channelId = guild.channels.find((c) => c.type === 0)!.id;
     const start = await (
-      await sim.command({ user: starter, guildId: guild.id, channelId, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU' } })
+      await sim.command({ user: starter, guildId: guild.id, channelId, name: 'kiss-poll', subcommand: 'start', options: { couples: 'park-bo-gum-kim-yoo-jung, lee-joon-ki-iu' } })
     ).settled();
     expect(start.message?.content).toMatch(/^Your poll is up: /);
     const poll = await sim.waitForMessage(channelId, isPoll);

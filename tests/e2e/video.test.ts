@@ -82,7 +82,7 @@ describe('/kiss-video and pinned links through the real discord.js client', () =
 
   it('works in DMs for a user-installed app, with the plain searches', async () => {
     const user = world.sim.createUser({ username: 'dm-fan' });
-    const res = await world.sim.command({ user, channelType: 1, name: 'kiss-video', options: { couple: '박보검' } });
+    const res = await world.sim.command({ user, channelType: 1, name: 'kiss-video', options: { couple: '구르미 그린 달빛' } });
     expect(res.outcome).toBe('replied');
     expect(res.message!.embeds[0]!.title).toBe('🎬 Filming videos: Park Bo Gum & Kim Yoo Jung');
   });

@@ -9,6 +9,7 @@ export { loadConfig } from '../../../src/config.js';
 export { commandPayload, loadCommands } from '../../../src/loader.js';
 export { createLogger, type Logger } from '../../../src/logger.js';
 export { registerCommands } from '../../../src/registration.js';
-// For the playground's tests, which check the page against the bot's own texts.
-export { coupleName, loadCatalogue } from '../../../src/catalogue/catalogue.js';
+export type { Catalogue } from '../../../src/catalogue/catalogue.js';
+// For the playground's tests, which check the page against the bot's own texts (and may run it on a part of the catalogue).
+export { buildCatalogue, coupleName, loadCatalogue, readStoryFiles } from '../../../src/catalogue/catalogue.js';
 export { t } from '../../../src/i18n/index.js';

@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { JumpClock, startSimulator, type SimMessage, type Simulator } from '@kiss-scene-bot/discord-simulator';
-import { commandPayload, createApp, createLogger, loadCommands, loadConfig, registerCommands, type App, type Logger } from './bot.js';
+import { commandPayload, createApp, createLogger, loadCommands, loadConfig, registerCommands, type App, type Catalogue, type Logger } from './bot.js';
 import { PlaygroundApi, type AdvancingClock } from './api.js';
 import { pageAssets } from './assets.js';
 import { EventHub } from './events.js';
@@ -39,6 +39,8 @@ export interface PlaygroundOptions {
   logger?: Logger;
   /** Real milliseconds the bot has to answer an interaction (default 3000, as on Discord). */
   interactionDeadlineMs?: number;
+  /** The bot's built-in stories. Default: the repository's catalogue (data/stories/), as `npm start` loads it. */
+  catalogue?: Catalogue;
 }
 
 export interface Playground {
@@ -98,7 +100,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       STORE_URL: storeUrl,
       LOG_LEVEL: 'warn',
     });
-    const app = await createApp({ config, clock, logger });
+    const app = await createApp({ config, clock, logger, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
     cleanup.push(() => app.stop());
     await app.start();
 

@@ -6,7 +6,7 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coupleName, t } from '../src/bot.js';
+import { buildCatalogue, coupleName, readStoryFiles, t } from '../src/bot.js';
 import { startPlayground, type Playground } from '../src/index.js';
 import { CHROMIUM, hasChromium, launchBrowser, memoryLogger, screenshot, tempStoreUrl } from './browser.js';
 
@@ -103,9 +103,11 @@ async function newestMessageOverflow(page: Page): Promise<{ below: number; above
     const scroller = document.getElementById('scroller')!;
     const view = scroller.getBoundingClientRect();
     const style = getComputedStyle(scroller);
-    // A message taller than the channel's view shows its end, as Discord's client does: scrolled to
-    // the end, only its top may stick out.
-    const room = view.height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    // Scrolled to the end, what follows the newest message (its margin, the list's padding, the
+    // channel's) stays in view below it. A message taller than the room left above that shows its
+    // end, as Discord's client does: scrolled to the end, only its top may stick out.
+    const contentBottom = view.top + scroller.clientTop - scroller.scrollTop + scroller.scrollHeight;
+    const room = scroller.clientHeight - parseFloat(style.paddingTop) - (contentBottom - m.bottom);
     const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
     const above = m.height > room && atEnd ? 0 : Math.max(0, Math.round(view.top - m.top));
     return { below: Math.max(0, Math.round(m.bottom - view.bottom)), above };
@@ -190,7 +192,8 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
   it('shows two members voting in a poll, each page seeing the counts change live', async () => {
     const first = await openPage('Mina', 'kdrama');
     await runCommand(first, 'kiss-poll start', 'kiss-poll start', [
-      { name: 'couples', text: 'iu, park bo', pick: 'Park Bo Gum & Kim Yoo Jung' },
+      // A drama only one story has, then a name several share: the list offers each of them to pick from.
+      { name: 'couples', text: 'moon lovers, park bo', pick: 'Park Bo Gum & Kim Yoo Jung' },
     ]);
     const question = `💋 ${t('en', 'poll.defaultQuestion')}`;
     const poll = embedMessage(first, question);
@@ -274,7 +277,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
   it('speaks Korean to a member switched to Korean', async () => {
     const page = await openPage('Alex', 'general');
     await page.getByTestId('locale-select').selectOption('ko');
-    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: '박보검', pick: '박보검' }]);
+    await runCommand(page, 'kiss-scene', 'kiss-scene', [{ name: 'couple', text: '박보검', pick: '박보검 & 김유정' }]);
     const park = await import('../src/bot.js').then((m) => m.loadCatalogue().get('park-bo-gum-kim-yoo-jung'));
     const title = `💋 ${coupleName(park!, 'ko')}`;
     const message = embedMessage(page, title);
@@ -443,9 +446,14 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     await expectNewestInView(page); // +1 day: the channel is drawn again
   });
 
-  // A server of its own (a second playground): its daily rotation is the ten built-in stories and
-  // this one, and no earlier test has posted today's story or added stories.
+  // A server of its own (a second playground): no earlier test has posted today's story or added
+  // stories. Its bot has the article's ten stories built in, so that a default poll holds all of them
+  // and this one, and the daily rotation reaches this one within as many days as it has stories.
   describe('a moderator adds a story of the server’s own', () => {
+    const ARTICLE = ['eric-seo-hyun-jin', 'kim-rae-won-park-shin-hye', 'kim-soo-hyun-cha-tae-hyun', 'krystal-kang-min-hyuk', 'lee-dong-wook-jung-ryeo-won', 'lee-joon-ki-iu', 'park-bo-gum-kim-yoo-jung', 'park-hae-jin-kim-go-eun', 'seo-in-guk-jung-eun-ji', 'yoo-yeon-seok-seo-hyun-jin'];
+    const builtIn = buildCatalogue(readStoryFiles().filter((f) => ARTICLE.includes((f.data as { id: string }).id)));
+    /** The server's stories once this one is added: the built-in ones and its own. */
+    const rotation = builtIn.couples.length + 1;
     let own: Playground;
     const story = {
       couple: 'Kim Soo Hyun (김수현) & Kim Ji Won (김지원)',
@@ -462,7 +470,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
     let firstOwnContext = 0;
     beforeAll(async () => {
       if (!hasChromium) return;
-      own = await startPlayground({ port: 0, storeUrl: tempStoreUrl(), logger });
+      own = await startPlayground({ port: 0, storeUrl: tempStoreUrl(), logger, catalogue: builtIn });
       origins.add(new URL(own.url).origin);
       firstOwnContext = contexts.length;
     });
@@ -549,9 +557,9 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
       await poll.waitFor();
       const buttons = await poll.locator('discord-button').allTextContents();
       expect(buttons.filter((b) => b.includes(name))).toHaveLength(1);
-      expect(buttons.filter((b) => /^\s*\d+\. /.test(b))).toHaveLength(11);
+      expect(buttons.filter((b) => /^\s*\d+\. /.test(b))).toHaveLength(rotation);
 
-      // The daily story: each couple once before any repeats, so one of the next 11 days is this one.
+      // The daily story: each couple once before any repeats, so one of the next `rotation` days is this one.
       const at = new Date(own.clock.now() + 2 * HOUR);
       const time = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
       await runCommand(page, 'kiss-daily set', 'kiss-daily set', [
@@ -565,7 +573,7 @@ describe.skipIf(!hasChromium)('the playground in a browser', () => {
           .locator(`discord-embed[author-name="${t('en', 'daily.post.heading')}"]`)
           .evaluateAll((els) => els.map((e) => e.getAttribute('embed-title')));
       let titles: Array<string | null> = [];
-      for (let day = 1; day <= 11 && !titles.includes(`💋 ${name}`); day++) {
+      for (let day = 1; day <= rotation && !titles.includes(`💋 ${name}`); day++) {
         const before = own.clock.now();
         await page.getByTestId('advance-day').click();
         await page.waitForFunction((min) => Number(document.getElementById('clock-now')?.dataset.now) >= min, before + 24 * HOUR);

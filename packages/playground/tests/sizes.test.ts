@@ -294,14 +294,14 @@ describe.skipIf(!hasChromium).each(SIZES)('the playground on $name ($width × $h
     const page = await openPage('Mina', 'kdrama');
     await chooseCommand(page, 'kiss-poll start', 'kiss-poll start');
     const couples = page.getByTestId('option-couples');
-    await couples.fill('iu, park bo');
+    await couples.fill('moon lovers, love in the moon');
     await page.getByTestId('choice').first().waitFor();
     await couples.press('Escape');
     expect(await page.locator('#popup').isHidden()).toBe(true);
-    expect(await couples.inputValue()).toBe('iu, park bo');
+    expect(await couples.inputValue()).toBe('moon lovers, love in the moon');
     // With no list open, Esc changes nothing: not the option, not the command.
     await couples.press('Escape');
-    expect(await couples.inputValue()).toBe('iu, park bo');
+    expect(await couples.inputValue()).toBe('moon lovers, love in the moon');
     expect(await page.getByTestId('command-chip').isVisible()).toBe(true);
 
     await page.getByTestId('option-duration').fill('2h');
@@ -311,7 +311,7 @@ describe.skipIf(!hasChromium).each(SIZES)('the playground on $name ($width × $h
     expect(await page.locator('#popup').isHidden()).toBe(true);
     const sent = page.waitForRequest('**/play/api/command');
     await couples.press('Enter');
-    expect((await sent).postDataJSON()).toMatchObject({ name: 'kiss-poll', subcommand: 'start', options: { couples: 'iu, park bo', duration: '2h' } });
+    expect((await sent).postDataJSON()).toMatchObject({ name: 'kiss-poll', subcommand: 'start', options: { couples: 'moon lovers, love in the moon', duration: '2h' } });
     const poll = page.locator('discord-message').filter({ has: page.locator(`discord-embed[embed-title="💋 ${t('en', 'poll.defaultQuestion')}"]`) }).last();
     await poll.waitFor();
     const buttons = await poll.locator('discord-button').allTextContents();
@@ -320,7 +320,8 @@ describe.skipIf(!hasChromium).each(SIZES)('the playground on $name ($width × $h
     // ↓ opens the list of a filled option; Enter then picks from it.
     await chooseCommand(page, 'kiss-scene', 'kiss-scene');
     const couple = page.getByTestId('option-couple');
-    await couple.fill('eric');
+    // A character only one story has: its story is the first choice.
+    await couple.fill('park do kyung');
     await page.getByTestId('choice').first().waitFor();
     await couple.press('Escape');
     await couple.press('ArrowDown');
