@@ -7,6 +7,7 @@ import type { KeyedQueue } from '../keyed-queue.js';
 import type { Logger } from '../logger.js';
 import type { PollStore } from '../store/polls.js';
 import type { Deadlines } from './deadlines.js';
+import { pickDefaultCouples } from './default-pick.js';
 import { MAX_DURATION_MS, MIN_DURATION_MS } from './duration.js';
 import { newPollId, pollKey } from './ids.js';
 import { pollMessage } from '../replies/poll.js';
@@ -20,7 +21,10 @@ export interface CreatePollInput {
   readonly channelId: string;
   readonly starterId: string;
   readonly question?: string | undefined;
-  /** Catalogue ids; default: every couple in the catalogue (the first 20). */
+  /**
+   * Catalogue ids. Default: a varied set picked at random from the server's catalogue
+   * (pickDefaultCouples: at most MAX_COUPLES, one story per drama), or all of it when it is that small.
+   */
   readonly coupleIds?: readonly string[] | undefined;
   readonly durationMs: number;
   readonly hideCounts: boolean;
@@ -37,7 +41,7 @@ export interface PollCreatorDeps {
   readonly queue: KeyedQueue;
   readonly openPolls: Pick<OpenPolls, 'add' | 'discard'>;
   readonly deadlines: Pick<Deadlines, 'schedule'>;
-  /** For poll ids; the crypto generator when absent. */
+  /** For poll ids (the crypto generator when absent) and the default candidates (Math.random when absent). */
   readonly random: Random | undefined;
   /** Open polls a server may have at once. */
   readonly maxOpenPerGuild: number;
@@ -53,14 +57,15 @@ export class PollCreator {
   async create(input: CreatePollInput): Promise<Poll> {
     const { store, clock, logger, publisher, queue, openPolls, random } = this.deps;
     const catalogue = await catalogueFor(this.deps.catalogue, input.guildId);
-    const coupleIds = [...new Set(input.coupleIds ?? catalogue.couples.slice(0, MAX_COUPLES).map((c) => c.id))];
+    const picked = input.coupleIds ? undefined : pickDefaultCouples(catalogue.couples, MAX_COUPLES, random ?? Math.random);
+    const coupleIds = [...new Set(input.coupleIds ?? picked?.coupleIds ?? [])];
     const unknown = coupleIds.find((id) => !catalogue.get(id));
     if (unknown !== undefined) throw new Error(`Unknown couple id: ${unknown}`);
     if (input.durationMs < MIN_DURATION_MS || input.durationMs > MAX_DURATION_MS) throw new RangeError(`Poll duration out of range: ${input.durationMs}`);
 
     let id = newPollId(random);
     for (let i = 0; (await store.getPoll(input.guildId, id)) && i < 5; i++) id = newPollId(random);
-    const built = newPoll({ ...input, id, coupleIds, createdAt: clock.now() });
+    const built = newPoll({ ...input, id, coupleIds, defaultPick: picked?.pick, createdAt: clock.now() });
     if (!built.ok) {
       switch (built.reason) {
         case 'question-too-long':
@@ -94,7 +99,7 @@ export class PollCreator {
       return withMessage;
     });
     this.deps.deadlines.schedule(shown);
-    logger.info({ guildId: poll.guildId, pollId: poll.id, couples: poll.coupleIds.length, closesAt: poll.closesAt, hideCounts: poll.hideCounts }, 'poll started');
+    logger.info({ guildId: poll.guildId, pollId: poll.id, couples: poll.coupleIds.length, picked: poll.defaultPick?.how, closesAt: poll.closesAt, hideCounts: poll.hideCounts }, 'poll started');
     return shown;
   }
 }
