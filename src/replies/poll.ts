@@ -102,10 +102,20 @@ export function pollButtons(poll: Poll, catalogue: Catalogue): APIActionRowCompo
   return rows;
 }
 
-/** How a poll started without candidates got its own: "🎲 20 stories picked at random from 128, one per drama." */
-export function pickedLine(pick: DefaultPick, count: number, lang: Language): string {
-  if (pick.how === 'all') return t(lang, 'poll.message.picked.all', { count });
-  return t(lang, `poll.message.picked.${pick.how}`, { count, from: pick.from });
+/**
+ * How a poll started without candidates got its own: "🎲 20 stories picked at random from 128, one
+ * per drama." Nothing for a record this version cannot read (a later version's, say).
+ */
+export function pickedLine(pick: DefaultPick, count: number, lang: Language): string | undefined {
+  switch (pick.how) {
+    case 'all':
+      return t(lang, 'poll.message.picked.all', { count });
+    case 'varied':
+    case 'random':
+      return typeof pick.from === 'number' ? t(lang, `poll.message.picked.${pick.how}`, { count, from: pick.from }) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -116,7 +126,8 @@ export function pollMessage(poll: Poll, tally: Tally, catalogue: Catalogue): Pol
   const lang = poll.lang;
   const byId = new Map(tally.rows.map((r) => [r.coupleId, r]));
   const lines = [t(lang, 'poll.message.startedBy', { user: poll.starterId, closes: discordTime(poll.closesAt) })];
-  if (poll.defaultPick) lines.push(pickedLine(poll.defaultPick, poll.coupleIds.length, lang));
+  const picked = poll.defaultPick && pickedLine(poll.defaultPick, poll.coupleIds.length, lang);
+  if (picked) lines.push(picked);
   lines.push('');
   poll.coupleIds.forEach((coupleId, index) => {
     lines.push(`**${index + 1}.** ${candidateLine(catalogue, coupleId, lang)}`);

@@ -112,6 +112,9 @@ describe('the poll message', () => {
     const lines = picked('varied', 'en', longest);
     expect(lines.join('\n').length).toBeLessThanOrEqual(4096);
     expect(lines.at(-1)).toBe('One vote each: click a couple to vote, another one to change your vote.');
+    // A record this version cannot read (a later version's way of picking) shows no line rather than fail.
+    const later = { ...poll({}, twenty), defaultPick: { from, how: 'weighted' } } as unknown as Poll;
+    expect(pollMessage(later, tallyPoll({ ...later, votes: {} }), catalogue).embeds[0]!.description!.split('\n')[1]).toBe('');
     // A poll whose couples the starter chose: straight from the first line to the candidates.
     const chosen = poll({}, twenty);
     expect(pollMessage(chosen, tallyPoll(chosen), catalogue).embeds[0]!.description!.split('\n')[1]).toBe('');
