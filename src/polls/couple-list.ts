@@ -56,6 +56,9 @@ export function parseCoupleList(text: string, search: CoupleSearch, catalogue: C
   return ids;
 }
 
+/** Discord shows at most 25 autocomplete choices. */
+const CHOICES_MAX = 25;
+
 export interface Choice {
   name: string;
   value: string;
@@ -75,7 +78,8 @@ export function coupleListChoices(typed: string, search: CoupleSearch, catalogue
   });
   const chosen = new Set(earlier.map((e) => e.id).filter(Boolean));
   const choices: Choice[] = [];
-  for (const { couple } of search.search(last, 25)) {
+  // Enough hits that leaving out the couples already in the list still fills Discord's 25 choices.
+  for (const { couple } of search.search(last, CHOICES_MAX + chosen.size)) {
     if (chosen.has(couple.id)) continue;
     const value = [...earlier.map((e) => e.token), couple.id].join(', ');
     if (value.length > 100) continue;
@@ -88,5 +92,5 @@ export function coupleListChoices(typed: string, search: CoupleSearch, catalogue
     const chars = [...name];
     choices.push({ name: chars.length <= 100 ? name : `…${chars.slice(-99).join('')}`, value });
   }
-  return choices.slice(0, 25);
+  return choices.slice(0, CHOICES_MAX);
 }

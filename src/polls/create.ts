@@ -1,4 +1,3 @@
-import type { Couple } from '../catalogue/catalogue.js';
 import { catalogueFor, type CouplesSource } from '../stories/book.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
@@ -8,6 +7,7 @@ import type { KeyedQueue } from '../keyed-queue.js';
 import type { Logger } from '../logger.js';
 import type { PollStore } from '../store/polls.js';
 import type { Deadlines } from './deadlines.js';
+import { pickDefaultWithOwn } from './default-pick.js';
 import { MAX_DURATION_MS, MIN_DURATION_MS } from './duration.js';
 import { newPollId, pollKey } from './ids.js';
 import { pollMessage } from '../replies/poll.js';
@@ -21,23 +21,15 @@ export interface CreatePollInput {
   readonly channelId: string;
   readonly starterId: string;
   readonly question?: string | undefined;
-  /** Catalogue ids; default: {@link defaultCouples} (every couple, when the server has at most 20). */
+  /**
+   * Catalogue ids. Default: a varied set picked at random from the server's catalogue
+   * (pickDefaultCouples: at most MAX_COUPLES, one story per drama), or all of it when it is that small.
+   */
   readonly coupleIds?: readonly string[] | undefined;
   readonly durationMs: number;
   readonly hideCounts: boolean;
   /** Language of the public message: the server's. */
   readonly lang: Language;
-}
-
-/**
- * A poll's couples when none are named: the catalogue's first, then the server's own stories,
- * {@link MAX_COUPLES} in all. When they do not all fit, the server's newest stories keep their
- * places, so a default poll includes the server's own stories however large the catalogue is.
- */
-export function defaultCouples(couples: readonly Couple[]): string[] {
-  const own = couples.filter((c) => c.own).slice(-MAX_COUPLES);
-  const builtIn = couples.filter((c) => !c.own).slice(0, MAX_COUPLES - own.length);
-  return [...builtIn, ...own].map((c) => c.id);
 }
 
 export interface PollCreatorDeps {
@@ -49,7 +41,7 @@ export interface PollCreatorDeps {
   readonly queue: KeyedQueue;
   readonly openPolls: Pick<OpenPolls, 'add' | 'discard'>;
   readonly deadlines: Pick<Deadlines, 'schedule'>;
-  /** For poll ids; the crypto generator when absent. */
+  /** For poll ids (the crypto generator when absent) and the default candidates (Math.random when absent). */
   readonly random: Random | undefined;
   /** Open polls a server may have at once. */
   readonly maxOpenPerGuild: number;
@@ -65,14 +57,15 @@ export class PollCreator {
   async create(input: CreatePollInput): Promise<Poll> {
     const { store, clock, logger, publisher, queue, openPolls, random } = this.deps;
     const catalogue = await catalogueFor(this.deps.catalogue, input.guildId);
-    const coupleIds = [...new Set(input.coupleIds ?? defaultCouples(catalogue.couples))];
+    const picked = input.coupleIds ? undefined : pickDefaultWithOwn(catalogue.couples, MAX_COUPLES, random ?? Math.random);
+    const coupleIds = [...new Set(input.coupleIds ?? picked?.coupleIds ?? [])];
     const unknown = coupleIds.find((id) => !catalogue.get(id));
     if (unknown !== undefined) throw new Error(`Unknown couple id: ${unknown}`);
     if (input.durationMs < MIN_DURATION_MS || input.durationMs > MAX_DURATION_MS) throw new RangeError(`Poll duration out of range: ${input.durationMs}`);
 
     let id = newPollId(random);
     for (let i = 0; (await store.getPoll(input.guildId, id)) && i < 5; i++) id = newPollId(random);
-    const built = newPoll({ ...input, id, coupleIds, createdAt: clock.now() });
+    const built = newPoll({ ...input, id, coupleIds, defaultPick: picked?.pick, createdAt: clock.now() });
     if (!built.ok) {
       switch (built.reason) {
         case 'question-too-long':
@@ -106,7 +99,7 @@ export class PollCreator {
       return withMessage;
     });
     this.deps.deadlines.schedule(shown);
-    logger.info({ guildId: poll.guildId, pollId: poll.id, couples: poll.coupleIds.length, closesAt: poll.closesAt, hideCounts: poll.hideCounts }, 'poll started');
+    logger.info({ guildId: poll.guildId, pollId: poll.id, couples: poll.coupleIds.length, picked: poll.defaultPick?.how, closesAt: poll.closesAt, hideCounts: poll.hideCounts }, 'poll started');
     return shown;
   }
 }

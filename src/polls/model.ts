@@ -1,4 +1,5 @@
 import type { Language } from '../i18n/index.js';
+import type { DefaultPick } from './default-pick.js';
 
 /** Fewest and most candidates a poll may have: 20 couple buttons fill four rows of five. */
 export const MIN_COUPLES = 2;
@@ -28,6 +29,8 @@ export interface Poll {
   readonly question?: string | undefined;
   /** Candidates, in button order. */
   readonly coupleIds: readonly string[];
+  /** Set when the starter gave no couples: how the default candidates were picked (the message says it). */
+  readonly defaultPick?: DefaultPick | undefined;
   /** Counts stay hidden until the poll closes. */
   readonly hideCounts: boolean;
   /** Language of the public message and chart: the server's, when the poll started. */
@@ -50,6 +53,7 @@ export interface NewPoll {
   starterId: string;
   question?: string | undefined;
   coupleIds: readonly string[];
+  defaultPick?: DefaultPick | undefined;
   hideCounts: boolean;
   lang: Language;
   createdAt: number;
@@ -74,6 +78,7 @@ export function newPoll(input: NewPoll): { ok: true; poll: Poll } | { ok: false;
       starterId: input.starterId,
       question,
       coupleIds: [...input.coupleIds],
+      ...(input.defaultPick ? { defaultPick: input.defaultPick } : {}),
       hideCounts: input.hideCounts,
       lang: input.lang,
       createdAt: input.createdAt,

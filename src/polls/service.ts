@@ -31,7 +31,7 @@ export interface PollServiceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly publisher: PollPublisher;
-  /** For poll ids; the crypto generator when absent. */
+  /** For poll ids (the crypto generator when absent) and a default poll's candidates (Math.random when absent). */
   readonly random?: Random | undefined;
   /** At most one live edit of a poll message per this many milliseconds (default 2000). */
   readonly editIntervalMs?: number | undefined;

@@ -3,6 +3,7 @@ import { coupleName, type Catalogue, type Couple } from '../catalogue/catalogue.
 import { t, type Language } from '../i18n/index.js';
 import { pollCustomId } from '../polls/custom-ids.js';
 import { rankLeaderboard, type Leaderboard } from '../polls/leaderboard.js';
+import type { DefaultPick } from '../polls/default-pick.js';
 import type { Poll } from '../polls/model.js';
 import type { OutgoingFile, PollMessagePayload } from '../polls/publisher.js';
 import type { Tally, TallyRow } from '../polls/tally.js';
@@ -101,11 +102,38 @@ export function pollButtons(poll: Poll, catalogue: Catalogue): APIActionRowCompo
   return rows;
 }
 
-/** The public poll message: candidates with their dramas, live counts (unless hidden), deadline, buttons. */
+/**
+ * How a poll started without candidates got its own: "🎲 20 stories picked at random from 128, one
+ * per drama." Nothing for a record this version cannot read (a later version's, say).
+ */
+export function pickedLine(pick: DefaultPick, count: number, lang: Language): string | undefined {
+  switch (pick.how) {
+    case 'all':
+      return t(lang, 'poll.message.picked.all', { count });
+    case 'varied':
+    case 'random': {
+      if (typeof pick.from !== 'number') return undefined;
+      const own = typeof pick.own === 'number' && pick.own > 0 ? pick.own : 0;
+      if (own === 0) return t(lang, `poll.message.picked.${pick.how}`, { count, from: pick.from });
+      if (own >= count) return t(lang, 'poll.message.picked.ownOnly', { count });
+      return t(lang, `poll.message.picked.withOwn.${pick.how}`, { count: count - own, own, from: pick.from });
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The public poll message: who started it and when it closes, how the candidates were picked (a
+ * poll started without them), the candidates with their dramas, live counts (unless hidden), buttons.
+ */
 export function pollMessage(poll: Poll, tally: Tally, catalogue: Catalogue): PollMessagePayload {
   const lang = poll.lang;
   const byId = new Map(tally.rows.map((r) => [r.coupleId, r]));
-  const lines = [t(lang, 'poll.message.startedBy', { user: poll.starterId, closes: discordTime(poll.closesAt) }), ''];
+  const lines = [t(lang, 'poll.message.startedBy', { user: poll.starterId, closes: discordTime(poll.closesAt) })];
+  const picked = poll.defaultPick && pickedLine(poll.defaultPick, poll.coupleIds.length, lang);
+  if (picked) lines.push(picked);
+  lines.push('');
   poll.coupleIds.forEach((coupleId, index) => {
     lines.push(`**${index + 1}.** ${candidateLine(catalogue, coupleId, lang)}`);
     const row = byId.get(coupleId);

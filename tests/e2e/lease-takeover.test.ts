@@ -87,7 +87,7 @@ describe.each(BACKENDS)('a results lease whose holder is killed, on $name', (bac
     bots.push(old);
     await sim.gateway.waitForReady(1, 30_000);
     const starter = sim.createMember(guild.id, { username: 'starter' }).user;
-    const started = await (await sim.command({ user: starter, guildId: guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU, Krystal', duration: '2h' } })).settled();
+    const started = await (await sim.command({ user: starter, guildId: guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Love in the Moonlight, Lee Joon Ki, Krystal', duration: '2h' } })).settled();
     expect(started.message!.content).toMatch(/^Your poll is up: /);
     const poll = await sim.waitForMessage(channelId, isPoll);
     const vote = (n: number) => buttons(poll).filter((c) => c.custom_id?.startsWith('poll:vote:'))[n]!.custom_id!;

@@ -43,7 +43,7 @@ beforeAll(async () => {
   // Before the outage: a pinned link and an open poll with one vote.
   const pinned = await command(mod(), 'kiss-video-link', 'pin', { couple: 'park-hae-jin-kim-go-eun', url: 'https://tv.naver.com/v/123456' });
   expect(pinned.message!.content).toMatch(/^Pinned Naver TV link/);
-  const started = await (await command(mod(), 'kiss-poll', 'start', { couples: 'Park Bo Gum, IU, Krystal' })).settled();
+  const started = await (await command(mod(), 'kiss-poll', 'start', { couples: 'Love in the Moonlight, Lee Joon Ki, Krystal' })).settled();
   expect(started.message!.content).toMatch(/^Your poll is up: /);
   poll = await world.sim.waitForMessage(world.channelId, isPoll);
   const vote = await world.sim.click({ user: fan(), message: poll, customId: voteId(poll, 0) });
@@ -67,12 +67,12 @@ describe('a Redis outage while 20 members use the bot', () => {
     const en = t('en', 'common.storeUnavailable');
     const ko = t('ko', 'common.storeUnavailable');
     const actions: Array<() => Promise<InteractionResult>> = [
-      () => command(fan(), 'kiss-video', undefined, { couple: 'iu' }),
+      () => command(fan(), 'kiss-video', undefined, { couple: 'lee-joon-ki-iu' }),
       () => command(fan('ko'), 'kiss-video', undefined, { couple: 'park-hae-jin-kim-go-eun' }),
       () => command(mod(), 'kiss-video-link', 'pin', { couple: 'eric-seo-hyun-jin', url: 'https://www.youtube.com/watch?v=outage' }),
-      () => command(mod('ko'), 'kiss-video-link', 'pin', { couple: 'iu', url: 'https://www.youtube.com/watch?v=outage2' }),
+      () => command(mod('ko'), 'kiss-video-link', 'pin', { couple: 'lee-joon-ki-iu', url: 'https://www.youtube.com/watch?v=outage2' }),
       () => command(mod(), 'kiss-video-link', 'remove', { couple: 'park-hae-jin-kim-go-eun' }),
-      () => command(mod(), 'kiss-poll', 'start', { couples: 'Park Bo Gum, IU' }, otherChannel),
+      () => command(mod(), 'kiss-poll', 'start', { couples: 'Love in the Moonlight, Lee Joon Ki' }, otherChannel),
       () => command(fan(), 'kiss-poll', 'leaderboard', {}),
       () => command(mod(), 'kiss-daily', 'set', { channel: world.channelId, time: '09:00', timezone: 'Asia/Seoul' }),
       () => command(mod(), 'kiss-daily', 'status', {}),
@@ -127,7 +127,7 @@ describe('a Redis outage while 20 members use the bot', () => {
     // The pins refused during the outage are not live; the link whose removal was refused still is.
     const eric = await command(fan(), 'kiss-video', undefined, { couple: 'eric-seo-hyun-jin' });
     expect(buttons(eric.message!).map((b) => b.url)).not.toContain('https://www.youtube.com/watch?v=outage');
-    const iu = await command(fan(), 'kiss-video', undefined, { couple: 'iu' });
+    const iu = await command(fan(), 'kiss-video', undefined, { couple: 'lee-joon-ki-iu' });
     expect(buttons(iu.message!).map((b) => b.url)).not.toContain('https://www.youtube.com/watch?v=outage2');
     // No daily schedule was set, no poll started, no vote counted.
     const status = await (await command(mod(), 'kiss-daily', 'status', {})).settled();

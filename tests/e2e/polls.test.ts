@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type SimMessage } from '@kiss-scene-bot/discord-simulator';
+import { loadCatalogue } from '../../src/catalogue/catalogue.js';
+import { seededRandom } from '../../src/catalogue/random.js';
+import { MAX_COUPLES } from '../../src/polls/model.js';
 import { startWorld, type World } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -19,7 +22,7 @@ const editsOf = (w: World, m: SimMessage) => w.sim.requests.filter((r) => r.meth
 const resultsPosts = (w: World) => w.sim.messages(w.channelId).filter((m) => m.embeds[0]?.author?.name === 'Poll results');
 
 async function startPoll(w: World, options: Record<string, string | number | boolean> = {}, user = w.sim.createMember(w.guild.id, { username: 'starter' }).user) {
-  const res = await (await w.sim.command({ user, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU, Krystal', ...options } })).settled();
+  const res = await (await w.sim.command({ user, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Love in the Moonlight, Lee Joon Ki, Krystal', ...options } })).settled();
   expect(res.ephemeral).toBe(true);
   expect(res.message!.content).toMatch(/^Your poll is up: /);
   const poll = await w.sim.waitForMessage(w.channelId, isPoll);
@@ -148,7 +151,9 @@ describe('favourite-kiss polls through the real discord.js client', () => {
       [{ duration: '0m' }, /5 minutes/],
       [{ duration: '15d' }, /14 days/],
       [{ duration: 'abc' }, /30m|2h|3d/],
-      [{ couples: 'Park Bo Gum, Zzyzx Qwerty' }, /Zzyzx Qwerty/],
+      [{ couples: 'Love in the Moonlight, Zzyzx Qwerty' }, /Zzyzx Qwerty/],
+      // An actor in several stories: the answer lists them and asks which.
+      [{ couples: 'Park Bo Gum, Krystal' }, /\*\*Park Bo Gum\*\* could be several couples: .*\*\*Park Bo Gum & Kim Yoo Jung\*\*/],
     ] as const) {
       const res = await (await w.sim.command({ user, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start', options: { ...options } })).settled();
       expect(res.ephemeral, JSON.stringify(options)).toBe(true);
@@ -179,6 +184,30 @@ describe('favourite-kiss polls through the real discord.js client', () => {
     const late = await w.sim.click({ user: voter, message: poll.id, customId: voteId(poll, 0), forge: true });
     expect(late.ephemeral).toBe(true);
     expect(late.message!.content).toMatch(/closed/i);
+  });
+
+  it('started without couples, posts a varied set in Discord’s rows of buttons and says how it was picked', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-25T12:00:00Z'));
+    world = await startWorld({ clock, random: seededRandom(5) });
+    const w = world;
+    const catalogue = loadCatalogue();
+    const res = await (await w.sim.command({ user: w.sim.createMember(w.guild.id, { username: 'starter' }).user, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start' })).settled();
+    expect(res.message!.content).toMatch(/^Your poll is up: /);
+    const poll = await w.sim.waitForMessage(w.channelId, isPoll);
+    const size = Math.min(MAX_COUPLES, catalogue.couples.length);
+    const votes = buttons(poll).filter((c) => c.custom_id?.startsWith('poll:vote:'));
+    expect(votes).toHaveLength(size);
+    expect(poll.components.length).toBeLessThanOrEqual(5);
+    expect(poll.components.every((row) => (row.components?.length ?? 0) <= 5)).toBe(true);
+    const lines = poll.embeds[0]!.description!.split('\n');
+    expect(lines[1]).toBe(catalogue.couples.length > MAX_COUPLES ? `🎲 ${size} stories picked at random from ${catalogue.couples.length}, one per drama.` : `Every story is a candidate: ${size} in all.`);
+    // Every candidate its own drama: the button labels name the couples, the lines their dramas.
+    const dramas = lines.filter((l) => /^\*\*\d+\.\*\* /.test(l)).map((l) => l.split(' — ')[1]);
+    expect(dramas).toHaveLength(size);
+    expect(new Set(dramas).size).toBe(size);
+    // A vote on the last candidate works like any other.
+    const voted = await w.sim.click({ user: w.sim.createMember(w.guild.id, { username: 'v' }).user, message: poll, customId: voteId(poll, size - 1) });
+    expect(voted.message!.content).toMatch(/^You voted for \*\*.+\*\*\.$/);
   });
 
   it('keeps an all-time leaderboard across closed polls', async () => {

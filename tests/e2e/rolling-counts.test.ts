@@ -170,7 +170,7 @@ function expectAllAnswered(results: readonly InteractionResult[]): void {
 /** Starts a poll of the three couples, lasting an hour, and returns its message. */
 async function startPoll(w: World, starter: SimUser): Promise<SimMessage> {
   const before = new Set(w.sim.messages(w.channelId).map((m) => m.id));
-  const started = await (await w.sim.command({ user: starter, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Park Bo Gum, IU, Krystal', duration: '1h' } })).settled();
+  const started = await (await w.sim.command({ user: starter, guildId: w.guild.id, name: 'kiss-poll', subcommand: 'start', options: { couples: 'Love in the Moonlight, Lee Joon Ki, Krystal', duration: '1h' } })).settled();
   expect(started.message!.content).toMatch(/^Your poll is up: /);
   return w.sim.waitForMessage(w.channelId, (m) => isPoll(m) && !before.has(m.id));
 }

@@ -2,9 +2,11 @@ import { createCoupleBook } from '../../src/stories/book.js';
 import { MessageFlags, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import command from '../../commands/kiss-poll.js';
+import { seededRandom } from '../../src/catalogue/random.js';
 import { CoupleSearch } from '../../src/catalogue/search.js';
 import type { AppContext } from '../../src/context.js';
 import { CooldownError, createCooldowns } from '../../src/cooldowns.js';
+import { MAX_COUPLES } from '../../src/polls/model.js';
 import { testMentions } from '../support/mentions.js';
 import { catalogue, CHANNEL, GUILD, harness, MEMBER, OTHER_GUILD, refusal, silent, STARTER, startPoll, storedPoll } from './helpers.js';
 
@@ -12,7 +14,8 @@ const search = new CoupleSearch(catalogue);
 const CAN_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles;
 
 function context() {
-  const h = harness();
+  // A seeded random source: a poll started without couples gets the same candidates on every run.
+  const h = harness({ random: seededRandom(2) });
   const cooldowns = createCooldowns({ scene: undefined, pollStart: { uses: 1, windowMs: 60_000 } }, h.clock);
   const ctx = { catalogue, search, couples: createCoupleBook({ catalogue }), logger: silent, clock: h.clock, random: Math.random, polls: h.service, cooldowns } as unknown as AppContext;
   return { ...h, ctx };
@@ -77,10 +80,11 @@ function button(customId: string, who: Who = {}) {
 describe('/kiss-poll start', () => {
   it('posts the poll in the server’s language and answers the starter privately in theirs', async () => {
     const { ctx, publisher, service } = context();
-    const { calls, run } = slash('start', { couples: 'Park Bo Gum, Reply 1997, IU', duration: '2h', hide_counts: true }, { guildLocale: 'ko', locale: 'en-GB' });
+    const { calls, run } = slash('start', { couples: 'Love in the Moonlight, Reply 1997, Lee Joon Ki', duration: '2h', hide_counts: true }, { guildLocale: 'ko', locale: 'en-GB' });
     await run(ctx);
     const [poll] = await service.openPolls(GUILD);
     expect(poll).toMatchObject({ lang: 'ko', hideCounts: true, coupleIds: ['park-bo-gum-kim-yoo-jung', 'seo-in-guk-jung-eun-ji', 'lee-joon-ki-iu'], starterId: STARTER });
+    expect(poll?.defaultPick).toBeUndefined();
     expect(poll!.closesAt - poll!.createdAt).toBe(2 * 3_600_000);
     expect(publisher.posts[0]?.payload.embeds[0]?.title).toBe('💋 어떤 키스신 비하인드가 제일 좋아요?');
     expect(calls[0]).toEqual(['deferReply', { flags: MessageFlags.Ephemeral }]);
@@ -114,12 +118,20 @@ describe('/kiss-poll start', () => {
     expect(publisher.posts).toHaveLength(6);
   });
 
-  it('uses every couple and 24 hours by default', async () => {
-    const { ctx, service } = context();
-    await slash('start').run(ctx);
+  it('uses a varied set of the server’s stories and 24 hours by default, and says how the set was picked', async () => {
+    const { ctx, service, publisher } = context();
+    await slash('start', {}, { guildLocale: 'ko' }).run(ctx);
     const [poll] = await service.openPolls(GUILD);
-    expect(poll?.coupleIds).toHaveLength(catalogue.couples.length);
+    const size = Math.min(MAX_COUPLES, catalogue.couples.length);
+    expect(poll?.coupleIds).toHaveLength(size);
+    expect(poll!.coupleIds.every((id) => catalogue.get(id))).toBe(true);
+    expect(new Set(poll!.coupleIds.map((id) => catalogue.get(id)!.drama.title)).size).toBe(size);
     expect(poll!.closesAt - poll!.createdAt).toBe(24 * 3_600_000);
+    expect(poll!.defaultPick).toEqual({ from: catalogue.couples.length, how: catalogue.couples.length > MAX_COUPLES ? 'varied' : 'all' });
+    // In the poll's language (the server's).
+    expect(publisher.posts[0]?.payload.embeds[0]?.description).toContain(
+      catalogue.couples.length > MAX_COUPLES ? `🎲 이야기 ${catalogue.couples.length}개 중 드라마마다 하나씩 무작위로 ${size}개를 골랐어요.` : `이야기 ${size}개가 모두 후보예요.`,
+    );
   });
 
   it.each([
@@ -137,7 +149,9 @@ describe('/kiss-poll start', () => {
 
   it('answers an unknown couple clearly and changes nothing', async () => {
     const { ctx, publisher } = context();
-    expect(await refusal(slash('start', { couples: 'Park Bo Gum, Nobody Atall' }).run(ctx))).toBe('poll.errors.unknownCouple');
+    expect(await refusal(slash('start', { couples: 'Love in the Moonlight, Nobody Atall' }).run(ctx))).toBe('poll.errors.unknownCouple');
+    // A name several couples share is a question back, not a guess.
+    expect(await refusal(slash('start', { couples: 'Park Bo Gum, Krystal' }).run(ctx))).toBe('poll.errors.ambiguousCouple');
     expect(publisher.posts).toEqual([]);
   });
 
@@ -157,7 +171,7 @@ describe('/kiss-poll start', () => {
 describe('poll buttons', () => {
   async function withPoll() {
     const h = context();
-    await slash('start', { couples: 'Park Bo Gum, Reply 1997' }).run(h.ctx);
+    await slash('start', { couples: 'Love in the Moonlight, Reply 1997' }).run(h.ctx);
     const [poll] = await h.service.openPolls(GUILD);
     return { ...h, poll: poll! };
   }
@@ -227,7 +241,7 @@ describe('/kiss-poll close, results and leaderboard', () => {
 
   it('results show the counts privately; the leaderboard is shared in the server’s language', async () => {
     const { ctx, service } = context();
-    await slash('start', { couples: 'IU, Eric' }).run(ctx);
+    await slash('start', { couples: 'Lee Joon Ki, Eric & Seo Hyun Jin' }).run(ctx);
     const [poll] = await service.openPolls(GUILD);
     await button(`poll:vote:${poll!.id}:0`, { userId: MEMBER(1) }).run(ctx);
     const results = slash('results', { poll: poll!.id }, { locale: 'ko' });

@@ -10,7 +10,22 @@ import { catalogue } from './helpers.js';
 
 const mentions = testMentions();
 
-const allIds = catalogue.couples.map((c) => c.id);
+/**
+ * The ten stories of the article the catalogue began with, in its order: the names below are
+ * theirs, whatever else the catalogue holds and however it is sorted.
+ */
+const allIds = [
+  'park-bo-gum-kim-yoo-jung',
+  'lee-dong-wook-jung-ryeo-won',
+  'eric-seo-hyun-jin',
+  'seo-in-guk-jung-eun-ji',
+  'yoo-yeon-seok-seo-hyun-jin',
+  'park-hae-jin-kim-go-eun',
+  'kim-rae-won-park-shin-hye',
+  'krystal-kang-min-hyuk',
+  'lee-joon-ki-iu',
+  'kim-soo-hyun-cha-tae-hyun',
+];
 const CLOSES = Date.UTC(2025, 0, 2, 12, 0, 0);
 
 /** A poll with its members' votes beside it (member id → couple id), to tally. */
@@ -22,7 +37,7 @@ function poll(overrides: Partial<Voted> = {}, coupleIds: readonly string[] = all
   return { ...built.poll, votes: {}, ...overrides };
 }
 
-/** 20 candidates: the catalogue's ten, and ten ids that left the catalogue since. */
+/** 20 candidates: the article's ten, and ten ids that left the catalogue since. */
 const twenty = [...allIds, ...Array.from({ length: 20 - allIds.length }, (_, i) => `retired-couple-${i}`)];
 
 describe('the poll message', () => {
@@ -78,6 +93,31 @@ describe('the poll message', () => {
     const labels = message.components.flatMap((r) => r.components).map((b) => ('label' in b ? b.label : ''));
     expect(labels).toContain('내 표 취소');
     expect(labels).toContain('1. 박보검 & 김유정');
+  });
+
+  it('says how the candidates were picked when the starter gave none, in the poll’s language', () => {
+    const from = catalogue.couples.length;
+    const picked = (how: 'varied' | 'random' | 'all', lang: 'en' | 'ko', ids: readonly string[] = twenty) => {
+      const p = { ...poll({ lang }, ids), defaultPick: { from: how === 'all' ? ids.length : from, how } };
+      return pollMessage(p, tallyPoll(p), catalogue).embeds[0]!.description!.split('\n');
+    };
+    expect(picked('varied', 'en').slice(0, 3)).toEqual([`Started by <@42> · closes <t:${CLOSES / 1000}:R>`, `🎲 20 stories picked at random from ${from}, one per drama.`, '']);
+    expect(picked('varied', 'ko')[1]).toBe(`🎲 이야기 ${from}개 중 드라마마다 하나씩 무작위로 20개를 골랐어요.`);
+    expect(picked('random', 'en')[1]).toBe(`🎲 20 stories picked at random from ${from}.`);
+    expect(picked('random', 'ko')[1]).toBe(`🎲 이야기 ${from}개 중 무작위로 20개를 골랐어요.`);
+    expect(picked('all', 'en', allIds)[1]).toBe('Every story is a candidate: 10 in all.');
+    expect(picked('all', 'ko', allIds)[1]).toBe('이야기 10개가 모두 후보예요.');
+    // With the catalogue's 20 longest candidates and their counts, the whole message still fits (nothing cut).
+    const longest = [...catalogue.couples].sort((a, b) => JSON.stringify(b.actors).length + b.drama.title.length - (JSON.stringify(a.actors).length + a.drama.title.length)).slice(0, 20).map((c) => c.id);
+    const lines = picked('varied', 'en', longest);
+    expect(lines.join('\n').length).toBeLessThanOrEqual(4096);
+    expect(lines.at(-1)).toBe('One vote each: click a couple to vote, another one to change your vote.');
+    // A record this version cannot read (a later version's way of picking) shows no line rather than fail.
+    const later = { ...poll({}, twenty), defaultPick: { from, how: 'weighted' } } as unknown as Poll;
+    expect(pollMessage(later, tallyPoll({ ...later, votes: {} }), catalogue).embeds[0]!.description!.split('\n')[1]).toBe('');
+    // A poll whose couples the starter chose: straight from the first line to the candidates.
+    const chosen = poll({}, twenty);
+    expect(pollMessage(chosen, tallyPoll(chosen), catalogue).embeds[0]!.description!.split('\n')[1]).toBe('');
   });
 
   it('shows the member’s own question', () => {

@@ -1,9 +1,34 @@
 import { createPollStore } from '../../src/store/polls.js';
 import { describe, expect, it, vi } from 'vitest';
+import { buildCatalogue, coupleName, readStoryFiles } from '../../src/catalogue/catalogue.js';
+import { seededRandom } from '../../src/catalogue/random.js';
+import { pickDefaultCouples } from '../../src/polls/default-pick.js';
+import { MAX_COUPLES } from '../../src/polls/model.js';
 import { LEASE_MS } from '../../src/store/leases.js';
+import { createCoupleBook } from '../../src/stories/book.js';
+import { addStory } from '../../src/stories/model.js';
+import { EMPTY_BOOK, MAX_STORIES, type StoryBook } from '../../src/stories/schema.js';
+import { fields } from '../stories/helpers.js';
 import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll, storedPoll, storedVotes } from './helpers.js';
 
 const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
+/** The English name of the catalogue couple `id` ("Park Bo Gum & Kim Yoo Jung"). */
+const nameOf = (id: string) => coupleName(catalogue.get(id)!);
+
+/** The ten stories of the article the catalogue began with: a catalogue smaller than a poll. */
+const ARTICLE = ['park-bo-gum-kim-yoo-jung', 'lee-dong-wook-jung-ryeo-won', 'eric-seo-hyun-jin', 'seo-in-guk-jung-eun-ji', 'yoo-yeon-seok-seo-hyun-jin', 'park-hae-jin-kim-go-eun', 'kim-rae-won-park-shin-hye', 'krystal-kang-min-hyuk', 'lee-joon-ki-iu', 'kim-soo-hyun-cha-tae-hyun'];
+const article = buildCatalogue(readStoryFiles().filter((f) => ARTICLE.some((id) => f.file.endsWith(`/${id}.json`))));
+
+/** A server's book of `n` stories of its own, each its own drama and actors. */
+function ownBook(n: number): StoryBook {
+  let book: StoryBook = EMPTY_BOOK;
+  for (let i = 1; i <= n; i++) {
+    const change = addStory(book, article.couples, fields(i, { actors: [{ name: `Actor ${i} Lee` }, { name: `Actor ${i} Kim` }], drama: { title: `Drama ${i}`, year: 2000 + i } }), { id: `own.${String(i).padStart(8, '0')}`, by: STARTER, at: 1 }, MAX_STORIES);
+    if (!change.ok) throw new Error(change.reason);
+    book = change.book;
+  }
+  return book;
+}
 
 describe('starting a poll', () => {
   it('posts one message with a button per candidate, stores the poll with that message and schedules its deadline', async () => {
@@ -19,10 +44,58 @@ describe('starting a poll', () => {
     expect(clock.pending).toBe(1);
   });
 
-  it('offers every couple of the catalogue by default', async () => {
-    const { service } = harness();
+  it('offers a varied set of the catalogue by default, picked with its random source, and says so on the message', async () => {
+    expect(catalogue.couples.length).toBeGreaterThan(MAX_COUPLES);
+    const { service, publisher, store } = harness({ random: seededRandom(11) });
     const poll = await startPoll(service, { coupleIds: undefined });
-    expect(poll.coupleIds).toEqual(catalogue.couples.map((c) => c.id));
+    // The same pick as the picker's own with that random source (the candidates are drawn before the poll id).
+    expect(poll.coupleIds).toEqual(pickDefaultCouples(catalogue.couples, MAX_COUPLES, seededRandom(11)).coupleIds);
+    expect(poll.coupleIds).toHaveLength(MAX_COUPLES);
+    const picked = poll.coupleIds.map((id) => catalogue.get(id)!);
+    expect(new Set(picked.map((c) => c.drama.title)).size).toBe(MAX_COUPLES);
+    expect(new Set(picked.flatMap((c) => c.actors.map((a) => a.name))).size).toBe(MAX_COUPLES * 2);
+    expect(poll.defaultPick).toEqual({ from: catalogue.couples.length, how: 'varied' });
+    expect((await store.getPoll(GUILD, poll.id))?.defaultPick).toEqual(poll.defaultPick);
+    expect(publisher.text(poll.messageId).split('\n')[1]).toBe(`🎲 ${MAX_COUPLES} stories picked at random from ${catalogue.couples.length}, one per drama.`);
+    expect(publisher.posts[0]?.payload.components.flatMap((r) => r.components)).toHaveLength(MAX_COUPLES + 3);
+
+    // Another random source, another set; couples given by the starter say nothing of a pick.
+    const other = await startPoll(harness({ random: seededRandom(12) }).service, { coupleIds: undefined });
+    expect(other.coupleIds).not.toEqual(poll.coupleIds);
+    const chosen = await startPoll(service);
+    expect(chosen.defaultPick).toBeUndefined();
+    expect(publisher.text(chosen.messageId)).not.toMatch(/🎲|picked/);
+  });
+
+  it('offers every story by default when the server has no more than a poll holds, its own stories included', async () => {
+    const small = harness({ catalogue: article, random: seededRandom(1) });
+    const poll = await startPoll(small.service, { coupleIds: undefined });
+    expect(poll.coupleIds).toEqual(ARTICLE.toSorted());
+    expect(poll.defaultPick).toEqual({ from: ARTICLE.length, how: 'all' });
+    expect(small.publisher.text(poll.messageId).split('\n')[1]).toBe(`Every story is a candidate: ${ARTICLE.length} in all.`);
+
+    // The catalogue's ten and the server's eight: eighteen, all in.
+    const book = ownBook(8);
+    const withOwn = harness({ catalogue: createCoupleBook({ catalogue: article, stories: { get: () => Promise.resolve(book) } }), random: seededRandom(1) });
+    const mixed = await startPoll(withOwn.service, { coupleIds: undefined });
+    expect(mixed.coupleIds).toEqual([...ARTICLE.toSorted(), ...book.stories.map((s) => s.id)]);
+    expect(mixed.defaultPick).toEqual({ from: 18, how: 'all' });
+
+    // Twenty-five: the server's fifteen first, then five of the catalogue's ten, one per drama, picked at random.
+    const more = ownBook(15);
+    const large = createCoupleBook({ catalogue: article, stories: { get: () => Promise.resolve(more) } });
+    const seen = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const h = harness({ catalogue: large, random: seededRandom(seed) });
+      const p = await startPoll(h.service, { coupleIds: undefined });
+      expect(p.coupleIds).toHaveLength(MAX_COUPLES);
+      expect(p.defaultPick).toEqual({ from: ARTICLE.length, how: 'varied', own: 15 });
+      for (const story of more.stories) expect(p.coupleIds).toContain(story.id);
+      expect(h.publisher.text(p.messageId).split('\n')[1]).toBe(`🎲 This server's own stories (15), and 5 stories picked at random from ${ARTICLE.length}, one per drama.`);
+      for (const id of p.coupleIds) if (!id.startsWith('own.')) seen.add(id);
+    }
+    // Different seeds pick different built-in stories.
+    expect(seen.size).toBeGreaterThan(5);
   });
 
   it('refuses past the open-poll limit of the server, and allows a new one after a close', async () => {
@@ -245,7 +318,7 @@ describe('closing', () => {
     expect(shown?.components).toEqual([]);
     expect(shown?.files?.[0]).toMatchObject({ name: `poll-${poll.id}.png` });
     expect(shown?.embeds[0]?.image?.url).toBe(`attachment://poll-${poll.id}.png`);
-    expect(shown?.embeds[0]?.description).toMatch(/The favourite: \*\*Lee Dong Wook & Jung Ryeo Won\*\* with 2 votes \(66\.7%\)/);
+    expect(shown?.embeds[0]?.description).toContain(`The favourite: **${nameOf(ids[1]!)}** with 2 votes (66.7%)`);
     expect(charts).toEqual([catalogue.couples.slice(0, 4).map((c) => c.actors.map((a) => a.name).join(' & '))]);
 
     const board = await service.leaderboard(GUILD);
@@ -482,7 +555,7 @@ describe('restarts', () => {
 
     await clock.advanceTo(poll.closesAt);
     await after.idle();
-    expect(publisher.text(poll.messageId)).toMatch(/The favourite: \*\*Lee Dong Wook & Jung Ryeo Won\*\* with 3 votes \(75%\)/);
+    expect(publisher.text(poll.messageId)).toContain(`The favourite: **${nameOf(ids[1]!)}** with 3 votes (75%)`);
     expect((await after.leaderboard(GUILD)).couples[ids[1]!]).toEqual({ votes: 3, wins: 1, polls: 1 });
   });
 

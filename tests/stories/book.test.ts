@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { seededRandom } from '../../src/catalogue/random.js';
 import { storiesLeft } from '../../src/daily/rotation.js';
-import { defaultCouples } from '../../src/polls/create.js';
+import { pickDefaultWithOwn } from '../../src/polls/default-pick.js';
 import { MAX_COUPLES } from '../../src/polls/model.js';
 import { rotate } from '../daily/helpers.js';
 import { sceneMessage } from '../../src/replies/scene.js';
@@ -265,20 +265,31 @@ describe('a default poll with a server’s own stories', () => {
   /** The couples a server sees, with `book` as its own stories. */
   const couplesWith = async (book: StoryBook) => (await createCoupleBook({ catalogue, stories: { get: () => Promise.resolve(book) } }).forGuild(GUILD)).couples;
 
-  it('has the catalogue’s first couples and every story of the server’s own, however large the catalogue', async () => {
+  const pick = (couples: Awaited<ReturnType<typeof couplesWith>>, seed = 7) => pickDefaultWithOwn(couples, MAX_COUPLES, seededRandom(seed));
+
+  it('has every story of the server’s own, then a varied set of the built-in ones, however large the catalogue', async () => {
     const book = bookWith(5);
-    const ids = defaultCouples(await couplesWith(book));
-    expect(ids).toHaveLength(Math.min(MAX_COUPLES, catalogue.couples.length + 5));
-    for (const story of book.stories) expect(ids).toContain(story.id);
-    expect(ids.slice(0, ids.length - 5)).toEqual(catalogue.couples.slice(0, ids.length - 5).map((c) => c.id));
+    const { coupleIds, pick: how } = pick(await couplesWith(book));
+    expect(coupleIds).toHaveLength(Math.min(MAX_COUPLES, catalogue.couples.length + 5));
+    for (const story of book.stories) expect(coupleIds).toContain(story.id);
+    expect(how).toEqual({ from: catalogue.couples.length, how: 'varied', own: 5 });
+    const builtIn = coupleIds.filter((id) => catalogue.get(id));
+    expect(builtIn).toHaveLength(MAX_COUPLES - 5);
+    expect(new Set(builtIn.map((id) => catalogue.get(id)!.drama.title)).size).toBe(builtIn.length);
+    // Another seed, another set of built-in stories; the server's own are always there.
+    const other = pick(await couplesWith(book), 8).coupleIds;
+    expect(other.filter((id) => catalogue.get(id))).not.toEqual(builtIn);
+    for (const story of book.stories) expect(other).toContain(story.id);
   });
 
   it('keeps the server’s newest stories when they do not all fit', async () => {
     const book = bookWith(MAX_COUPLES + 5);
-    expect(defaultCouples(await couplesWith(book))).toEqual(book.stories.slice(-MAX_COUPLES).map((s) => s.id));
+    expect(pick(await couplesWith(book)).coupleIds).toEqual(book.stories.slice(-MAX_COUPLES).map((s) => s.id));
   });
 
-  it('is the catalogue’s first couples for a server without stories of its own', async () => {
-    expect(defaultCouples(await couplesWith(EMPTY_BOOK))).toEqual(catalogue.couples.slice(0, MAX_COUPLES).map((c) => c.id));
+  it('is a varied set of the built-in stories for a server without stories of its own', async () => {
+    const { coupleIds, pick: how } = pick(await couplesWith(EMPTY_BOOK));
+    expect(coupleIds).toHaveLength(MAX_COUPLES);
+    expect(how).toEqual({ from: catalogue.couples.length, how: 'varied' });
   });
 });
