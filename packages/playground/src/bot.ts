@@ -12,3 +12,4 @@ export { registerCommands } from '../../../src/registration.js';
 // For the playground's tests, which check the page against the bot's own texts.
 export { coupleName, loadCatalogue } from '../../../src/catalogue/catalogue.js';
 export { t } from '../../../src/i18n/index.js';
+export { hideNames } from '../../../src/quiz/hide.js';
