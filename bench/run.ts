@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { machine, ROW_PREFIX, table, type Row } from './lib/report.js';
 
 /** In the order they run; each takes under two minutes on a shared 2-core machine. */
-const BENCHMARKS = ['startup', 'scene', 'autocomplete', 'votes', 'votes-scale', 'polls-votes', 'chart', 'daily', 'daily-latency', 'daily-processes', 'stories', 'worldcup-votes', 'data-show'] as const;
+const BENCHMARKS = ['startup', 'scene', 'autocomplete', 'votes', 'votes-scale', 'polls-votes', 'chart', 'daily', 'daily-latency', 'daily-processes', 'stories', 'worldcup-votes', 'quiz-answers', 'data-show'] as const;
 const TIMEOUT_MS = 180_000;
 
 const root = fileURLToPath(new URL('../', import.meta.url));

@@ -13,3 +13,4 @@ export type { Catalogue } from '../../../src/catalogue/catalogue.js';
 // For the playground's tests, which check the page against the bot's own texts (and may run it on a part of the catalogue).
 export { buildCatalogue, coupleName, loadCatalogue, readStoryFiles } from '../../../src/catalogue/catalogue.js';
 export { t } from '../../../src/i18n/index.js';
+export { hideNames } from '../../../src/quiz/hide.js';
