@@ -1,13 +1,13 @@
 /**
- * Benchmark: the `/kiss-scene couple:` autocomplete over a catalogue of 130+ stories, the COMPILED
+ * Benchmark: the `/kiss-scene couple:` autocomplete over a catalogue of 120+ stories, the COMPILED
  * bot (`node dist/src/main.js`, SQLite store) against a bare discord.js client that answers each
  * autocomplete with the very choices the bot gives for that text (computed by the bot's own
  * search and labels, so the payloads are the same). The ratio is the bot's own work: finding the
- * server's view and searching 130+ stories' names.
+ * server's view and searching 120+ stories' names.
  *
- * When the catalogue in data/ holds fewer than 130 stories, the bot runs from a copy of the build
- * (dist/.bench-autocomplete/) whose catalogue is synthetic (tests/support/large-catalogue.ts): 130
- * stories, several per pair, with aliases and Korean titles. Typed: prefixes of actors' names,
+ * The catalogue in data/ (128 stories) is used as it is. Were it to hold fewer than 120, the bot
+ * would run from a copy of the build (dist/.bench-autocomplete/) whose catalogue is synthetic
+ * (tests/support/large-catalogue.ts): 120 stories, several per pair, with aliases and Korean titles. Typed: prefixes of actors' names,
  * Hangul, titles, Korean titles, abbreviations, and typos (the slowest path, the edit distance).
  *
  * Each variant is its own process on its own simulator; after a warm-up they take turns rep by rep
@@ -38,7 +38,8 @@ const REPS = Number(process.env.REPS ?? 8);
 const SEQUENTIAL = 300;
 const WARM_UP = 200;
 const MEMBERS = 200;
-const SIZE = 130;
+/** The catalogue the issue asks for (120 stories or more): the real one once it is that large. */
+const SIZE = 120;
 
 /** The build the bot runs: dist/ itself, or a copy of it with a synthetic catalogue of SIZE stories. */
 async function buildWithCatalogue(): Promise<{ main: string; src: URL; synthetic: boolean }> {

@@ -43,6 +43,8 @@ const catalogue = loadCatalogue();
 /** A store file as a bot serving `guilds` would have it: daily stories in 10%, open polls in 1%. */
 async function seed(file: string, guilds: readonly SimGuild[]): Promise<void> {
   const store = createStore(openKeyv(`sqlite://${file}`));
+  // The file is opened on first use: one write makes it exist even for 0 servers.
+  await store.ping();
   const now = Date.now();
   const order = catalogue.couples.map((c) => c.id);
   for (const [i, guild] of guilds.entries()) {

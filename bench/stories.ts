@@ -121,6 +121,10 @@ const longest = await held(MAX_STORIES, true);
 const none = await held(0, false);
 
 const KB = 1024;
+/** The size of a server's own stories as stored (their JSON, UTF-8): what the held memory is compared with. */
+const textOf = (longest: boolean) => Buffer.byteLength(JSON.stringify(book(MAX_STORIES, longest, 0).stories));
+const typicalText = textOf(false);
+const longestText = textOf(true);
 const rows: Row[] = [
   {
     ...ratioRow(`an autocomplete (forGuild + fuzzy search, ${SEARCHES} per rep): a server with ${MAX_STORIES} own stories vs one with none`, bare, bot, ' µs', undefined, 1),
@@ -140,8 +144,10 @@ const rows: Row[] = [
     figure: `memory per server holding its book and searched view (${HELD} servers; at most ${BOOKS_KEPT} held per process): none / ${MAX_STORIES} typical stories / ${MAX_STORIES} at every limit`,
     bare: `${(none / KB).toFixed(1)} KB`,
     bot: `${(typical / KB).toFixed(0)} KB / ${(longest / KB).toFixed(0)} KB`,
-    ratio: '',
-    goal: '',
+    ratio: `${(typical / typicalText).toFixed(2)}× / ${(longest / longestText).toFixed(2)}× of the stories' own ${(typicalText / KB).toFixed(0)} KB / ${(longestText / KB).toFixed(0)} KB`,
+    // Issue 22: a server's held memory is at most twice its own stories' text; none costs nothing extra.
+    goal: '≤ 2× its stories; none < 1 KB',
+    met: typical <= 2 * typicalText && longest <= 2 * longestText && none < KB,
   },
 ];
 report(`A server's own stories (${REPS} reps, alternating with a server without any)`, rows);
