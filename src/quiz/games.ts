@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { StepRunner } from '../step-runner.js';
 import type { Couple } from '../catalogue/catalogue.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
@@ -12,7 +13,6 @@ import type { PollPublisher } from '../polls/publisher.js';
 import type { KeyedTimers } from '../polls/timers.js';
 import { messageLink } from '../replies/poll.js';
 import { questionMessage, revealMessage, scoreboardMessage } from '../replies/quiz.js';
-import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import { HeldLease, LEASE_MS } from '../store/leases.js';
 import type { QuizStore } from '../store/quiz.js';
 import { catalogueFor, type CouplesSource } from '../stories/book.js';
@@ -103,11 +103,20 @@ type Step = 'done' | 'waiting' | { readonly elsewhereUntil: number };
  */
 export class ServerGames {
   readonly #holder = randomUUID();
-  readonly #attempts = new Map<string, number>();
-  readonly #byGuild = new Map<string, Set<string>>();
-  readonly #running = new Map<string, Promise<void>>();
+  readonly #steps: StepRunner;
 
-  constructor(private readonly deps: GamesDeps) {}
+  constructor(private readonly deps: GamesDeps) {
+    this.#steps = new StepRunner({
+      logger: deps.logger,
+      timers: deps.timers,
+      what: 'quiz game',
+      key: gameKey,
+      retriesMs: RETRIES_MS,
+      // A question may have moved on while a run was under way: run once more after it.
+      again: true,
+      step: (guildId, id) => this.#advance(guildId, id),
+    });
+  }
 
   async start(input: StartGameInput): Promise<{ game: QuizGame; available: number }> {
     const { store, couples, clock, random, logger, queue } = this.deps;
@@ -232,44 +241,28 @@ export class ServerGames {
   }
 
   async forget(guildId: string): Promise<void> {
-    const ids = this.#byGuild.get(guildId);
-    this.#byGuild.delete(guildId);
-    for (const id of ids ?? []) {
-      const key = gameKey(guildId, id);
-      this.deps.timers.cancel(key);
-      this.#attempts.delete(key);
+    for (const id of this.#steps.forget(guildId)) {
       await Promise.all(Array.from({ length: MAX_QUESTIONS }, (_, q) => this.deps.liveEdits.stop(questionKey(guildId, id, q))));
     }
   }
 
   get busy(): boolean {
-    return this.#running.size > 0;
+    return this.#steps.busy;
   }
 
   async settle(): Promise<void> {
-    await Promise.all([...this.#running.values()].map((work) => work.catch(() => undefined)));
+    await this.#steps.settle();
   }
 
   /** Does what the stored game needs next, until it waits for a deadline, another process, or is over. */
   advance(guildId: string, gameId: string): Promise<void> {
-    const key = gameKey(guildId, gameId);
-    const running = this.#running.get(key);
-    if (running) return running.then(() => this.advance(guildId, gameId));
-    const work = this.#advance(guildId, gameId).then(
-      () => {
-        this.#attempts.delete(key);
-      },
-      (error: unknown) => this.#failed(guildId, gameId, error),
-    );
-    this.#running.set(key, work);
-    void work.finally(() => this.#running.delete(key));
-    return work;
+    return this.#steps.run(guildId, gameId);
   }
 
   async #advance(guildId: string, gameId: string): Promise<void> {
     for (let pass = 0; pass < 12; pass++) {
       const game = await this.deps.store.getGame(guildId, gameId);
-      if (!game) return this.#untrack(guildId, gameId);
+      if (!game) return this.#steps.untrack(guildId, gameId);
       const step = await this.#step(game);
       if (step === 'waiting') return;
       if (step !== 'done') {
@@ -282,7 +275,7 @@ export class ServerGames {
 
   async #step(game: QuizGame): Promise<Step> {
     const { clock } = this.deps;
-    this.#track(game);
+    this.#steps.track(game.guildId, game.id);
     const now = clock.now();
     const last = game.rounds.length - 1;
     const state = game.rounds[last];
@@ -294,7 +287,7 @@ export class ServerGames {
     }
     if (game.status === 'finished') {
       if (game.finalized) {
-        this.#untrack(game.guildId, game.id);
+        this.#steps.untrack(game.guildId, game.id);
         return 'waiting';
       }
       return this.#finalize(game);
@@ -354,7 +347,7 @@ export class ServerGames {
   #schedule(game: QuizGame): void {
     const state = game.rounds.at(-1);
     if (!state || game.status !== 'running' || state.closedAt !== undefined) return;
-    this.#track(game);
+    this.#steps.track(game.guildId, game.id);
     const due = !state.messageId ? state.openedAt : !state.hinted ? Math.min(hintAt(state), state.closesAt) : state.closesAt;
     const wait = Math.max(0, due - this.deps.clock.now());
     this.deps.timers.set(gameKey(game.guildId, game.id), wait, () => this.advance(game.guildId, game.id));
@@ -495,7 +488,7 @@ export class ServerGames {
       }
       await this.#update(guildId, id, (current) => ({ ...current, finalized: true, finishedAt, finalMessageId }));
       await store.releaseChannel(guildId, latest.channelId, id);
-      this.#untrack(guildId, id);
+      this.#steps.untrack(guildId, id);
       logger.info({ guildId, gameId: id, endedBy: latest.endedBy, players: standings.length }, 'quiz game finished');
       await store.deleteExpired(guildId).catch((err: unknown) => logger.warn({ guildId, err }, 'deleting expired quiz keys failed; the next one tries again'));
       return 'done' as const;
@@ -518,29 +511,6 @@ export class ServerGames {
     });
   }
 
-  #failed(guildId: string, gameId: string, error: unknown): void {
-    const { logger, timers } = this.deps;
-    const key = gameKey(guildId, gameId);
-    if (isStoreUnavailable(error)) {
-      logger.debug({ guildId, gameId, reason: error.reason }, 'a quiz game waits for the store');
-      timers.set(key, STORE_RETRY_MS, () => this.advance(guildId, gameId));
-      return;
-    }
-    const attempt = this.#attempts.get(key) ?? 0;
-    const wait = RETRIES_MS[attempt];
-    logger.error({ guildId, gameId, err: error, attempt }, wait === undefined ? 'a quiz step failed; the next start-up tries again' : 'a quiz step failed; trying again later');
-    if (wait !== undefined && timers.set(key, wait, () => this.advance(guildId, gameId))) this.#attempts.set(key, attempt + 1);
-  }
 
-  #track(game: Pick<QuizGame, 'guildId' | 'id'>): void {
-    let ids = this.#byGuild.get(game.guildId);
-    if (!ids) this.#byGuild.set(game.guildId, (ids = new Set()));
-    ids.add(game.id);
-  }
 
-  #untrack(guildId: string, gameId: string): void {
-    const ids = this.#byGuild.get(guildId);
-    ids?.delete(gameId);
-    if (ids?.size === 0) this.#byGuild.delete(guildId);
-  }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { StepRunner } from '../step-runner.js';
 import type { Random } from '../catalogue/random.js';
 import type { Clock } from '../clock.js';
 import { UserError } from '../errors.js';
@@ -11,7 +12,6 @@ import type { OutgoingFile, PollPublisher } from '../polls/publisher.js';
 import type { KeyedTimers } from '../polls/timers.js';
 import { messageLink } from '../replies/poll.js';
 import { bracketFileName, championMessage, nameIn, roundMessage, roundName, roundResultsMessage } from '../replies/worldcup.js';
-import { isStoreUnavailable, STORE_RETRY_MS } from '../store/availability.js';
 import { HeldLease, LEASE_MS } from '../store/leases.js';
 import type { WorldCupStore } from '../store/worldcup.js';
 import { champion, closeRound, MAX_ROUNDS, roundsOf, type Bracket, type BracketSize } from './bracket.js';
@@ -98,12 +98,18 @@ type Step = 'done' | 'waiting' | { readonly elsewhereUntil: number };
  */
 export class Tournaments {
   readonly #holder = randomUUID();
-  readonly #attempts = new Map<string, number>();
-  /** The tournaments this process runs timers for, by server (for `forget`). */
-  readonly #byGuild = new Map<string, Set<string>>();
-  readonly #running = new Map<string, Promise<void>>();
+  readonly #steps: StepRunner;
 
-  constructor(private readonly deps: TournamentsDeps) {}
+  constructor(private readonly deps: TournamentsDeps) {
+    this.#steps = new StepRunner({
+      logger: deps.logger,
+      timers: deps.timers,
+      what: 'world cup',
+      key: tournamentKey,
+      retriesMs: RETRIES_MS,
+      step: (guildId, id) => this.#advance(guildId, id),
+    });
+  }
 
   /** Starts a tournament in a channel and posts its first round. Refused when the channel already has one. */
   async start(input: StartTournamentInput): Promise<Tournament> {
@@ -138,8 +144,8 @@ export class Tournaments {
       // and the step machine posts the rest (as after a restart).
       const saved = error instanceof UserError ? undefined : await store.getTournament(input.guildId, id).catch(() => undefined);
       if (saved && roundMessageIds(saved.rounds[0]).length > 0) {
-        this.#track(saved);
-        this.#failed(input.guildId, id, error);
+        this.#steps.track(saved.guildId, saved.id);
+        this.#steps.failed(input.guildId, id, error);
         return saved;
       }
       await store.deleteTournament(input.guildId, id).catch(() => undefined);
@@ -165,12 +171,8 @@ export class Tournaments {
 
   /** Drops this process's timers for a server (its data is being deleted). */
   async forget(guildId: string): Promise<void> {
-    const ids = this.#byGuild.get(guildId);
-    this.#byGuild.delete(guildId);
-    for (const id of ids ?? []) {
+    for (const id of this.#steps.forget(guildId)) {
       const key = tournamentKey(guildId, id);
-      this.deps.timers.cancel(key);
-      this.#attempts.delete(key);
       // Every round's messages (`wc:<guild>:<tournament>:<round>:<part>`).
       await this.deps.liveEdits.forget((edit) => edit.startsWith(`${key}:`));
     }
@@ -178,12 +180,12 @@ export class Tournaments {
 
   /** Whether a step is running. */
   get busy(): boolean {
-    return this.#running.size > 0;
+    return this.#steps.busy;
   }
 
   /** Resolves once the steps running now are done, whether or not they failed. */
   async settle(): Promise<void> {
-    await Promise.all([...this.#running.values()].map((work) => work.catch(() => undefined)));
+    await this.#steps.settle();
   }
 
   /**
@@ -191,24 +193,13 @@ export class Tournaments {
    * (a timer is set), for another process, or is over. Never runs twice at once for a tournament.
    */
   advance(guildId: string, tournamentId: string): Promise<void> {
-    const key = tournamentKey(guildId, tournamentId);
-    const running = this.#running.get(key);
-    if (running) return running;
-    const work = this.#advance(guildId, tournamentId).then(
-      () => {
-        this.#attempts.delete(key);
-      },
-      (error: unknown) => this.#failed(guildId, tournamentId, error),
-    );
-    this.#running.set(key, work);
-    void work.finally(() => this.#running.delete(key));
-    return work;
+    return this.#steps.run(guildId, tournamentId);
   }
 
   async #advance(guildId: string, tournamentId: string): Promise<void> {
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const tournament = await this.deps.store.getTournament(guildId, tournamentId);
-      if (!tournament) return this.#untrack(guildId, tournamentId);
+      if (!tournament) return this.#steps.untrack(guildId, tournamentId);
       const step = await this.#step(tournament);
       if (step === 'waiting') return;
       if (step !== 'done') {
@@ -225,7 +216,7 @@ export class Tournaments {
   /** One step: 'done' when something changed (look again), 'waiting' when there is nothing to do now. */
   async #step(tournament: Tournament): Promise<Step> {
     const { clock } = this.deps;
-    this.#track(tournament);
+    this.#steps.track(tournament.guildId, tournament.id);
     const current = tournament.rounds.length - 1;
     const state = tournament.rounds[current];
     if (tournament.status === 'running' && state && !roundPosted(tournament, current)) {
@@ -240,7 +231,7 @@ export class Tournaments {
     }
     if (tournament.status === 'finished') {
       if (tournament.finalized) {
-        this.#untrack(tournament.guildId, tournament.id);
+        this.#steps.untrack(tournament.guildId, tournament.id);
         return 'waiting';
       }
       return this.#finalize(tournament);
@@ -278,7 +269,7 @@ export class Tournaments {
     const round = openRound(tournament);
     const state = round === undefined ? undefined : tournament.rounds[round];
     if (!state) return;
-    this.#track(tournament);
+    this.#steps.track(tournament.guildId, tournament.id);
     const { clock, timers } = this.deps;
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, state.closesAt - clock.now()));
     timers.set(tournamentKey(tournament.guildId, tournament.id), wait, () => this.advance(tournament.guildId, tournament.id));
@@ -422,7 +413,7 @@ export class Tournaments {
       }
       await this.#update(guildId, id, (current) => ({ ...current, finalized: true, finalMessageId }));
       await store.releaseChannel(guildId, latest.channelId, id);
-      this.#untrack(guildId, id);
+      this.#steps.untrack(guildId, id);
       logger.info({ guildId, tournamentId: id, champion: winner }, 'world cup finished');
       await store.deleteExpired(guildId).catch((err: unknown) => logger.warn({ guildId, err }, 'deleting expired world cup keys failed; the next one tries again'));
       return 'done' as const;
@@ -446,7 +437,7 @@ export class Tournaments {
     const { store, clock, logger } = this.deps;
     await this.#update(tournament.guildId, tournament.id, (latest) => ({ ...latest, status: 'finished', finalized: true, finishedAt: clock.now() }));
     await store.releaseChannel(tournament.guildId, tournament.channelId, tournament.id);
-    this.#untrack(tournament.guildId, tournament.id);
+    this.#steps.untrack(tournament.guildId, tournament.id);
     logger.warn({ guildId: tournament.guildId, tournamentId: tournament.id }, 'world cup abandoned: its channel is gone');
   }
 
@@ -462,30 +453,6 @@ export class Tournaments {
     });
   }
 
-  #failed(guildId: string, tournamentId: string, error: unknown): void {
-    const { logger, timers } = this.deps;
-    const key = tournamentKey(guildId, tournamentId);
-    if (isStoreUnavailable(error)) {
-      // The store logs its outage once; the tournament goes on (each step once) when it is back.
-      logger.debug({ guildId, tournamentId, reason: error.reason }, 'a world cup waits for the store');
-      timers.set(key, STORE_RETRY_MS, () => this.advance(guildId, tournamentId));
-      return;
-    }
-    const attempt = this.#attempts.get(key) ?? 0;
-    const wait = RETRIES_MS[attempt];
-    logger.error({ guildId, tournamentId, err: error, attempt }, wait === undefined ? 'a world cup step failed; the next start-up tries again' : 'a world cup step failed; trying again later');
-    if (wait !== undefined && timers.set(key, wait, () => this.advance(guildId, tournamentId))) this.#attempts.set(key, attempt + 1);
-  }
 
-  #track(tournament: Pick<Tournament, 'guildId' | 'id'>): void {
-    let ids = this.#byGuild.get(tournament.guildId);
-    if (!ids) this.#byGuild.set(tournament.guildId, (ids = new Set()));
-    ids.add(tournament.id);
-  }
 
-  #untrack(guildId: string, tournamentId: string): void {
-    const ids = this.#byGuild.get(guildId);
-    ids?.delete(tournamentId);
-    if (ids?.size === 0) this.#byGuild.delete(guildId);
-  }
 }

@@ -7,6 +7,7 @@ import { clip } from '../../src/polls/text.js';
 import { leaderboardMessage, pollMessage, previewMessage, resultsMessage, voteReply, withdrawReply } from '../../src/replies/poll.js';
 import { testMentions } from '../support/mentions.js';
 import { catalogue } from './helpers.js';
+import { ARTICLE_TEN } from '../support/catalogue-rules.js';
 
 const mentions = testMentions();
 
@@ -14,18 +15,7 @@ const mentions = testMentions();
  * The ten stories of the article the catalogue began with, in its order: the names below are
  * theirs, whatever else the catalogue holds and however it is sorted.
  */
-const allIds = [
-  'park-bo-gum-kim-yoo-jung',
-  'lee-dong-wook-jung-ryeo-won',
-  'eric-seo-hyun-jin',
-  'seo-in-guk-jung-eun-ji',
-  'yoo-yeon-seok-seo-hyun-jin',
-  'park-hae-jin-kim-go-eun',
-  'kim-rae-won-park-shin-hye',
-  'krystal-kang-min-hyuk',
-  'lee-joon-ki-iu',
-  'kim-soo-hyun-cha-tae-hyun',
-];
+const allIds = [...ARTICLE_TEN];
 const CLOSES = Date.UTC(2025, 0, 2, 12, 0, 0);
 
 /** A poll with its members' votes beside it (member id → couple id), to tally. */

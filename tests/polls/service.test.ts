@@ -10,13 +10,14 @@ import { addStory } from '../../src/stories/model.js';
 import { EMPTY_BOOK, MAX_STORIES, type StoryBook } from '../../src/stories/schema.js';
 import { fields } from '../stories/helpers.js';
 import { catalogue, CHANNEL, GUILD, harness, HOUR, MEMBER, OTHER_GUILD, refusal, STARTER, startPoll, storedPoll, storedVotes } from './helpers.js';
+import { ARTICLE_TEN } from '../support/catalogue-rules.js';
 
 const ids = catalogue.couples.slice(0, 4).map((c) => c.id);
 /** The English name of the catalogue couple `id` ("Park Bo Gum & Kim Yoo Jung"). */
 const nameOf = (id: string) => coupleName(catalogue.get(id)!);
 
 /** The ten stories of the article the catalogue began with: a catalogue smaller than a poll. */
-const ARTICLE = ['park-bo-gum-kim-yoo-jung', 'lee-dong-wook-jung-ryeo-won', 'eric-seo-hyun-jin', 'seo-in-guk-jung-eun-ji', 'yoo-yeon-seok-seo-hyun-jin', 'park-hae-jin-kim-go-eun', 'kim-rae-won-park-shin-hye', 'krystal-kang-min-hyuk', 'lee-joon-ki-iu', 'kim-soo-hyun-cha-tae-hyun'];
+const ARTICLE = [...ARTICLE_TEN];
 const article = buildCatalogue(readStoryFiles().filter((f) => ARTICLE.some((id) => f.file.endsWith(`/${id}.json`))));
 
 /** A server's book of `n` stories of its own, each its own drama and actors. */

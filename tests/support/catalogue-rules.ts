@@ -6,6 +6,20 @@
 import type { StoryEntry, StoryFile } from '../../src/catalogue/catalogue.js';
 import { words } from './fingerprint.js';
 
+/** The ids of the source article's ten stories, the catalogue's first: tests that need stories of their own kind name these. */
+export const ARTICLE_TEN = Object.freeze([
+  'park-bo-gum-kim-yoo-jung',
+  'lee-dong-wook-jung-ryeo-won',
+  'eric-seo-hyun-jin',
+  'seo-in-guk-jung-eun-ji',
+  'yoo-yeon-seok-seo-hyun-jin',
+  'park-hae-jin-kim-go-eun',
+  'kim-rae-won-park-shin-hye',
+  'krystal-kang-min-hyuk',
+  'lee-joon-ki-iu',
+  'kim-soo-hyun-cha-tae-hyun',
+]);
+
 export const CATALOGUE_MINIMUMS = Object.freeze({
   /** Four months of daily stories without a repeat. */
   stories: 120,

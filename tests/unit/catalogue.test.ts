@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCatalogue, CatalogueError, checkStoryFiles, coupleName, loadCatalogue, readStoryFiles, type StoryEntry, type StoryFile } from '../../src/catalogue/catalogue.js';
-import { CATALOGUE_MINIMUMS, notHaeyo, spreadOf, spreadProblems, storyProblems, unquotedTitles } from '../support/catalogue-rules.js';
+import { ARTICLE_TEN, CATALOGUE_MINIMUMS, notHaeyo, spreadOf, spreadProblems, storyProblems, unquotedTitles } from '../support/catalogue-rules.js';
 import { fingerprintFile, hashWords, holdsWords, makeFingerprint, NGRAM, ngramHashes, pageText, verbatimLines, words, type SourceFingerprint } from '../support/fingerprint.js';
 
 const files = readStoryFiles();
@@ -23,20 +23,6 @@ function fingerprintOf(url: string): SourceFingerprint | undefined {
   const file = fingerprintFile(url);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SourceFingerprint) : undefined;
 }
-
-/** The article's ten stories: each is still in the catalogue. */
-const ARTICLE_TEN = [
-  'park-bo-gum-kim-yoo-jung',
-  'lee-dong-wook-jung-ryeo-won',
-  'eric-seo-hyun-jin',
-  'seo-in-guk-jung-eun-ji',
-  'yoo-yeon-seok-seo-hyun-jin',
-  'park-hae-jin-kim-go-eun',
-  'kim-rae-won-park-shin-hye',
-  'krystal-kang-min-hyuk',
-  'lee-joon-ki-iu',
-  'kim-soo-hyun-cha-tae-hyun',
-];
 
 describe('the story files (data/stories)', () => {
   const catalogue = loadCatalogue();
